@@ -1,0 +1,151 @@
+"""Opening the DuckDB file: path resolution, migrations, and clear errors instead of traces."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from data_model.schema import LATEST_VERSION, MIGRATIONS
+
+DB_PATH_ENV = "BORGERRAAD_DB"
+DEFAULT_DB_PATH = Path("data") / "borgerraad.duckdb"
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+class DatabaseError(Exception):
+    """A problem with the database file, worded for the user (Danish)."""
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """Explicit path, else $BORGERRAAD_DB, else ``db_path`` in .streamlit/secrets.toml, else data/."""
+    if explicit:
+        return Path(explicit)
+    if env := os.environ.get(DB_PATH_ENV):
+        return Path(env)
+    if SECRETS_FILE.is_file():
+        try:
+            secrets = tomllib.loads(SECRETS_FILE.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise DatabaseError(f"{SECRETS_FILE} kan ikke læses: {exc}") from exc
+        if path := secrets.get("db_path"):
+            return Path(str(path))
+    return DEFAULT_DB_PATH
+
+
+def connect(
+    path: str | os.PathLike[str] | None = None,
+    *,
+    create: bool = True,
+    read_only: bool = False,
+) -> duckdb.DuckDBPyConnection:
+    """Open (and, when ``create``, create and migrate) the database; DatabaseError on trouble."""
+    db_path = resolve_db_path(path)
+    if str(db_path) != ":memory:":
+        if not db_path.exists():
+            if not create:
+                raise DatabaseError(f"Databasefilen {db_path} findes ikke.")
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+        elif db_path.is_file() and db_path.stat().st_size == 0:
+            raise DatabaseError(
+                f"Databasefilen {db_path} er tom (0 byte). Slet den, så oprettes en ny, "
+                "eller gendan en sikkerhedskopi."
+            )
+    try:
+        con = duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as exc:
+        message = str(exc)
+        if "lock" in message.lower():
+            raise DatabaseError(
+                f"Databasefilen {db_path} er låst af et andet program. Luk det og prøv igen."
+            ) from exc
+        raise DatabaseError(f"Databasefilen {db_path} kan ikke åbnes: {message}") from exc
+    except duckdb.Error as exc:
+        raise DatabaseError(
+            f"{db_path} er ikke en gyldig DuckDB-database ({exc.__class__.__name__})."
+        ) from exc
+    try:
+        if read_only:
+            check_version(con)
+        else:
+            migrate(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()
+    if not exists or exists[0] == 0:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    return int(row[0]) if row else 0
+
+
+def check_version(con: duckdb.DuckDBPyConnection) -> int:
+    version = current_version(con)
+    if version > LATEST_VERSION:
+        raise DatabaseError(
+            f"Databasen har skemaversion {version}, men dette program kender kun op til "
+            f"{LATEST_VERSION}. Opdatér programmet."
+        )
+    return version
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Run every migration newer than the database, each in its own transaction."""
+    version = check_version(con)
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        "version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    for number, description, sql in MIGRATIONS:
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [number, description, datetime.now()],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        version = number
+    return version
+
+
+TABLES: tuple[str, ...] = (
+    "municipality",
+    "population",
+    "report_period",
+    "category",
+    "theme",
+    "org_unit",
+    "inquiry",
+    "complaint_point",
+    "appeal_decision",
+    "appeal_statistic",
+    "recommendation",
+    "follow_up",
+    "published_figure",
+    "event",
+    "audit_log",
+    "import_log",
+)
+
+
+def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for table in TABLES:  # names come from the fixed tuple above, never from input
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        counts[table] = int(row[0]) if row else 0
+    return counts

@@ -1,0 +1,393 @@
+"""Validated, atomic, idempotent import of record files.
+
+A file is read whole, every row is validated (types, dates, CPR guard, references), and only
+when no row has a problem is everything upserted in one transaction. The report lists every
+problem with its row, column, value and a Danish reason, and counts new/changed/unchanged rows.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import types
+import typing
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+from pydantic import ValidationError
+
+from data_model.kinds import KINDS, Kind, column_map, normalise_header
+from data_model.labels import REASONS, field_label
+from data_model.models import Record
+from data_model.parsing import is_blank, parse_code_list
+from data_model.readers import UnreadableFile, read_table
+
+LOCAL_ACTOR = "lokal redaktør"
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int | None  # spreadsheet row number (header row = 1); None for file-level problems
+    column: str
+    value: str
+    reason: str
+
+    def as_text(self) -> str:
+        where = f"Række {self.row}" if self.row is not None else "Filen"
+        value = f" '{self.value}'" if self.value else ""
+        return f"{where}, kolonne {self.column}{value}: {self.reason}"
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    file_name: str
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def problems_frame(self) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "Række": [p.row for p in self.problems],
+                "Kolonne": [p.column for p in self.problems],
+                "Værdi": [p.value for p in self.problems],
+                "Årsag": [p.reason for p in self.problems],
+            },
+            schema={"Række": pl.Int64, "Kolonne": pl.Utf8, "Værdi": pl.Utf8, "Årsag": pl.Utf8},
+        )
+
+    def summary(self) -> str:
+        if self.problems:
+            return (
+                f"{self.file_name}: intet importeret. {len(self.problems)} problem(er) i "
+                f"{self.rows} række(r)."
+            )
+        return (
+            f"{self.file_name}: {self.rows} række(r) importeret: {self.new} nye, "
+            f"{self.changed} ændrede, {self.unchanged} uændrede."
+        )
+
+
+_MAX_SHOWN_VALUE = 80
+_REFERENCE_REASON = {
+    "municipality": "unknown_municipality",
+    "unit": "unknown_unit",
+    "theme": "unknown_theme",
+    "period": "unknown_period",
+    "inquiry": "unknown_inquiry",
+    "recommendation": "unknown_recommendation",
+}
+
+
+def _shown(value: Any, reason_key: str = "") -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    if reason_key == "cpr":
+        return re.sub(r"\d", "•", text)[:_MAX_SHOWN_VALUE]  # never echo personal data
+    return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
+
+
+def _reason_from_error(error: dict[str, Any]) -> tuple[str | None, str]:
+    """(column or None, Danish reason) for one pydantic error."""
+    loc = error.get("loc") or ()
+    column = str(loc[0]) if loc else None
+    kind = error.get("type", "")
+    ctx = error.get("ctx") or {}
+    if kind == "value_error":
+        key = str(ctx.get("error", ""))
+        if "@" in key:
+            key, column = key.split("@", 1)
+        return column, REASONS.get(key, key)
+    if kind == "missing" or error.get("input") is None:
+        return column, REASONS["missing"]
+    if kind == "greater_than_equal":
+        return column, REASONS["negative"] if ctx.get("ge") == 0 else f"Skal være mindst {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return column, f"Må højst være {ctx.get('le')}"
+    if kind == "string_too_long":
+        return column, f"{REASONS['too_long']} (højst {ctx.get('max_length')} tegn)"
+    return column, f"{REASONS['bad_value']} ({error.get('msg', kind)})"
+
+
+def _reason_key(reason: str) -> str:
+    return next((k for k, v in REASONS.items() if v == reason), "")
+
+
+def validate_rows(
+    kind: Kind,
+    rows: list[dict[str, Any]],
+    row_numbers: list[int],
+    *,
+    today: date,
+) -> tuple[list[Record], list[int], list[Problem]]:
+    """Valid records with their row numbers, and every problem of the invalid rows."""
+    records: list[Record] = []
+    valid_numbers: list[int] = []
+    problems: list[Problem] = []
+    for row_number, row in zip(row_numbers, rows, strict=True):
+        try:
+            records.append(kind.model.model_validate(row, context={"today": today}))
+            valid_numbers.append(row_number)
+        except ValidationError as exc:
+            for error in exc.errors():
+                column, reason = _reason_from_error(error)
+                column = column or ""
+                problems.append(
+                    Problem(
+                        row_number, field_label(column), _shown(row.get(column), _reason_key(reason)), reason
+                    )
+                )
+    return records, valid_numbers, problems
+
+
+def _known(con: duckdb.DuckDBPyConnection, target: str) -> set[str]:
+    queries = {
+        "municipality": "SELECT code FROM municipality",
+        "unit": "SELECT unit_id FROM org_unit",
+        "theme": "SELECT code FROM theme",
+        "period": "SELECT period_id FROM report_period",
+        "inquiry": "SELECT inquiry_id FROM inquiry",
+        "recommendation": "SELECT recommendation_id FROM recommendation",
+    }
+    if target.startswith("category:"):
+        rows = con.execute("SELECT code FROM category WHERE kind = ?", [target.split(":", 1)[1]])
+    else:
+        rows = con.execute(queries[target])
+    return {str(r[0]) for r in rows.fetchall()}
+
+
+def check_references(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    records: list[Record],
+    row_numbers: list[int],
+) -> list[Problem]:
+    problems: list[Problem] = []
+    known_cache: dict[str, set[str]] = {}
+    unit_municipality = dict(con.execute("SELECT unit_id, municipality_code FROM org_unit").fetchall())
+    if kind.name == "org_units":
+        unit_municipality |= {r.unit_id: r.municipality_code for r in records}  # type: ignore[attr-defined]
+    for reference in kind.references:
+        if reference.target not in known_cache:
+            known = _known(con, reference.target)
+            if kind.table == {"unit": "org_unit", "theme": "theme"}.get(reference.target):
+                known |= {str(getattr(r, kind.key[0])) for r in records}  # parents in the same file
+            known_cache[reference.target] = known
+        known = known_cache[reference.target]
+        reason_key = _REFERENCE_REASON.get(reference.target, "unknown_category")
+        for row_number, record in zip(row_numbers, records, strict=True):
+            value = getattr(record, reference.column)
+            codes = parse_code_list(value) if reference.many else ([] if value is None else [value])
+            for code in codes:
+                if code not in known:
+                    problems.append(
+                        Problem(row_number, field_label(reference.column), _shown(code), REASONS[reason_key])
+                    )
+                elif reference.target == "unit" and hasattr(record, "municipality_code"):
+                    owner = unit_municipality.get(code)
+                    if owner and record.municipality_code and owner != record.municipality_code:  # type: ignore[attr-defined]
+                        problems.append(
+                            Problem(
+                                row_number,
+                                field_label(reference.column),
+                                _shown(code),
+                                REASONS["unit_other_municipality"],
+                            )
+                        )
+    return problems
+
+
+def _polars_type(annotation: Any) -> pl.DataType:
+    args = [a for a in typing.get_args(annotation) if a is not type(None)]
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _polars_type(args[0])
+    if origin in (typing.Union, types.UnionType):
+        return _polars_type(args[0])
+    if origin is list:
+        return pl.List(pl.Utf8)
+    return {bool: pl.Boolean, int: pl.Int64, float: pl.Float64, date: pl.Date}.get(annotation, pl.Utf8)
+
+
+def records_frame(kind: Kind, records: list[Record]) -> pl.DataFrame:
+    schema = {name: _polars_type(f.annotation) for name, f in kind.model.model_fields.items()}
+    return pl.DataFrame([r.model_dump() for r in records], schema=schema, orient="row")
+
+
+def _audit(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    action: str,
+    table: str,
+    record_id: str | None,
+    old: Any = None,
+    new: Any = None,
+) -> None:
+    def dump(value: Any) -> str | None:
+        return None if value is None else json.dumps(value, default=str, ensure_ascii=False)
+
+    con.execute(
+        "INSERT INTO audit_log (logged_at, actor, action, table_name, record_id, old_value, new_value) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [datetime.now(), actor, action, table, record_id, dump(old), dump(new)],
+    )
+
+
+def write_records(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    records: list[Record],
+    report: ImportReport,
+    *,
+    actor: str,
+) -> None:
+    """Upsert in one transaction; fills the report's new/changed/unchanged counts."""
+    frame = records_frame(kind, records)
+    cols = ", ".join(kind.columns)  # identifiers from the model, never from the file
+    keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)
+    same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in kind.columns)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.register("import_stage", frame)
+        matched = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE {same}) "  # noqa: S608
+            f"FROM import_stage s JOIN {kind.table} t ON {keys}"
+        ).fetchone()
+        existing, unchanged = (int(matched[0]), int(matched[1])) if matched else (0, 0)
+        con.execute(f"INSERT OR REPLACE INTO {kind.table} ({cols}) SELECT {cols} FROM import_stage")  # noqa: S608
+        report.new = len(records) - existing
+        report.unchanged = unchanged
+        report.changed = existing - unchanged
+        con.execute(
+            "INSERT INTO import_log (logged_at, actor, kind, file_name, "
+            "rows_new, rows_changed, rows_unchanged) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                datetime.now(),
+                actor,
+                kind.name,
+                report.file_name,
+                report.new,
+                report.changed,
+                report.unchanged,
+            ],
+        )
+        _audit(
+            con,
+            actor,
+            "import",
+            kind.table,
+            report.file_name,
+            new={"nye": report.new, "ændrede": report.changed, "uændrede": report.unchanged},
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.unregister("import_stage")
+
+
+def map_headers(kind: Kind, headers: list[str]) -> tuple[list[str | None], list[Problem]]:
+    mapping = column_map(kind)
+    fields: list[str | None] = []
+    problems: list[Problem] = []
+    for header in headers:
+        name = mapping.get(normalise_header(header))
+        if name is None and not is_blank(header):
+            problems.append(Problem(1, str(header), "", REASONS["unknown_column"]))
+        fields.append(name)
+    present = {f for f in fields if f}
+    for column in kind.required:
+        if column not in present:
+            problems.append(Problem(1, field_label(column), "", REASONS["missing_column"]))
+    return fields, problems
+
+
+def import_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path | str,
+    kind_name: str,
+    *,
+    today: date | None = None,
+    actor: str = LOCAL_ACTOR,
+    data: bytes | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically."""
+    kind = KINDS[kind_name]
+    path = Path(path)
+    report = ImportReport(kind=kind_name, file_name=path.name)
+    try:
+        table = read_table(path, data)
+    except UnreadableFile as exc:
+        report.problems.append(Problem(None, "", "", str(exc)))
+        return report
+    fields, header_problems = map_headers(kind, table.headers)
+    report.problems.extend(header_problems)
+    rows: list[dict[str, Any]] = []
+    numbers: list[int] = []
+    for offset, cells in enumerate(table.rows):
+        if len(cells) > len(fields) and any(not is_blank(c) for c in cells[len(fields) :]):
+            report.problems.append(Problem(table.first_row_number + offset, "", "", REASONS["extra_cells"]))
+        row: dict[str, Any] = {}
+        for name, cell in zip(fields, cells, strict=False):
+            if name is not None:
+                row[name] = cell
+        rows.append(row)
+        numbers.append(table.first_row_number + offset)
+    report.rows = len(rows)
+    if not rows:
+        report.problems.append(Problem(None, "", "", REASONS["empty_file"]))
+    if header_problems:
+        return report
+    validated, valid_numbers, problems = validate_rows(kind, rows, numbers, today=today or date.today())
+    report.problems.extend(problems)
+    report.problems.extend(_duplicate_keys(kind, validated, valid_numbers))
+    report.problems.extend(check_references(con, kind, validated, valid_numbers))
+    report.problems.sort(key=lambda p: p.row or 0)
+    if report.problems or dry_run:
+        return report
+    write_records(con, kind, validated, report, actor=actor)
+    return report
+
+
+def import_records(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    records: list[Record],
+    *,
+    source: str,
+    actor: str = LOCAL_ACTOR,
+) -> ImportReport:
+    """Upsert already validated records (seed data, forms) with the same reference checks."""
+    kind = KINDS[kind_name]
+    report = ImportReport(kind=kind_name, file_name=source, rows=len(records))
+    numbers = list(range(1, len(records) + 1))
+    report.problems.extend(_duplicate_keys(kind, records, numbers))
+    report.problems.extend(check_references(con, kind, records, numbers))
+    if not report.problems and records:
+        write_records(con, kind, records, report, actor=actor)
+    return report
+
+
+def _duplicate_keys(kind: Kind, records: list[Record], numbers: list[int]) -> list[Problem]:
+    keys = [tuple(getattr(r, k) for k in kind.key) for r in records]
+    counts = Counter(keys)
+    return [
+        Problem(n, field_label(kind.key[0]), _shown("/".join(map(str, key))), REASONS["duplicate_key"])
+        for n, key in zip(numbers, keys, strict=True)
+        if counts[key] > 1
+    ]

@@ -1,0 +1,102 @@
+"""Lenient parsing of the cell formats Danish spreadsheets produce, and the CPR guard."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Any
+
+_TRUE = {"true", "1", "ja", "j", "yes", "y", "sand", "x"}
+_FALSE = {"false", "0", "nej", "n", "no", "falsk", ""}
+_DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
+_THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
+# ddmmyy-xxxx, ddmmyy xxxx or ten digits in a row, not part of a longer number.
+_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?\d{4}(?!\d)")
+
+
+def is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "")
+
+
+def parse_date(value: Any) -> date | None:
+    """Accept ISO dates, Danish dd-mm-yyyy (also with . or /), and date/datetime objects."""
+    if is_blank(value):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    if " " in text or "T" in text:  # spreadsheet timestamps "2025-03-31 00:00:00"
+        text = text.replace("T", " ").split(" ", 1)[0]
+    if m := _ISO_DATE.match(text):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _DANISH_DATE.match(text):
+        day, month, year = (int(g) for g in m.groups())
+    else:
+        raise ValueError("not_date")
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise ValueError("not_date") from exc
+
+
+def parse_number(value: Any) -> float | None:
+    """Accept 1234.5, 1234,5 and 1.234,5 (Danish thousands dots and decimal comma)."""
+    if is_blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError("not_number")
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "")
+    if _THOUSANDS_DOT.match(text):
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError as exc:
+        raise ValueError("not_number") from exc
+
+
+def parse_int(value: Any) -> int | None:
+    number = parse_number(value) if not isinstance(value, int) else float(value)
+    if number is None:
+        return None
+    if not number.is_integer():
+        raise ValueError("not_int")
+    return int(number)
+
+
+def parse_bool(value: Any) -> bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False if text else None
+    raise ValueError("not_bool")
+
+
+def parse_code_list(value: Any) -> list[str]:
+    """Codes separated by ';' or ',' (a list value is taken as it is)."""
+    if is_blank(value):
+        return []
+    if isinstance(value, list | tuple):
+        return [str(v).strip() for v in value if not is_blank(v)]
+    return [part.strip() for part in re.split(r"[;,]", str(value)) if part.strip()]
+
+
+def looks_like_cpr(text: str | None) -> bool:
+    """True when the text holds something shaped like a CPR number with a plausible birth date."""
+    if not text:
+        return False
+    for match in _CPR.finditer(text):
+        day, month = int(match.group(1)), int(match.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12:
+            return True
+    return False

@@ -1,0 +1,181 @@
+"""DuckDB schema as ordered migrations; ``schema_version`` records which have run."""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "core tables",
+        """
+        CREATE TABLE municipality (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            is_named BOOLEAN NOT NULL DEFAULT TRUE
+        );
+        CREATE TABLE population (
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            year INTEGER NOT NULL,
+            population INTEGER NOT NULL CHECK (population >= 0),
+            PRIMARY KEY (municipality_code, year)
+        );
+        CREATE TABLE report_period (
+            period_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            label VARCHAR NOT NULL,
+            start_date DATE NOT NULL,
+            end_date DATE NOT NULL,
+            CHECK (end_date >= start_date)
+        );
+        CREATE TABLE category (
+            kind VARCHAR NOT NULL,
+            code VARCHAR NOT NULL,
+            label VARCHAR NOT NULL,
+            parent_code VARCHAR,
+            sort_order INTEGER NOT NULL DEFAULT 0,
+            is_complaint BOOLEAN,
+            PRIMARY KEY (kind, code)
+        );
+        CREATE TABLE theme (
+            code VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            parent_code VARCHAR,
+            municipality_code VARCHAR
+        );
+        CREATE TABLE org_unit (
+            unit_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            name VARCHAR NOT NULL,
+            level VARCHAR NOT NULL,
+            sector_code VARCHAR NOT NULL,
+            parent_id VARCHAR,
+            valid_from DATE,
+            valid_to DATE
+        );
+        CREATE TABLE inquiry (
+            inquiry_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            received DATE NOT NULL,
+            kind_code VARCHAR NOT NULL,
+            closed DATE,
+            unit_id VARCHAR REFERENCES org_unit(unit_id),
+            case_type_code VARCHAR,
+            channel_code VARCHAR,
+            outcome_code VARCHAR,
+            legal_effect_code VARCHAR,
+            summary VARCHAR,
+            provenance VARCHAR NOT NULL,
+            CHECK (closed IS NULL OR closed >= received)
+        );
+        CREATE TABLE complaint_point (
+            point_id VARCHAR PRIMARY KEY,
+            inquiry_id VARCHAR NOT NULL REFERENCES inquiry(inquiry_id),
+            theme_code VARCHAR NOT NULL REFERENCES theme(code),
+            unit_id VARCHAR REFERENCES org_unit(unit_id)
+        );
+        CREATE TABLE appeal_decision (
+            decision_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            law_area_code VARCHAR NOT NULL,
+            decided DATE NOT NULL,
+            outcome_code VARCHAR NOT NULL,
+            unit_id VARCHAR REFERENCES org_unit(unit_id),
+            remark_codes VARCHAR[] NOT NULL,
+            provenance VARCHAR NOT NULL
+        );
+        CREATE TABLE appeal_statistic (
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            year INTEGER NOT NULL,
+            law_area_code VARCHAR NOT NULL,
+            decided_on_merits INTEGER NOT NULL CHECK (decided_on_merits >= 0),
+            changed INTEGER NOT NULL CHECK (changed >= 0),
+            sent_back INTEGER NOT NULL CHECK (sent_back >= 0),
+            rejected INTEGER NOT NULL CHECK (rejected >= 0),
+            provenance VARCHAR NOT NULL,
+            PRIMARY KEY (municipality_code, year, law_area_code)
+        );
+        CREATE TABLE recommendation (
+            recommendation_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            made_on DATE NOT NULL,
+            title VARCHAR NOT NULL,
+            text VARCHAR,
+            period_id VARCHAR REFERENCES report_period(period_id),
+            due_on DATE,
+            target_unit_ids VARCHAR[] NOT NULL,
+            theme_codes VARCHAR[] NOT NULL,
+            whole_municipality BOOLEAN NOT NULL
+        );
+        CREATE TABLE follow_up (
+            follow_up_id VARCHAR PRIMARY KEY,
+            recommendation_id VARCHAR NOT NULL REFERENCES recommendation(recommendation_id),
+            date DATE NOT NULL,
+            status_code VARCHAR NOT NULL,
+            text VARCHAR,
+            source VARCHAR
+        );
+        CREATE TABLE published_figure (
+            figure_id VARCHAR PRIMARY KEY,
+            municipality_code VARCHAR NOT NULL REFERENCES municipality(code),
+            table_name VARCHAR NOT NULL,
+            measure VARCHAR NOT NULL,
+            value DOUBLE NOT NULL,
+            value_unit VARCHAR NOT NULL,
+            period_id VARCHAR REFERENCES report_period(period_id),
+            dimension VARCHAR,
+            label VARCHAR,
+            dimension2 VARCHAR,
+            label2 VARCHAR,
+            n INTEGER,
+            unit_id VARCHAR,
+            kind_code VARCHAR,
+            case_type_code VARCHAR,
+            theme_code VARCHAR,
+            outcome_code VARCHAR,
+            legal_effect_code VARCHAR,
+            appeal_outcome_code VARCHAR,
+            law_area_code VARCHAR,
+            remark_code VARCHAR,
+            source_file VARCHAR,
+            source_line INTEGER,
+            flag VARCHAR,
+            note VARCHAR
+        );
+        CREATE TABLE event (
+            event_id VARCHAR PRIMARY KEY,
+            date DATE NOT NULL,
+            label VARCHAR NOT NULL,
+            municipality_code VARCHAR
+        );
+        CREATE SEQUENCE audit_id_seq;
+        CREATE TABLE audit_log (
+            audit_id BIGINT PRIMARY KEY DEFAULT nextval('audit_id_seq'),
+            logged_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            action VARCHAR NOT NULL,
+            table_name VARCHAR NOT NULL,
+            record_id VARCHAR,
+            old_value VARCHAR,
+            new_value VARCHAR
+        );
+        """,
+    ),
+    (
+        2,
+        "import log: which file brought what, for the provenance view",
+        """
+        CREATE SEQUENCE import_id_seq;
+        CREATE TABLE import_log (
+            import_id BIGINT PRIMARY KEY DEFAULT nextval('import_id_seq'),
+            logged_at TIMESTAMP NOT NULL,
+            actor VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            file_name VARCHAR NOT NULL,
+            rows_new INTEGER NOT NULL,
+            rows_changed INTEGER NOT NULL,
+            rows_unchanged INTEGER NOT NULL
+        );
+        """,
+    ),
+]
+
+LATEST_VERSION = MIGRATIONS[-1][0]

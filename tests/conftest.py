@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from data_model.db import connect
+from data_model.importer import import_file
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = date(2026, 11, 24)
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(tmp_path / "test.duckdb")
+    yield con
+    con.close()
+
+
+def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_text(text, encoding=encoding)
+    return path
+
+
+@pytest.fixture
+def small_db(empty_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    """Reference categories and themes plus one municipality with three units."""
+    con = empty_db
+    for name, kind in [("categories.csv", "categories"), ("themes.csv", "themes")]:
+        report = import_file(con, ROOT / "sample_data" / "reference" / name, kind, today=TODAY)
+        assert report.ok, report.problems
+    files = [
+        ("municipalities", "code,name\n999,Testkommune\n998,Nabokommune\n"),
+        (
+            "report_periods",
+            "period_id,municipality_code,label,start_date,end_date\n"
+            "999-2024,999,2024,2024-01-01,2024-12-31\n999-2025,999,2025,2025-01-01,2025-12-31\n",
+        ),
+        (
+            "org_units",
+            "unit_id,municipality_code,parent_id,name,level,sector_code\n"
+            "999-sos,999,,Social og Sundhed,forvaltning,aeldre_sundhed_social\n"
+            "999-sos-born,999,999-sos,Børn og Familie,afdeling,boern_familie\n"
+            "999-tek,999,,Teknik og Miljø,forvaltning,teknik_miljoe\n"
+            "998-tek,998,,Teknik,forvaltning,teknik_miljoe\n",
+        ),
+    ]
+    for kind, text in files:
+        report = import_file(con, write(tmp_path / f"{kind}.csv", text), kind, today=TODAY)
+        assert report.ok, report.problems
+    return con

@@ -81,10 +81,10 @@ def connect(
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
-    ).fetchone()
+    ).fetchall()[0]
     if not exists or exists[0] == 0:
         return 0
-    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0]
     return int(row[0]) if row else 0
 
 
@@ -146,6 +146,6 @@ TABLES: tuple[str, ...] = (
 def row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts: dict[str, int] = {}
     for table in TABLES:  # names come from the fixed tuple above, never from input
-        row = con.execute(f"SELECT count(*) FROM {table}").fetchone()  # noqa: S608
+        row = con.execute(f"SELECT count(*) FROM {table}").fetchall()[0]  # noqa: S608
         counts[table] = int(row[0]) if row else 0
     return counts

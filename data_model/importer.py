@@ -265,7 +265,7 @@ def write_records(
         matched = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {same}) "  # noqa: S608
             f"FROM import_stage s JOIN {kind.table} t ON {keys}"
-        ).fetchone()
+        ).fetchall()[0]
         existing, unchanged = (int(matched[0]), int(matched[1])) if matched else (0, 0)
         con.execute(f"INSERT OR REPLACE INTO {kind.table} ({cols}) SELECT {cols} FROM import_stage")  # noqa: S608
         report.new = len(records) - existing

@@ -176,6 +176,28 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        3,
+        "hierarchy views: each unit's top-level department, each theme's main theme",
+        """
+        CREATE VIEW unit_tree AS
+        WITH RECURSIVE walk(unit_id, top_id, depth) AS (
+            SELECT unit_id, unit_id, 0 FROM org_unit WHERE parent_id IS NULL
+            UNION ALL
+            SELECT u.unit_id, w.top_id, w.depth + 1
+            FROM org_unit u JOIN walk w ON u.parent_id = w.unit_id
+            WHERE w.depth < 20
+        )
+        SELECT w.unit_id, u.name AS unit_name, u.sector_code, u.municipality_code,
+               w.top_id, t.name AS top_name, w.depth
+        FROM walk w JOIN org_unit u ON u.unit_id = w.unit_id JOIN org_unit t ON t.unit_id = w.top_id;
+
+        CREATE VIEW theme_tree AS
+        SELECT t.code, t.name, coalesce(t.parent_code, t.code) AS main_code,
+               coalesce(p.name, t.name) AS main_name
+        FROM theme t LEFT JOIN theme p ON p.code = t.parent_code;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

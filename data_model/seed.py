@@ -71,7 +71,7 @@ def load_sample_data(
 
 
 def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
-    row = con.execute("SELECT count(*) FROM municipality").fetchone()
+    row = con.execute("SELECT count(*) FROM municipality").fetchall()[0]
     return not row or row[0] == 0
 
 

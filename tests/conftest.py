@@ -34,7 +34,7 @@ def small_db(empty_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
         report = import_file(con, ROOT / "sample_data" / "reference" / name, kind, today=TODAY)
         assert report.ok, report.problems
     files = [
-        ("municipalities", "code,name\n999,Testkommune\n998,Nabokommune\n"),
+        ("municipalities", "code,name\n999,Testkommune\n998,Nabokommune\n000,Hele landet\n"),
         (
             "report_periods",
             "period_id,municipality_code,label,start_date,end_date\n"
@@ -53,3 +53,10 @@ def small_db(empty_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
         report = import_file(con, write(tmp_path / f"{kind}.csv", text), kind, today=TODAY)
         assert report.ok, report.problems
     return con
+
+
+@pytest.fixture
+def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    from tests.query_fixture import load
+
+    return load(small_db, tmp_path)

@@ -1,0 +1,121 @@
+"""Ankestyrelsen: decisions by result, omgørelsesprocent pooled from counts, the Danmarkskort view."""
+
+from __future__ import annotations
+
+import duckdb
+import polars as pl
+
+from queries.filters import Filters
+from queries.scope import Span, descendants
+
+WHOLE_COUNTRY = "000"
+REJECTED = "afvist"
+OVERTURNED = ("aendret_ophaevet", "hjemvist")
+
+
+def _decision_scope(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None
+) -> tuple[str, list[object]]:
+    where, params = ["TRUE"], []
+    if f.municipalities:
+        where.append("list_contains(?::VARCHAR[], d.municipality_code)")
+        params.append(list(f.municipalities))
+    if span:
+        where.append("d.decided BETWEEN ? AND ?")
+        params += [span.start, span.end]
+    if f.unit_id:
+        where.append("list_contains(?::VARCHAR[], d.unit_id)")
+        params.append(descendants(con, f.unit_id))
+    if f.sectors:
+        where.append("list_contains(?::VARCHAR[], ut.sector_code)")
+        params.append(list(f.sectors))
+    sql = (
+        "SELECT d.*, ut.unit_name, ut.top_id AS department_id, ut.top_name AS department_name, "
+        "coalesce(la.label, d.law_area_code) AS law_area, coalesce(ao.label, d.outcome_code) AS outcome, "
+        "ao.sort_order AS outcome_order "
+        "FROM appeal_decision d LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id "
+        "LEFT JOIN category la ON la.kind = 'law_area' AND la.code = d.law_area_code "
+        "LEFT JOIN category ao ON ao.kind = 'appeal_outcome' AND ao.code = d.outcome_code "
+        "WHERE " + " AND ".join(where)
+    )
+    return sql, params
+
+
+_GROUPS = {
+    "law_area": "law_area",
+    "unit": "coalesce(unit_name, '(ikke angivet)')",
+    "department": "coalesce(department_name, '(ikke angivet)')",
+}
+
+
+def decisions_by_result(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, by: str = "law_area"
+) -> pl.DataFrame:
+    """Columns: group, outcome_code, outcome, outcome_order, count."""
+    scope, params = _decision_scope(con, f, span)
+    return con.sql(
+        f"SELECT {_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
+        f"FROM ({scope}) x GROUP BY ALL ORDER BY series, outcome_order",
+        params=params,
+    ).pl()
+
+
+def omgoerelse(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, by: str | None = None
+) -> pl.DataFrame:
+    """Omgørelsesprocent pooled from counts: (changed + sent back) / decided on the merits.
+
+    Columns: [group,] decisions, rejected, on_merits, changed, sent_back, pct (None when n = 0).
+    """
+    scope, params = _decision_scope(con, f, span)
+    group = f"{_GROUPS[by]} AS series, " if by else ""
+    return con.sql(
+        f"SELECT {group}count(*)::BIGINT AS decisions, "  # noqa: S608
+        "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS rejected, "
+        "(count(*) FILTER (WHERE outcome_code <> ?))::BIGINT AS on_merits, "
+        "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS changed, "
+        "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS sent_back, "
+        "100.0 * (changed + sent_back) / nullif(on_merits, 0) AS pct "
+        f"FROM ({scope}) x {'GROUP BY ALL ORDER BY on_merits DESC' if by else ''}",
+        params=[REJECTED, REJECTED, *OVERTURNED, *params],
+    ).pl()
+
+
+def remark_themes(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, by: str | None = None
+) -> pl.DataFrame:
+    """Remarks Ankestyrelsen made on case handling. Columns: [group,] remark, decisions, share, n.
+
+    A decision can carry several remarks, so the shares do not add up to 100 %.
+    """
+    scope, params = _decision_scope(con, f, span)
+    group = f"{_GROUPS[by]}" if by else "'I alt'"
+    return con.sql(
+        f"WITH d AS ({scope}), totals AS (SELECT {group} AS series, count(*) AS n FROM d GROUP BY ALL) "  # noqa: S608
+        f"SELECT {group} AS series, coalesce(c.label, r.code) AS remark, count(*)::BIGINT AS decisions, "
+        "count(*) / any_value(t.n) AS share, any_value(t.n)::BIGINT AS n "
+        "FROM d, unnest(d.remark_codes) AS r(code) "
+        "LEFT JOIN category c ON c.kind = 'remark_theme' AND c.code = r.code "
+        f"JOIN totals t ON t.series = {group} "
+        "GROUP BY ALL ORDER BY series, decisions DESC",
+        params=params,
+    ).pl()
+
+
+def danmarkskort(con: duckdb.DuckDBPyConnection, municipality: str, law_area: str) -> pl.DataFrame:
+    """Per year: own omgørelsesprocent and n, the whole country's, rank among municipalities
+    (1 = lowest percentage) and the change in percentage points from the year before."""
+    return con.sql(
+        "WITH pct AS ("
+        "  SELECT municipality_code, year, decided_on_merits AS n, changed + sent_back AS overturned, "
+        "  100.0 * (changed + sent_back) / nullif(decided_on_merits, 0) AS pct "
+        "  FROM appeal_statistic WHERE law_area_code = ?), "
+        "ranked AS (SELECT *, rank() OVER (PARTITION BY year ORDER BY pct) AS rank, "
+        "  count(*) OVER (PARTITION BY year) AS ranked_of FROM pct WHERE municipality_code <> ? AND pct IS NOT NULL) "
+        "SELECT r.year, r.n, r.overturned, r.pct, c.pct AS country_pct, c.n AS country_n, "
+        "  r.rank::BIGINT AS rank, r.ranked_of::BIGINT AS ranked_of, "
+        "  r.pct - lag(r.pct) OVER (ORDER BY r.year) AS change_pp "
+        "FROM ranked r LEFT JOIN pct c ON c.year = r.year AND c.municipality_code = ? "
+        "WHERE r.municipality_code = ? ORDER BY r.year",
+        params=[law_area, WHOLE_COUNTRY, WHOLE_COUNTRY, municipality],
+    ).pl()

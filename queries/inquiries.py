@@ -1,0 +1,282 @@
+"""Inquiry and complaint-point queries: trends, year over year, breakdowns, key figures, rows."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import duckdb
+import polars as pl
+
+from queries.filters import Filters
+from queries.scope import MONTHS_DA, Span, comparable_spans, facts_sql
+
+SMALL_N = 5
+
+# dimension -> (code column in the facts, category kind for its label or None, label column)
+DIMENSIONS: dict[str, tuple[str, str | None, str | None]] = {
+    "sector": ("sector_code", "sector", None),
+    "department": ("department_id", None, "department_name"),
+    "unit": ("unit_id", None, "unit_name"),
+    "main_theme": ("main_code", None, "main_name"),
+    "theme": ("theme_code", None, "theme_name"),
+    "outcome": ("outcome_code", "outcome", None),
+    "kind": ("kind_code", "inquiry_kind", None),
+    "case_type": ("case_type_code", "case_type", None),
+    "legal_effect": ("legal_effect_code", "legal_effect", None),
+    "municipality": ("municipality_code", None, "municipality_name"),
+}
+NOT_SET = "(ikke angivet)"
+
+
+def count_expr(f: Filters) -> str:
+    return "count(point_id)" if f.count_unit == "points" else "count(DISTINCT inquiry_id)"
+
+
+def _dimension_select(dimension: str) -> tuple[str, str, str]:
+    """(code expression, label expression, extra join) over the facts aliased ``x``."""
+    code_col, category_kind, label_col = DIMENSIONS[dimension]
+    if dimension == "municipality":
+        return "x.municipality_code", "m.name", "LEFT JOIN municipality m ON m.code = x.municipality_code "
+    if category_kind:
+        join = f"LEFT JOIN category c ON c.kind = '{category_kind}' AND c.code = x.{code_col} "
+        return f"x.{code_col}", f"coalesce(c.label, x.{code_col})", join
+    return f"x.{code_col}", f"x.{label_col}", ""
+
+
+def _needs_points(f: Filters, dimension: str | None) -> bool | None:
+    return True if dimension in ("main_theme", "theme") else None
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
+    """Counts per value of one dimension, with complaints and each value's share of the total.
+
+    Columns: code, label, count, complaints, share, n (the total the share is of).
+    """
+    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, dimension))
+    code, label, join = _dimension_select(dimension)
+    frame = con.sql(
+        f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, {count_expr(f)} AS count, "  # noqa: S608
+        "count(DISTINCT x.inquiry_id) FILTER (WHERE x.is_complaint) AS complaints "
+        f"FROM ({facts}) x {join}GROUP BY ALL ORDER BY count DESC, label",
+        params=params,
+    ).pl()
+    total = _total(con, f, span)
+    return frame.with_columns(
+        pl.col("count").cast(pl.Int64),
+        pl.col("complaints").cast(pl.Int64),
+        (pl.col("count") / total if total else pl.lit(None, pl.Float64)).alias("share"),
+        pl.lit(total, pl.Int64).alias("n"),
+    )
+
+
+def _total(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> int:
+    facts, params = facts_sql(con, f, span)
+    row = con.execute(f"SELECT {count_expr(f)} FROM ({facts}) x", params).fetchall()[0]  # noqa: S608
+    return int(row[0]) if row else 0
+
+
+def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
+    """Department > unit: inquiries, complaints and complaint share, like the reports' tables."""
+    facts, params = facts_sql(con, f, span, with_points=False)
+    return con.sql(
+        "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
+        "count(DISTINCT inquiry_id)::BIGINT AS inquiries, "
+        "(count(DISTINCT inquiry_id) FILTER (WHERE is_complaint))::BIGINT AS complaints, "
+        "complaints / nullif(inquiries, 0) AS complaint_share "
+        f"FROM ({facts}) x GROUP BY ALL ORDER BY department, inquiries DESC, unit",
+        params=[NOT_SET, NOT_SET, *params],
+    ).pl()
+
+
+_BUCKETS = {
+    "month": "date_trunc('month', x.received)",
+    "quarter": "date_trunc('quarter', x.received)",
+    "year": "date_trunc('year', x.received)",
+}
+
+
+def _bucket_sql(f: Filters) -> tuple[str, str, str]:
+    """(bucket expression, bucket label expression, extra join)."""
+    if f.grain == "period":
+        join = (
+            "JOIN report_period rp ON rp.municipality_code = x.municipality_code "
+            "AND x.received BETWEEN rp.start_date AND rp.end_date "
+        )
+        return "rp.start_date", "rp.label", join
+    return _BUCKETS[f.grain], "NULL::VARCHAR", ""
+
+
+def bucket_label(grain: str, day: object) -> str:
+    if grain == "month":
+        return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+    if grain == "quarter":
+        return f"K{(day.month - 1) // 3 + 1} {day.year}"  # type: ignore[attr-defined]
+    return str(day.year)  # type: ignore[attr-defined]
+
+
+def trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
+    """Counts per time bucket (``f.grain``), split by ``f.split``.
+
+    Columns: bucket (date), bucket_label, group, count, small (count under SMALL_N).
+    """
+    split = None if f.split == "none" else f.split
+    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split))
+    bucket, label, bucket_join = _bucket_sql(f)
+    if split:
+        _code, group_label, join = _dimension_select(split)
+        group = f"coalesce({group_label}, '{NOT_SET}')"
+    else:
+        group, join = "'I alt'", ""
+    frame = con.sql(
+        f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, {group} AS series, "  # noqa: S608
+        f"{count_expr(f)}::BIGINT AS count FROM ({facts}) x {bucket_join}{join}"
+        "GROUP BY ALL ORDER BY bucket, series",
+        params=params,
+    ).pl()
+    if f.grain != "period":
+        frame = frame.with_columns(
+            pl.col("bucket")
+            .map_elements(lambda d: bucket_label(f.grain, d), return_dtype=pl.Utf8)
+            .alias("bucket_label")
+        )
+    return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
+
+
+def complaint_share_trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
+    """Per bucket: inquiries, complaints and complaints as a share of inquiries (n = inquiries)."""
+    facts, params = facts_sql(con, f.with_(count_unit="inquiries"), span)
+    bucket, label, bucket_join = _bucket_sql(f)
+    frame = con.sql(
+        f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, "  # noqa: S608
+        "count(DISTINCT inquiry_id)::BIGINT AS inquiries, "
+        "(count(DISTINCT inquiry_id) FILTER (WHERE is_complaint))::BIGINT AS complaints "
+        f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
+        params=params,
+    ).pl()
+    if f.grain != "period":
+        frame = frame.with_columns(
+            pl.col("bucket")
+            .map_elements(lambda d: bucket_label(f.grain, d), return_dtype=pl.Utf8)
+            .alias("bucket_label")
+        )
+    return frame.with_columns(
+        (pl.col("complaints") / pl.col("inquiries")).alias("share"),
+        (pl.col("inquiries") < SMALL_N).alias("small"),
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    current: Span
+    previous: Span
+    note: str
+    table: pl.DataFrame
+
+
+def uncertain_change(current: int, previous: int) -> bool:
+    """True when the change is within what chance alone gives (two Poisson counts, about 95 %)."""
+    total = current + previous
+    return total == 0 or abs(current - previous) <= 1.96 * math.sqrt(total)
+
+
+def year_over_year(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span, dimension: str
+) -> Comparison | None:
+    """This period against the previous comparable one, per value of ``dimension``.
+
+    Columns: code, label, current, previous, diff, pct_change (None from 0), small_n, uncertain;
+    biggest increases first, then the biggest decreases last.
+    """
+    spans = comparable_spans(con, f, span)
+    if spans is None:
+        return None
+    current, previous, note = spans
+    now = breakdown(con, f, current, dimension).select("code", "label", pl.col("count").alias("current"))
+    before = breakdown(con, f, previous, dimension).select("code", "label", pl.col("count").alias("previous"))
+    table = (
+        now.join(before, on=["code", "label"], how="full", coalesce=True, nulls_equal=True)
+        .with_columns(pl.col("current").fill_null(0), pl.col("previous").fill_null(0))
+        .with_columns((pl.col("current") - pl.col("previous")).alias("diff"))
+        .with_columns(
+            pl.when(pl.col("previous") > 0)
+            .then(pl.col("diff") / pl.col("previous") * 100)
+            .otherwise(None)
+            .alias("pct_change"),
+            (pl.max_horizontal("current", "previous") < SMALL_N).alias("small_n"),
+            pl.struct("current", "previous")
+            .map_elements(lambda s: uncertain_change(s["current"], s["previous"]), return_dtype=pl.Boolean)
+            .alias("uncertain"),
+        )
+        .sort(["diff", "current"], descending=[True, True])
+    )
+    return Comparison(current, previous, note, table)
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    label: str
+    value: float | None
+    previous: float | None
+    unit: str  # "count" or "percent"
+    n: int | None = None
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int, int, int]:
+    """(inquiries, complaints, complaint points) in the span under the filter."""
+    facts, params = facts_sql(con, f, span)
+    row = con.execute(
+        "SELECT count(DISTINCT inquiry_id), count(DISTINCT inquiry_id) FILTER (WHERE is_complaint) "  # noqa: S608
+        f"FROM ({facts}) x",
+        params,
+    ).fetchall()[0]
+    point_facts, point_params = facts_sql(con, f, span, with_points=True)
+    points = con.execute(f"SELECT count(point_id) FROM ({point_facts}) x", point_params).fetchall()[0]  # noqa: S608
+    return (int(row[0]), int(row[1]), int(points[0])) if row and points else (0, 0, 0)
+
+
+def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:
+    """Inquiries, complaints, complaint share and complaint points, with the comparable period."""
+    spans = comparable_spans(con, f, span)
+    cur = _counts(con, f, spans[0] if spans else span)
+    prev = _counts(con, f, spans[1]) if spans else None
+
+    def share(counts: tuple[int, int, int] | None) -> float | None:
+        return None if not counts or not counts[0] else counts[1] / counts[0] * 100
+
+    return [
+        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
+        KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
+        KeyFigure("Klageandel", share(cur), share(prev), "percent", n=cur[0]),
+        KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
+    ]
+
+
+def inquiry_rows(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, limit: int = 5000
+) -> pl.DataFrame:
+    """The underlying inquiries with Danish labels (one row per inquiry), newest first."""
+    facts, params = facts_sql(con, f, span)
+    return con.sql(
+        "WITH ids AS (SELECT DISTINCT inquiry_id FROM (" + facts + ") x), "  # noqa: S608
+        "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
+        "FROM complaint_point p JOIN theme t ON t.code = p.theme_code "
+        "WHERE p.inquiry_id IN (SELECT inquiry_id FROM ids) GROUP BY p.inquiry_id) "
+        'SELECT i.inquiry_id AS "Henvendelse", i.received AS "Modtaget", i.closed AS "Afsluttet", '
+        'm.name AS "Kommune", ut.top_name AS "Forvaltning", ut.unit_name AS "Enhed", '
+        'k.label AS "Type", o.label AS "Udfald", th.names AS "Temaer", i.provenance AS "Oprindelse" '
+        "FROM ids JOIN inquiry i ON i.inquiry_id = ids.inquiry_id "
+        "LEFT JOIN municipality m ON m.code = i.municipality_code "
+        "LEFT JOIN unit_tree ut ON ut.unit_id = i.unit_id "
+        "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+        "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
+        "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
+        'ORDER BY "Modtaget" DESC, "Henvendelse" LIMIT ?',
+        params=[*params, limit],
+    ).pl()

@@ -1,0 +1,141 @@
+"""Recommendations: current status, overdue and stalled ones, timeline, and 'did it help?'."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import duckdb
+import polars as pl
+
+from queries.filters import Filters
+from queries.scope import descendants
+
+CLOSED_GROUP = "lukket"  # follow_up_status categories whose parent_code is this are finished
+STALLED_AFTER_DAYS = 365
+
+
+def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: date) -> pl.DataFrame:
+    """One row per recommendation, overdue first, then stalled, then newest.
+
+    Columns: recommendation_id, municipality, period, made_on, due_on, title, text, targets,
+    departments, status_code, status, status_date, follow_ups, closed, overdue, stalled.
+    """
+    where, params = ["TRUE"], []
+    if f.municipalities:
+        where.append("list_contains(?::VARCHAR[], r.municipality_code)")
+        params.append(list(f.municipalities))
+    if f.unit_id:
+        where.append("(len(list_intersect(r.target_unit_ids, ?::VARCHAR[])) > 0)")
+        params.append(descendants(con, f.unit_id))
+    return con.sql(
+        "WITH latest AS (SELECT recommendation_id, arg_max(status_code, date) AS status_code, "  # noqa: S608
+        "  max(date) AS status_date, count(*)::BIGINT AS follow_ups FROM follow_up GROUP BY ALL), "
+        "targets AS (SELECT r.recommendation_id, string_agg(ut.unit_name, ', ' ORDER BY ut.unit_name) AS targets, "
+        "  string_agg(DISTINCT ut.top_name, ', ' ORDER BY ut.top_name) AS departments "
+        "  FROM recommendation r, unnest(r.target_unit_ids) AS t(unit_id) "
+        "  JOIN unit_tree ut ON ut.unit_id = t.unit_id GROUP BY ALL) "
+        "SELECT r.recommendation_id, m.name AS municipality, rp.label AS period, r.made_on, r.due_on, "
+        "  r.title, r.text, CASE WHEN r.whole_municipality THEN 'Hele kommunen' ELSE tg.targets END AS targets, "
+        "  CASE WHEN r.whole_municipality THEN 'Hele kommunen' ELSE tg.departments END AS departments, "
+        "  coalesce(l.status_code, 'ikke_paabegyndt') AS status_code, coalesce(c.label, 'Ingen opfølgning') AS status, "
+        "  l.status_date, coalesce(l.follow_ups, 0) AS follow_ups, "
+        "  coalesce(c.parent_code = ?, false) AS closed, "
+        "  (NOT closed AND r.due_on IS NOT NULL AND r.due_on < ?) AS overdue, "
+        "  (NOT closed AND coalesce(l.status_date, r.made_on) < ?) AS stalled "
+        "FROM recommendation r JOIN municipality m ON m.code = r.municipality_code "
+        "LEFT JOIN report_period rp ON rp.period_id = r.period_id "
+        "LEFT JOIN latest l ON l.recommendation_id = r.recommendation_id "
+        "LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = l.status_code "
+        "LEFT JOIN targets tg ON tg.recommendation_id = r.recommendation_id "
+        "WHERE " + " AND ".join(where) + " ORDER BY overdue DESC, stalled DESC, r.made_on DESC, r.title",
+        params=[CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
+    ).pl()
+
+
+def status_counts(status: pl.DataFrame) -> pl.DataFrame:
+    """Recommendations per department and status, from ``recommendation_status``'s frame."""
+    return (
+        status.with_columns(pl.col("departments").fill_null("(ingen enhed)").str.split(", "))
+        .explode("departments")
+        .group_by("departments", "status")
+        .agg(pl.len().cast(pl.Int64).alias("count"))
+        .rename({"departments": "department"})
+        .sort("department", "status")
+    )
+
+
+def follow_up_timeline(con: duckdb.DuckDBPyConnection, recommendation_id: str) -> pl.DataFrame:
+    """Columns: date, status_code, status, text, source (oldest first, the recommendation first)."""
+    return con.sql(
+        "SELECT r.made_on AS date, 'givet' AS status_code, 'Anbefaling givet' AS status, r.title AS text, "
+        "  NULL::VARCHAR AS source FROM recommendation r WHERE r.recommendation_id = ? "
+        "UNION ALL "
+        "SELECT f.date, f.status_code, coalesce(c.label, f.status_code), f.text, f.source FROM follow_up f "
+        "LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = f.status_code "
+        "WHERE f.recommendation_id = ? ORDER BY date, status_code = 'givet' DESC",
+        params=[recommendation_id, recommendation_id],
+    ).pl()
+
+
+def before_after(con: duckdb.DuckDBPyConnection, recommendation_id: str, months: int = 12) -> pl.DataFrame:
+    """Complaints in the recommendation's themes and units, ``months`` before and after it was made.
+
+    Columns: window ('Før'/'Efter'), start, end, complaints, complete (False while the 'after'
+    window has not ended yet, so a half window is never read as a fall).
+    """
+    row = con.execute(
+        "SELECT municipality_code, made_on, target_unit_ids, theme_codes, whole_municipality "
+        "FROM recommendation WHERE recommendation_id = ?",
+        [recommendation_id],
+    ).fetchall()
+    if not row:
+        return pl.DataFrame()
+    municipality, made_on, units, themes, whole = row[0]
+    unit_ids = sorted({u for unit in (units or []) for u in descendants(con, unit)})
+    theme_codes = sorted(
+        {
+            str(r[0])
+            for r in con.execute(
+                "SELECT code FROM theme_tree WHERE list_contains(?::VARCHAR[], code) OR list_contains(?::VARCHAR[], main_code)",
+                [themes or [], themes or []],
+            ).fetchall()
+        }
+    )
+    days = round(months * 365.25 / 12)
+    windows = [
+        ("Før", made_on - timedelta(days=days), made_on - timedelta(days=1)),
+        ("Efter", made_on, made_on + timedelta(days=days - 1)),
+    ]
+    last_record = con.execute(
+        "SELECT max(received) FROM inquiry WHERE municipality_code = ?", [municipality]
+    ).fetchall()[0][0]
+    rows = []
+    for label, start, end in windows:
+        count = con.execute(
+            "SELECT count(DISTINCT i.inquiry_id) FROM inquiry i "
+            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code AND k.is_complaint "
+            "LEFT JOIN complaint_point p ON p.inquiry_id = i.inquiry_id "
+            "WHERE i.municipality_code = ? AND i.received BETWEEN ? AND ? "
+            "AND (? OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], coalesce(p.unit_id, i.unit_id))) "
+            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.theme_code))",
+            [municipality, start, end, bool(whole), unit_ids, unit_ids, theme_codes, theme_codes],
+        ).fetchall()[0]
+        rows.append(
+            {
+                "window": label,
+                "start": start,
+                "end": end,
+                "complaints": int(count[0]) if count else 0,
+                "complete": last_record is not None and last_record >= end,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "window": pl.Utf8,
+            "start": pl.Date,
+            "end": pl.Date,
+            "complaints": pl.Int64,
+            "complete": pl.Boolean,
+        },
+    )

@@ -1,0 +1,216 @@
+"""What a filter selects: the catalog of valid values, the date span, and the fact relation SQL."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from queries.filters import Catalog, Filters
+
+MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+def load_catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
+    def pairs(sql: str) -> dict[str, str]:
+        return {str(a): str(b) for a, b in con.execute(sql).fetchall()}
+
+    def codes(sql: str) -> frozenset[str]:
+        return frozenset(str(r[0]) for r in con.execute(sql).fetchall())
+
+    themes = pairs("SELECT code, main_code FROM theme_tree")
+    return Catalog(
+        municipalities=codes("SELECT code FROM municipality"),
+        periods=pairs("SELECT period_id, municipality_code FROM report_period"),
+        sectors=codes("SELECT code FROM category WHERE kind = 'sector'"),
+        units=pairs("SELECT unit_id, municipality_code FROM org_unit"),
+        main_themes=frozenset(themes.values()),
+        themes=themes,
+        kinds=codes("SELECT code FROM category WHERE kind = 'inquiry_kind'"),
+        outcomes=codes("SELECT code FROM category WHERE kind = 'outcome'"),
+    )
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date
+    label: str
+
+    def shifted_years(self, years: int) -> Span:
+        return Span(_shift(self.start, years), _shift(self.end, years), "")
+
+
+def _shift(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def format_date(day: date) -> str:
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+def span_label(start: date, end: date) -> str:
+    if start.day == 1 and start.month == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
+        return str(start.year)
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None = None) -> Span | None:
+    """The period the filter shows: a report period, a date range, or the latest report period."""
+    if f.period_id:
+        row = con.execute(
+            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [f.period_id]
+        ).fetchall()
+        if row:
+            return Span(row[0][0], row[0][1], str(row[0][2]))
+    if f.date_from or f.date_to:
+        start = f.date_from or date(1900, 1, 1)
+        end = f.date_to or today or date.today()
+        return Span(start, end, span_label(start, end))
+    if f.municipality:
+        row = con.execute(
+            "SELECT start_date, end_date, label FROM report_period WHERE municipality_code = ? "
+            "AND end_date <= ? ORDER BY end_date DESC LIMIT 1",
+            [f.municipality, today or date.today()],
+        ).fetchall()
+        if row:
+            return Span(row[0][0], row[0][1], str(row[0][2]))
+    return None
+
+
+def coverage_start(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
+    """When the advisor's records begin: the first report period, else the first inquiry."""
+    munis = list(f.municipalities)
+    row = con.execute(
+        "SELECT coalesce((SELECT min(start_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
+        "OR list_contains(?::VARCHAR[], municipality_code)), (SELECT min(received) FROM inquiry "
+        "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)))",
+        [munis, munis, munis, munis],
+    ).fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[Span, Span, str] | None:
+    """(current, previous, note): the same dates one year earlier, clamped to where records exist.
+
+    A report period compared with the one before it is like with like; when the earlier period
+    was partial (the advisor's first year), both sides are cut to the months both cover.
+    """
+    first = coverage_start(con, f)
+    previous = span.shifted_years(-1)
+    if first is None or previous.end < first:
+        return None
+    note = ""
+    current = span
+    if previous.start < first:
+        previous = Span(first, previous.end, "")
+        current = Span(_shift(first, 1), span.end, "")
+        note = "Sammenlignet på samme måneder, fordi den forrige periode kun er delvist dækket"
+    current = Span(
+        current.start, current.end, span.label if current == span else span_label(current.start, current.end)
+    )
+    previous = Span(previous.start, previous.end, _previous_label(con, f, previous))
+    return current, previous, note
+
+
+def _previous_label(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> str:
+    row = con.execute(
+        "SELECT label FROM report_period WHERE start_date = ? AND end_date = ? "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)) LIMIT 1",
+        [span.start, span.end, list(f.municipalities), list(f.municipalities)],
+    ).fetchall()
+    return str(row[0][0]) if row else span_label(span.start, span.end)
+
+
+def descendants(con: duckdb.DuckDBPyConnection, unit_id: str) -> list[str]:
+    children: dict[str, list[str]] = {}
+    for unit, parent in con.execute("SELECT unit_id, parent_id FROM org_unit").fetchall():
+        children.setdefault(parent, []).append(unit)
+    found, todo = [], [unit_id]
+    while todo:
+        current = todo.pop()
+        if current in found:
+            continue
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def facts_sql(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    span: Span | None,
+    *,
+    with_points: bool | None = None,
+) -> tuple[str, list[object]]:
+    """A SELECT over inquiries (joined to complaint points when needed) with every filter applied.
+
+    Columns: inquiry_id, point_id, municipality_code, received, kind_code, is_complaint,
+    outcome_code, case_type_code, legal_effect_code, provenance, unit_id, unit_name, sector_code,
+    department_id, department_name, theme_code, theme_name, main_code, main_name.
+    With complaint points the unit is the point's own unit where it has one.
+    """
+    if with_points is None:
+        with_points = (
+            f.count_unit == "points"
+            or bool(f.main_theme or f.sub_theme)
+            or f.split
+            in (
+                "main_theme",
+                "theme",
+            )
+        )
+    unit_expr = "coalesce(p.unit_id, i.unit_id)" if with_points else "i.unit_id"
+    point_cols = (
+        "p.point_id, p.theme_code, th.name AS theme_name, th.main_code, th.main_name"
+        if with_points
+        else "NULL::VARCHAR AS point_id, NULL::VARCHAR AS theme_code, NULL::VARCHAR AS theme_name, "
+        "NULL::VARCHAR AS main_code, NULL::VARCHAR AS main_name"
+    )
+    joins = (
+        "JOIN complaint_point p ON p.inquiry_id = i.inquiry_id LEFT JOIN theme_tree th ON th.code = p.theme_code "
+        if with_points
+        else ""
+    )
+    where: list[str] = []
+    params: list[object] = []
+    if f.municipalities:
+        where.append("list_contains(?::VARCHAR[], i.municipality_code)")
+        params.append(list(f.municipalities))
+    if span:
+        where.append("i.received BETWEEN ? AND ?")
+        params += [span.start, span.end]
+    if f.sectors:
+        where.append("list_contains(?::VARCHAR[], ut.sector_code)")
+        params.append(list(f.sectors))
+    if f.unit_id:
+        where.append(f"list_contains(?::VARCHAR[], {unit_expr})")
+        params.append(descendants(con, f.unit_id))
+    if f.main_theme:
+        where.append("th.main_code = ?")
+        params.append(f.main_theme)
+    if f.sub_theme:
+        where.append("p.theme_code = ?")
+        params.append(f.sub_theme)
+    if f.kinds:
+        where.append("list_contains(?::VARCHAR[], i.kind_code)")
+        params.append(list(f.kinds))
+    if f.outcomes:
+        where.append("list_contains(?::VARCHAR[], i.outcome_code)")
+        params.append(list(f.outcomes))
+    sql = (
+        "SELECT i.inquiry_id, i.municipality_code, i.received, i.kind_code, "  # noqa: S608 (fragments are fixed text; values are parameters)
+        "coalesce(k.is_complaint, false) AS is_complaint, i.outcome_code, i.case_type_code, "
+        f"i.legal_effect_code, i.provenance, {unit_expr} AS unit_id, ut.unit_name, ut.sector_code, "
+        f"ut.top_id AS department_id, ut.top_name AS department_name, {point_cols} "
+        "FROM inquiry i "
+        f"{joins}"
+        f"LEFT JOIN unit_tree ut ON ut.unit_id = {unit_expr} "
+        "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+        + ("WHERE " + " AND ".join(where) if where else "")
+    )
+    return sql, params

@@ -1,0 +1,1 @@
+"""Altair chart builders, the shared theme, and the vl-convert export."""

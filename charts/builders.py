@@ -1,0 +1,359 @@
+"""Chart builders: frames in, finished Altair charts out (one per chart type the pages need).
+
+Each builder takes the frame a query returned plus a ChartMeta and returns ``finish(...)``'s
+chart, so every chart has a Danish title, what-is-counted subtitle, and a source line.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import polars as pl
+
+from charts.theme import DECREASE, INCREASE, MUTED, PALETTE, PRIMARY, WIDTH, ChartMeta, finish
+
+COUNT_FORMAT = ",d"
+SHARE_FORMAT = ".0%"
+
+
+def _bar_height(rows: int) -> int:
+    return max(120, min(34 * rows, 900))
+
+
+def breakdown_bars(
+    frame: pl.DataFrame, meta: ChartMeta, *, count_title: str, label_title: str = ""
+) -> alt.VConcatChart:
+    """Horizontal bars, largest first, count printed at the bar end; share and n in the tooltip.
+
+    Expects columns label, count and optionally share, n.
+    """
+    order = frame.sort("count", descending=True)["label"].to_list()
+    tooltip = [
+        alt.Tooltip("label:N", title=label_title or "Kategori"),
+        alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
+    ]
+    if "share" in frame.columns:
+        tooltip.append(alt.Tooltip("share:Q", title="Andel", format=".1%"))
+    if "n" in frame.columns:
+        tooltip.append(alt.Tooltip("n:Q", title="n", format=COUNT_FORMAT))
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=order, title=label_title or None),
+        x=alt.X("count:Q", title=count_title, axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+        tooltip=tooltip,
+    )
+    bars = base.mark_bar(color=PRIMARY)
+    labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=COUNT_FORMAT))
+    return finish((bars + labels).properties(width=WIDTH, height=_bar_height(frame.height)), meta)
+
+
+def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
+    """Per unit: complaints and other inquiries stacked, complaint share in the tooltip.
+
+    Expects the frame of ``queries.inquiries.unit_table``.
+    """
+    long = (
+        frame.with_columns(
+            (pl.col("inquiries") - pl.col("complaints")).alias("other"),
+            (pl.col("department") + " · " + pl.col("unit")).alias("label"),
+        )
+        .unpivot(
+            index=["label", "inquiries", "complaints", "complaint_share"],
+            on=["complaints", "other"],
+            variable_name="part",
+            value_name="count",
+        )
+        .with_columns(pl.col("part").replace_strict({"complaints": "Klager", "other": "Øvrige henvendelser"}))
+    )
+    order = frame.sort("inquiries", descending=True).select(pl.col("department") + " · " + pl.col("unit"))
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            y=alt.Y("label:N", sort=order.to_series().to_list(), title=None),
+            x=alt.X(
+                "count:Q",
+                stack="zero",
+                title="Henvendelser",
+                axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1),
+            ),
+            color=alt.Color(
+                "part:N",
+                title=None,
+                scale=alt.Scale(domain=["Klager", "Øvrige henvendelser"], range=[PALETTE[5], PALETTE[4]]),
+            ),
+            order=alt.Order("part:N", sort="ascending"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Enhed"),
+                alt.Tooltip("inquiries:Q", title="Henvendelser", format=COUNT_FORMAT),
+                alt.Tooltip("complaints:Q", title="Heraf klager", format=COUNT_FORMAT),
+                alt.Tooltip("complaint_share:Q", title="Klageandel", format=".0%"),
+            ],
+        )
+        .properties(width=WIDTH, height=_bar_height(frame.height))
+    )
+    return finish(chart, meta)
+
+
+def trend_lines(
+    frame: pl.DataFrame,
+    meta: ChartMeta,
+    *,
+    count_title: str,
+    events: pl.DataFrame | None = None,
+) -> alt.VConcatChart:
+    """Counts over time, one line per series; points under the small-number threshold are drawn
+    hollow so a 2-to-4 'jump' does not read as a trend. Optional dated event annotations.
+
+    Expects bucket (date), bucket_label, series, count, small.
+    """
+    order = frame.sort("bucket")["bucket_label"].unique(maintain_order=True).to_list()
+    many = frame["series"].n_unique() > 1
+    color = alt.Color("series:N", title=None) if many else alt.value(PRIMARY)
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "bucket_label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45)
+        ),
+        y=alt.Y("count:Q", title=count_title, axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+        color=color,
+        tooltip=[
+            alt.Tooltip("bucket_label:N", title="Periode"),
+            alt.Tooltip("series:N", title="Gruppe"),
+            alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
+        ],
+    )
+    stroke = color
+    fill = alt.Fill("series:N", legend=None) if many else alt.value(PRIMARY)
+    points = base.mark_point(size=90, filled=False, opacity=1, strokeWidth=2.5).encode(
+        color=stroke, fill=alt.condition("datum.small", alt.value("white"), fill)
+    )
+    layers = base.mark_line(strokeWidth=3) + points
+    if events is not None and events.height:
+        marks = events.join(frame.select("bucket", "bucket_label").unique(), on="bucket", how="inner")
+        if marks.height:
+            rule = (
+                alt.Chart(marks)
+                .mark_rule(color="#777777", strokeDash=[4, 4])
+                .encode(x=alt.X("bucket_label:O", sort=order))
+            )
+            text = rule.mark_text(align="left", dx=4, dy=-6, color="#444444", baseline="top").encode(
+                y=alt.value(0), text="label:N"
+            )
+            layers = layers + rule + text
+    return finish(layers.properties(width=WIDTH, height=340), meta)
+
+
+def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
+    """Complaints as a share of inquiries over time, with n in the tooltip and printed under each point."""
+    order = frame.sort("bucket")["bucket_label"].to_list()
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "bucket_label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45)
+        ),
+        y=alt.Y(
+            "share:Q",
+            title="Klager i procent af henvendelser",
+            axis=alt.Axis(format=SHARE_FORMAT),
+            scale=alt.Scale(domain=[0, 1]),
+        ),
+        tooltip=[
+            alt.Tooltip("bucket_label:N", title="Periode"),
+            alt.Tooltip("share:Q", title="Klageandel", format=".1%"),
+            alt.Tooltip("complaints:Q", title="Klager", format=COUNT_FORMAT),
+            alt.Tooltip("inquiries:Q", title="n (henvendelser)", format=COUNT_FORMAT),
+        ],
+    )
+    line = base.mark_line(strokeWidth=3, color=PRIMARY) + base.mark_point(size=80, color=PRIMARY).encode(
+        fill=alt.condition("datum.small", alt.value("white"), alt.value(PRIMARY))
+    )
+    n_text = base.mark_text(dy=16, fontSize=11, color="#666666").encode(
+        text=alt.Text("inquiries:Q", format="n=,d")
+    )
+    return finish((line + n_text).properties(width=WIDTH, height=300), meta)
+
+
+def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
+    """Year over year: the difference per label, increases and decreases in two colours; changes
+    within chance (``uncertain``) are drawn pale, and both counts are in the tooltip.
+
+    Expects label, current, previous, diff, pct_change, uncertain.
+    """
+    data = frame.with_columns(
+        pl.when(pl.col("diff") > 0)
+        .then(pl.lit("Stigning"))
+        .when(pl.col("diff") < 0)
+        .then(pl.lit("Fald"))
+        .otherwise(pl.lit("Uændret"))
+        .alias("direction")
+    )
+    order = data.sort("diff", descending=True)["label"].to_list()
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=order, title=None),
+        x=alt.X("diff:Q", title="Ændring i antal", axis=alt.Axis(format="+,d", tickMinStep=1)),
+        tooltip=[
+            alt.Tooltip("label:N", title="Kategori"),
+            alt.Tooltip("current:Q", title="Denne periode", format=COUNT_FORMAT),
+            alt.Tooltip("previous:Q", title="Forrige periode", format=COUNT_FORMAT),
+            alt.Tooltip("diff:Q", title="Ændring", format="+,d"),
+            alt.Tooltip("pct_change:Q", title="Ændring i %", format="+,.0f"),
+        ],
+    )
+    bars = base.mark_bar().encode(
+        color=alt.Color(
+            "direction:N",
+            title=None,
+            scale=alt.Scale(domain=["Stigning", "Fald", "Uændret"], range=[INCREASE, DECREASE, MUTED]),
+        ),
+        opacity=alt.condition("datum.uncertain", alt.value(0.35), alt.value(1.0)),
+    )
+    labels = (
+        base.mark_text(align="left", dx=4)
+        .encode(
+            text=alt.Text("label_text:N"),
+            x=alt.value(WIDTH + 4),
+        )
+        .transform_calculate(label_text="datum.previous + ' → ' + datum.current")
+    )
+    chart = (bars + labels).properties(width=WIDTH, height=_bar_height(frame.height))
+    return finish(chart, meta, width=WIDTH + 80)
+
+
+def appeal_results(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
+    """Ankestyrelsen's decisions per group, stacked by result in the board's own order.
+
+    Expects series, outcome, outcome_order, count.
+    """
+    outcomes = frame.sort("outcome_order")["outcome"].unique(maintain_order=True).to_list()
+    totals = (
+        frame.group_by("series").agg(pl.col("count").sum()).sort("count", descending=True)["series"].to_list()
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("series:N", sort=totals, title=None),
+            x=alt.X("count:Q", title="Afgørelser", axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+            color=alt.Color(
+                "outcome:N",
+                title=None,
+                sort=outcomes,
+                scale=alt.Scale(domain=outcomes, range=PALETTE[: len(outcomes)]),
+            ),
+            order=alt.Order("outcome_order:Q"),
+            tooltip=[
+                alt.Tooltip("series:N", title="Område"),
+                alt.Tooltip("outcome:N", title="Resultat"),
+                alt.Tooltip("count:Q", title="Afgørelser", format=COUNT_FORMAT),
+            ],
+        )
+        .properties(width=WIDTH, height=_bar_height(len(totals)))
+    )
+    return finish(chart, meta)
+
+
+def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) -> alt.VConcatChart:
+    """Own omgørelsesprocent against the whole country per year; n and rank in the tooltip."""
+    long = frame.select(
+        pl.col("year").cast(pl.Utf8),
+        "n",
+        "rank",
+        "ranked_of",
+        pl.col("pct").alias(municipality),
+        pl.col("country_pct").alias("Hele landet"),
+    ).unpivot(index=["year", "n", "rank", "ranked_of"], variable_name="series", value_name="pct")
+    base = alt.Chart(long).encode(
+        x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("pct:Q", title="Omgørelsesprocent", axis=alt.Axis(format=",.0f")),
+        color=alt.Color(
+            "series:N",
+            title=None,
+            scale=alt.Scale(domain=[municipality, "Hele landet"], range=[PRIMARY, "#777777"]),
+        ),
+        tooltip=[
+            alt.Tooltip("series:N", title=""),
+            alt.Tooltip("year:N", title="År"),
+            alt.Tooltip("pct:Q", title="Omgørelsesprocent", format=",.1f"),
+            alt.Tooltip("n:Q", title=f"n ({municipality})", format=COUNT_FORMAT),
+            alt.Tooltip("rank:Q", title="Placering (1 = lavest)"),
+        ],
+    )
+    chart = base.mark_line(strokeWidth=3) + base.mark_point(size=80, filled=True)
+    return finish(chart.properties(width=WIDTH, height=300), meta)
+
+
+def status_bars(frame: pl.DataFrame, meta: ChartMeta, status_order: list[str]) -> alt.VConcatChart:
+    """Recommendations per department, stacked by their current follow-up status."""
+    departments = (
+        frame.group_by("department")
+        .agg(pl.col("count").sum())
+        .sort("count", descending=True)["department"]
+        .to_list()
+    )
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("department:N", sort=departments, title=None),
+            x=alt.X("count:Q", title="Anbefalinger", axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+            color=alt.Color(
+                "status:N",
+                title=None,
+                sort=status_order,
+                scale=alt.Scale(domain=status_order, range=PALETTE[: len(status_order)]),
+            ),
+            tooltip=[
+                alt.Tooltip("department:N", title="Forvaltning"),
+                alt.Tooltip("status:N", title="Status"),
+                alt.Tooltip("count:Q", title="Anbefalinger", format=COUNT_FORMAT),
+            ],
+        )
+        .properties(width=WIDTH, height=_bar_height(len(departments)))
+    )
+    return finish(chart, meta)
+
+
+def before_after_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
+    """Complaints in a recommendation's themes and units before and after it; an unfinished
+    'after' window is drawn pale and says so."""
+    data = frame.with_columns(
+        pl.when(pl.col("complete"))
+        .then(pl.col("window"))
+        .otherwise(pl.col("window") + " (ufuldstændig)")
+        .alias("label")
+    )
+    base = alt.Chart(data).encode(
+        x=alt.X("label:N", sort=data["label"].to_list(), title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("complaints:Q", title="Klager", axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+        tooltip=[
+            alt.Tooltip("label:N", title=""),
+            alt.Tooltip("start:T", title="Fra", format="%d.%m.%Y"),
+            alt.Tooltip("end:T", title="Til", format="%d.%m.%Y"),
+            alt.Tooltip("complaints:Q", title="Klager"),
+        ],
+    )
+    bars = base.mark_bar(size=60, color=PRIMARY).encode(
+        opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.4))
+    )
+    text = base.mark_text(dy=-10).encode(text=alt.Text("complaints:Q", format=COUNT_FORMAT))
+    return finish((bars + text).properties(width=360, height=260), meta, width=360)
+
+
+def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) -> alt.VConcatChart:
+    """The same published measure for several municipalities and periods, side by side.
+
+    Expects municipality, period, value (and per_1000 for the tooltip when known).
+    """
+    data = frame.with_columns((pl.col("municipality") + " " + pl.col("period")).alias("label"))
+    base = alt.Chart(data).encode(
+        y=alt.Y("label:N", sort=data.sort("value", descending=True)["label"].to_list(), title=None),
+        x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=COUNT_FORMAT)),
+        color=alt.Color("municipality:N", title=None, legend=None),
+        tooltip=[
+            alt.Tooltip("municipality:N", title="Kommune"),
+            alt.Tooltip("period:N", title="Periode"),
+            alt.Tooltip("value:Q", title=value_title, format=COUNT_FORMAT),
+            alt.Tooltip("per_1000:Q", title="Pr. 1.000 indbyggere", format=",.2f"),
+        ],
+    )
+    chart = base.mark_bar() + base.mark_text(align="left", dx=4).encode(
+        text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value("#222222")
+    )
+    return finish(chart.properties(width=WIDTH, height=_bar_height(data.height)), meta)

@@ -1,0 +1,102 @@
+"""The one chart theme, for screen and export alike: Danish locale, colour-blind-safe palette,
+type large enough to read on a shared screen, and the title/subtitle/source frame every chart has."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import altair as alt
+
+# Okabe-Ito, reordered so the first colours are the most distinct on white; yellow left out
+# because it disappears on a projector.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
+PRIMARY = PALETTE[0]
+INCREASE = "#D55E00"
+DECREASE = "#0072B2"
+MUTED = "#BBBBBB"
+TEXT = "#222222"
+FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
+WIDTH = 640
+
+DANISH_LOCALE: dict[str, Any] = {
+    "number": {"decimal": ",", "thousands": ".", "grouping": [3], "currency": ["", "\u00a0kr."], "percent": "\u00a0%"},
+    "time": {
+        "dateTime": "%A den %d. %B %Y %X",
+        "date": "%d.%m.%Y",
+        "time": "%H:%M:%S",
+        "periods": ["AM", "PM"],
+        "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
+        "shortDays": ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."],
+        "months": [
+            "januar", "februar", "marts", "april", "maj", "juni",
+            "juli", "august", "september", "oktober", "november", "december",
+        ],
+        "shortMonths": ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."],
+    },
+}  # fmt: skip
+
+CONFIG: dict[str, Any] = {
+    "locale": DANISH_LOCALE,
+    "background": "white",
+    "padding": 12,
+    "font": FONT,
+    "view": {"stroke": None},
+    "range": {"category": PALETTE},
+    "title": {
+        "anchor": "start",
+        "fontSize": 20,
+        "fontWeight": "bold",
+        "color": TEXT,
+        "subtitleFontSize": 14,
+        "subtitleColor": "#555555",
+        "offset": 14,
+    },
+    "axis": {
+        "labelFontSize": 13,
+        "titleFontSize": 14,
+        "titleFontWeight": "normal",
+        "labelColor": TEXT,
+        "titleColor": TEXT,
+        "gridColor": "#E6E6E6",
+        "domainColor": "#888888",
+        "tickColor": "#888888",
+        "labelLimit": 260,
+        "labelOverlap": True,
+    },
+    "legend": {"labelFontSize": 13, "titleFontSize": 13, "orient": "top", "labelLimit": 300, "direction": "horizontal"},
+    "header": {"labelFontSize": 13, "titleFontSize": 14},
+    "text": {"fontSize": 13, "color": TEXT},
+    "bar": {"color": PRIMARY},
+    "line": {"color": PRIMARY, "strokeWidth": 3},
+    "point": {"color": PRIMARY, "size": 70, "filled": True},
+}
+
+
+@dataclass(frozen=True)
+class ChartMeta:
+    """The words around a chart: what it shows, what it counts under which filter, and the source."""
+
+    title: str
+    subtitle: str  # what is counted and the filter in words
+    source: str  # "Kilde: Borgerrådgiveren, <kommune>, <periode>" (+ "Generede data")
+
+
+def source_line(municipality: str, period: str, generated: bool) -> str:
+    text = f"Kilde: Borgerrådgiveren, {municipality}, {period}"
+    return text + ". Generede data (eksempel)" if generated else text
+
+
+def finish(chart: alt.TopLevelMixin, meta: ChartMeta, width: int = WIDTH) -> alt.VConcatChart:
+    """Title and subtitle above, the source line below, the theme's config embedded in the spec
+    (so Streamlit and vl-convert draw the same thing)."""
+    caption = (
+        alt.Chart(alt.Data(values=[{"text": meta.source}]))
+        .mark_text(align="left", baseline="top", fontSize=12, color="#555555", dx=0)
+        .encode(text="text:N", x=alt.value(0), y=alt.value(0))
+        .properties(width=width, height=14)
+    )
+    combined = alt.vconcat(chart, caption, spacing=6).properties(
+        title=alt.TitleParams(text=meta.title, subtitle=[meta.subtitle])
+    )
+    return combined.configure(**CONFIG)

@@ -1,24 +1,53 @@
-"""Entry point: ``streamlit run app.py``. Opens (and on first start creates and seeds) the database."""
+"""Entry point: ``streamlit run app.py``.
+
+Opens (on first start: creates, migrates and seeds) the database, restores the filters from the
+URL, draws the shared filter sidebar, runs the chosen page, and writes the filters back to the URL
+so a copied link reopens the same view on any page.
+"""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
+from dashboard import state
 from dashboard.connection import get_connection
-from data_model.db import DatabaseError, row_counts
+from dashboard.data import catalog, default_municipality, names
+from dashboard.layout import presentation_style
+from dashboard.sidebar import draw_sidebar
+from data_model.db import DatabaseError
 
-st.set_page_config(page_title="Borgerrådgiver-dashboard", page_icon="📊", layout="wide")
+st.set_page_config(page_title="Borgerrådgiver-dashboard", page_icon=":material/balance:", layout="wide")
+
+PAGES = [
+    st.Page(
+        "pages/overblik.py", title="Overblik", icon=":material/dashboard:", url_path="overblik", default=True
+    ),
+    st.Page("pages/tendenser.py", title="Tendenser", icon=":material/show_chart:", url_path="tendenser"),
+    st.Page(
+        "pages/aar_for_aar.py", title="År for år", icon=":material/compare_arrows:", url_path="aar-for-aar"
+    ),
+    st.Page(
+        "pages/ankestyrelsen.py", title="Ankestyrelsen", icon=":material/gavel:", url_path="ankestyrelsen"
+    ),
+    st.Page(
+        "pages/anbefalinger.py", title="Anbefalinger", icon=":material/task_alt:", url_path="anbefalinger"
+    ),
+    st.Page("pages/kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"),
+    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+]
 
 try:
-    con = get_connection()
+    get_connection()
 except DatabaseError as exc:
-    st.error(str(exc))
+    st.error(f"Databasen kan ikke åbnes: {exc}")
     st.stop()
 
-st.title("Borgerrådgiver-dashboard")
-counts = row_counts(con.cursor())
-st.dataframe(
-    pl.DataFrame({"Tabel": list(counts), "Rækker": list(counts.values())}),
-    hide_index=True,
-)
+current_catalog = catalog()
+state.init_from_url(current_catalog, default_municipality())
+page = st.navigation(PAGES, position="hidden" if state.presenting() else "sidebar")
+draw_sidebar(current_catalog, names())
+filters = state.filters_from_widgets()
+state.set_current(filters)
+presentation_style()
+page.run()
+state.write_url(state.filters_from_widgets())

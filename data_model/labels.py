@@ -137,3 +137,36 @@ REASONS: dict[str, str] = {
 def field_label(field: str) -> str:
     """Danish label of a field, falling back to the field name itself."""
     return FIELD_LABELS.get(field, field)
+
+
+def format_count(value: float | None) -> str:
+    """1234 -> '1.234' (Danish thousands separator); None -> '–'."""
+    if value is None:
+        return "–"
+    return f"{round(value):,}".replace(",", ".")
+
+
+def format_number(value: float | None, decimals: int = 1) -> str:
+    """1234.5 -> '1.234,5'."""
+    if value is None:
+        return "–"
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def format_percent(value: float | None, decimals: int = 0) -> str:
+    """45.25 -> '45 %' (value already in percent)."""
+    return "–" if value is None else f"{format_number(value, decimals)} %"
+
+
+def format_signed(value: float | None, decimals: int = 0, suffix: str = "") -> str:
+    """+12 / −3 with a real minus sign, for deltas."""
+    if value is None:
+        return "–"
+    sign = "+" if value > 0 else "−" if value < 0 else "±"
+    return f"{sign}{format_number(abs(value), decimals)}{suffix}"
+
+
+def format_day(value: object) -> str:
+    """date -> '31.03.2025'."""
+    return "–" if value is None else value.strftime("%d.%m.%Y")  # type: ignore[attr-defined]

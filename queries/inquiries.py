@@ -229,8 +229,8 @@ class KeyFigure:
 
 
 def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int, int, int]:
-    """(inquiries, complaints, complaint points) in the span under the filter."""
-    facts, params = facts_sql(con, f, span)
+    """(inquiries, complaints, complaint points) in the span under the filter, whatever it counts."""
+    facts, params = facts_sql(con, f.with_(count_unit="inquiries"), span)
     row = con.execute(
         "SELECT count(DISTINCT inquiry_id), count(DISTINCT inquiry_id) FILTER (WHERE is_complaint) "  # noqa: S608
         f"FROM ({facts}) x",
@@ -279,4 +279,18 @@ def inquiry_rows(
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
         'ORDER BY "Modtaget" DESC, "Henvendelse" LIMIT ?',
         params=[*params, limit],
+    ).pl()
+
+
+def trend_events(con: duckdb.DuckDBPyConnection, f: Filters, grain: str) -> pl.DataFrame:
+    """Dated annotations (law changes, reorganisations) placed in the trend's time buckets.
+
+    Columns: bucket (date), label. Events without a municipality apply to all.
+    """
+    bucket = _BUCKETS.get(grain, _BUCKETS["year"]).replace("x.received", "e.date")
+    return con.sql(
+        f"SELECT {bucket}::DATE AS bucket, string_agg(e.label, '; ' ORDER BY e.date) AS label FROM event e "  # noqa: S608
+        "WHERE e.municipality_code IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], e.municipality_code) "
+        "GROUP BY ALL ORDER BY bucket",
+        params=[list(f.municipalities), list(f.municipalities)],
     ).pl()

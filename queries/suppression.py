@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
+from data_model.labels import format_count
+
 DEFAULT_THRESHOLD = 5
 
 
@@ -30,4 +32,4 @@ def suppress(
 
 def shown_count(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> str:
     """How a (possibly suppressed) count is printed in a table: '<5' for a hidden one."""
-    return f"<{threshold}" if value is None else f"{value:,}".replace(",", ".")
+    return f"<{threshold}" if value is None else format_count(value)

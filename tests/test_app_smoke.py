@@ -5,11 +5,25 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard.connection import get_connection
 from tests.conftest import ROOT
 
 
-def test_app_opens_and_seeds_sample_data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BORGERRAAD_DB", str(tmp_path / "app.duckdb"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+def test_first_start_creates_and_seeds_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "new" / "app.duckdb"
+    monkeypatch.setenv("BORGERRAAD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert not at.exception
-    assert at.title[0].value == "Borgerrådgiver-dashboard"
+    assert at.title[0].value == "Overblik"
+    con = get_connection()  # the app's cached connection (a second one in this process is refused)
+    assert con.execute("SELECT count(*) FROM published_figure").fetchall()[0][0] > 500
+    assert con.execute("SELECT count(*) FROM municipality").fetchall()[0][0] >= 6
+
+
+def test_unopenable_database_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "empty.duckdb"
+    path.write_bytes(b"")
+    monkeypatch.setenv("BORGERRAAD_DB", str(path))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "tom" in at.error[0].value

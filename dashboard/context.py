@@ -1,0 +1,68 @@
+"""What every page needs to know about the current view, computed once per run."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from charts.theme import ChartMeta, source_line
+from dashboard import state
+from dashboard.data import names, query
+from queries.describe import Names, describe_filters, has_generated_records, municipality_words
+from queries.filters import Filters
+from queries.scope import Span, resolve_span
+
+
+@dataclass(frozen=True)
+class PageContext:
+    filters: Filters
+    names: Names
+    span: Span | None
+    words: str  # the filter in words
+    municipalities: str
+    generated: bool  # the selection holds generated example records
+    file_stem: str  # ASCII stem for downloaded files
+
+    def counting(self, what: str, span: Span | str | None = "selected") -> str:
+        """The filter in words, saying the chart counts ``what`` (over ``span`` if given)."""
+        return describe_filters(self.filters, self.names, self.span if span == "selected" else span, what)  # type: ignore[arg-type]
+
+    def meta(self, title: str, counted: str | None = None, period: str | None = None) -> ChartMeta:
+        """Chart words: the title, what is counted under which filter, and the source line
+        (``period`` when the chart covers another span than the selected period)."""
+        shown = period or (self.span.label if self.span else "alle perioder")
+        return ChartMeta(
+            title, counted or self.words, source_line(self.municipalities, shown, self.generated)
+        )
+
+
+def _ascii(text: str) -> str:
+    text = (
+        text.replace("æ", "ae")
+        .replace("ø", "oe")
+        .replace("å", "aa")
+        .replace("Æ", "Ae")
+        .replace("Ø", "Oe")
+        .replace("Å", "Aa")
+    )
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def page_context(page_slug: str) -> PageContext:
+    filters = state.current()
+    all_names = names()
+    span = query(resolve_span, filters)
+    period = span.label if span else "alle perioder"
+    municipalities = municipality_words(filters, all_names)
+    generated = query(has_generated_records, filters)
+    return PageContext(
+        filters=filters,
+        names=all_names,
+        span=span,
+        words=describe_filters(filters, all_names, span),
+        municipalities=municipalities,
+        generated=generated,
+        file_stem=_ascii(f"{page_slug}-{municipalities}-{period}")[:80],
+    )

@@ -1,0 +1,62 @@
+"""Cached access to the query layer: one cache entry per (query, arguments, data version).
+
+The data version changes with every write (imports and edits are logged), so a cached answer is
+never stale and a repeated view costs nothing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from dashboard.connection import get_connection
+from queries.describe import Names, load_names
+from queries.filters import Catalog
+from queries.scope import load_catalog
+
+T = TypeVar("T")
+
+
+def data_version() -> int:
+    row = (
+        get_connection()
+        .cursor()
+        .execute("SELECT (SELECT count(*) FROM import_log) + (SELECT count(*) FROM audit_log)")
+        .fetchall()
+    )
+    return int(row[0][0])
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def _cached(name: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
+    module_name, function_name = name.rsplit(".", 1)
+    function = getattr(importlib.import_module(module_name), function_name)
+    return function(get_connection().cursor(), *args, **dict(kwargs))
+
+
+def query(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Run ``function(cursor, *args, **kwargs)`` through the cache."""
+    name = f"{function.__module__}.{function.__qualname__}"
+    return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))  # type: ignore[no-any-return]
+
+
+def catalog() -> Catalog:
+    return query(load_catalog)
+
+
+def names() -> Names:
+    return query(load_names)
+
+
+def default_municipality() -> str | None:
+    """The municipality with the most inquiries (the whole-country row never is one)."""
+    rows = (
+        get_connection()
+        .cursor()
+        .execute("SELECT municipality_code FROM inquiry GROUP BY ALL ORDER BY count(*) DESC LIMIT 1")
+        .fetchall()
+    )
+    return str(rows[0][0]) if rows else None

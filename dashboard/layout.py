@@ -1,0 +1,169 @@
+"""Layout pieces every page uses: the page header, key figures, a chart with its downloads,
+and the presentation mode's one-figure-at-a-time view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import altair as alt
+import polars as pl
+import streamlit as st
+
+from charts.export import to_png, to_svg
+from dashboard import state
+from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
+from data_model.labels import format_count, format_percent, format_signed
+from queries.inquiries import KeyFigure
+
+PRESENTATION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
+.block-container {padding-top: 1.5rem; max-width: 1400px;}
+html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
+[data-testid="stMetricValue"] {font-size: 3rem;}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One chart of a page, with the table behind it, for screen, presentation and download."""
+
+    key: str  # ASCII, used in file names and the URL (?figur=...)
+    title: str
+    chart: alt.TopLevelMixin
+    data: pl.DataFrame
+
+
+def page_header(title: str, description: str, filter_words: str) -> None:
+    st.title(title)
+    if state.presenting():
+        st.markdown(f"**{filter_words}**")
+    else:
+        st.caption(description)
+        st.markdown(f"Viser: {filter_words}")
+
+
+def empty_state(message: str) -> None:
+    st.info(
+        f"{message} Prøv at vælge en anden periode eller fjerne nogle filtre i menuen til venstre.", icon="ℹ️"
+    )
+
+
+def _metric_value(figure: KeyFigure) -> str:
+    return format_percent(figure.value) if figure.unit == "percent" else format_count(figure.value)
+
+
+def _metric_delta(figure: KeyFigure) -> str | None:
+    if figure.delta is None:
+        return None
+    suffix = " pct.-point" if figure.unit == "percent" else ""
+    return format_signed(figure.delta, 1 if figure.unit == "percent" else 0, suffix) + " fra året før"
+
+
+def key_figures(figures: list[KeyFigure], *, lower_is_better: set[str] | None = None) -> None:
+    """A row of metrics; a rise in complaints is shown in red, not 'good' green."""
+    columns = st.columns(len(figures))
+    for column, figure in zip(columns, figures, strict=True):
+        help_text = f"n = {format_count(figure.n)}" if figure.n is not None else None
+        column.metric(
+            figure.label,
+            _metric_value(figure),
+            _metric_delta(figure),
+            delta_color="inverse" if figure.label in (lower_is_better or set()) else "off",
+            help=help_text,
+        )
+
+
+def _downloads(figure: Figure, file_stem: str) -> None:
+    def png() -> bytes:
+        return to_png(figure.chart)
+
+    def svg() -> bytes:
+        return to_svg(figure.chart)
+
+    def csv() -> bytes:
+        return frame_to_csv(figure.data)
+
+    def xlsx() -> bytes:
+        return frame_to_xlsx(figure.data, sheet=figure.title)
+
+    buttons: list[tuple[str, Callable[[], bytes], str, str]] = [
+        ("PNG", png, "png", "image/png"),
+        ("SVG", svg, "svg", "image/svg+xml"),
+        ("Data (CSV)", csv, "csv", MIME_TYPES["csv"]),
+        ("Data (Excel)", xlsx, "xlsx", MIME_TYPES["xlsx"]),
+    ]
+    columns = st.columns(len(buttons) + 2)
+    for column, (label, make, suffix, mime) in zip(columns, buttons, strict=False):
+        column.download_button(
+            label,
+            data=make,
+            file_name=f"{file_stem}.{suffix}",
+            mime=mime,
+            key=f"dl-{figure.key}-{suffix}",
+            on_click="ignore",
+            icon=":material/download:",
+        )
+
+
+def show_figure(figure: Figure, file_stem: str) -> None:
+    """The chart as it will be printed (theme=None keeps our theme), then its download row."""
+    st.altair_chart(figure.chart, theme=None, key=f"chart-{figure.key}")
+    if not state.presenting():
+        _downloads(figure, f"{file_stem}-{figure.key}")
+
+
+def show_figures(figures: list[Figure], file_stem: str) -> None:
+    """All figures one under another; in presentation mode one at a time with a picker."""
+    if not figures:
+        return
+    if state.presenting():
+        keys = [f.key for f in figures]
+        if st.session_state.get(state.FIGURE_KEY) not in keys:
+            st.session_state[state.FIGURE_KEY] = keys[0]
+        chosen = st.segmented_control(
+            "Figur",
+            keys,
+            format_func=lambda k: next(f.title for f in figures if f.key == k),
+            key=state.FIGURE_KEY,
+            label_visibility="collapsed",
+        )
+        show_figure(next(f for f in figures if f.key == (chosen or keys[0])), file_stem)
+        return
+    for figure in figures:
+        show_figure(figure, file_stem)
+        st.divider()
+
+
+def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
+    left, right, _ = st.columns([1, 1, 4])
+    left.download_button(
+        "CSV",
+        data=lambda: frame_to_csv(frame),
+        file_name=f"{file_stem}.csv",
+        mime=MIME_TYPES["csv"],
+        key=f"tbl-{key}-csv",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+    right.download_button(
+        "Excel",
+        data=lambda: frame_to_xlsx(frame),
+        file_name=f"{file_stem}.xlsx",
+        mime=MIME_TYPES["xlsx"],
+        key=f"tbl-{key}-xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+
+
+def presentation_style() -> None:
+    if state.presenting():
+        st.html(PRESENTATION_CSS)
+        st.button("Afslut præsentation", icon=":material/close:", on_click=_stop_presenting)
+
+
+def _stop_presenting() -> None:
+    st.session_state["present"] = False

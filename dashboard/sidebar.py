@@ -1,0 +1,143 @@
+"""The shared filter sidebar. Widget values live in session state under ``f_<field>`` keys."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.state import notes, widget_key
+from queries.appeals import WHOLE_COUNTRY
+from queries.describe import COUNT_UNIT_WORDS, Names
+from queries.filters import Catalog
+
+ALL = None
+
+
+def _keep_valid(field: str, valid: set[str], many: bool = False) -> None:
+    """Drop a stale widget value (e.g. a unit of a municipality no longer selected)."""
+    key = widget_key(field)
+    value = st.session_state.get(key)
+    if many and isinstance(value, list):
+        st.session_state[key] = [v for v in value if v in valid]
+    elif not many and value is not None and value not in valid:
+        st.session_state[key] = None
+
+
+def _municipality_changed() -> None:
+    st.session_state[widget_key("period_id")] = None
+    st.session_state[widget_key("unit_id")] = None
+
+
+def _dates_changed() -> None:
+    st.session_state[widget_key("period_id")] = None
+
+
+def _period_changed() -> None:
+    st.session_state[widget_key("date_from")] = None
+    st.session_state[widget_key("date_to")] = None
+
+
+def draw_sidebar(catalog: Catalog, names: Names) -> None:
+    municipalities = sorted(
+        (c for c in catalog.municipalities if c != WHOLE_COUNTRY),
+        key=lambda c: names.municipalities.get(c, c),
+    )
+    _keep_valid("municipalities", set(municipalities), many=True)
+    selected = st.session_state.get(widget_key("municipalities")) or []
+    periods = [p for p, m in catalog.periods.items() if not selected or m == selected[0]]
+    periods.sort(key=lambda p: list(names.periods).index(p) if p in names.periods else 0, reverse=True)
+    units = [u for u in names.units if not selected or catalog.units.get(u) in selected]
+    main_themes = sorted(catalog.main_themes, key=lambda t: names.themes.get(t, t))
+    main = st.session_state.get(widget_key("main_theme"))
+    sub_themes = sorted(
+        (c for c, m in catalog.themes.items() if m == main and c != main),
+        key=lambda t: names.themes.get(t, t),
+    )
+    _keep_valid("period_id", set(periods))
+    _keep_valid("unit_id", set(units))
+    _keep_valid("main_theme", set(main_themes))
+    _keep_valid("sub_theme", set(sub_themes))
+    _keep_valid("sectors", set(catalog.sectors), many=True)
+    _keep_valid("kinds", set(catalog.kinds), many=True)
+    _keep_valid("outcomes", set(catalog.outcomes), many=True)
+
+    with st.sidebar:
+        for note in notes():
+            st.warning(note, icon="⚠️")
+        st.multiselect(
+            "Kommune",
+            municipalities,
+            format_func=lambda c: names.municipalities.get(c, c),
+            key=widget_key("municipalities"),
+            on_change=_municipality_changed,
+            placeholder="Alle kommuner",
+        )
+        st.selectbox(
+            "Beretningsperiode",
+            [ALL, *periods],
+            format_func=lambda p: "Seneste periode" if p is None else names.periods.get(p, p),
+            key=widget_key("period_id"),
+            on_change=_period_changed,
+            help="Sammenligninger år for år bruger den tilsvarende periode året før.",
+        )
+        with st.expander("Egen datoperiode"):
+            st.date_input(
+                "Fra", value=None, key=widget_key("date_from"), on_change=_dates_changed, format="DD.MM.YYYY"
+            )
+            st.date_input(
+                "Til", value=None, key=widget_key("date_to"), on_change=_dates_changed, format="DD.MM.YYYY"
+            )
+        st.radio(
+            "Tæl",
+            ["inquiries", "points"],
+            format_func=lambda u: COUNT_UNIT_WORDS[u].capitalize(),
+            key=widget_key("count_unit"),
+            horizontal=True,
+            help="En henvendelse kan rumme flere klagepunkter med hvert sit tema.",
+        )
+        st.multiselect(
+            "Sektor",
+            sorted(catalog.sectors, key=lambda s: names.category("sector", s)),
+            format_func=lambda s: names.category("sector", s),
+            key=widget_key("sectors"),
+            placeholder="Alle sektorer",
+        )
+        st.selectbox(
+            "Enhed (med underenheder)",
+            [ALL, *units],
+            format_func=lambda u: "Alle enheder" if u is None else names.units.get(u, u),
+            key=widget_key("unit_id"),
+        )
+        st.selectbox(
+            "Tema",
+            [ALL, *main_themes],
+            format_func=lambda t: "Alle temaer" if t is None else names.themes.get(t, t),
+            key=widget_key("main_theme"),
+        )
+        if sub_themes:
+            st.selectbox(
+                "Undertema",
+                [ALL, *sub_themes],
+                format_func=lambda t: "Alle undertemaer" if t is None else names.themes.get(t, t),
+                key=widget_key("sub_theme"),
+            )
+        st.multiselect(
+            "Henvendelsestype",
+            sorted(catalog.kinds),
+            format_func=lambda k: names.category("inquiry_kind", k),
+            key=widget_key("kinds"),
+            placeholder="Alle typer",
+        )
+        st.multiselect(
+            "Udfald",
+            sorted(catalog.outcomes, key=lambda o: names.category("outcome", o)),
+            format_func=lambda o: names.category("outcome", o),
+            key=widget_key("outcomes"),
+            placeholder="Alle udfald",
+        )
+        st.divider()
+        st.toggle(
+            "Præsentationstilstand",
+            key="present",
+            help="Skjuler menuen og viser én figur ad gangen med større tekst.",
+        )
+        st.caption("Adressen i browseren gengiver visningen: kopiér den for at dele præcis dette udsnit.")

@@ -1,0 +1,72 @@
+"""År for år: this period against the last comparable one, biggest changes first, small n marked."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from charts import builders
+from dashboard.context import page_context
+from dashboard.data import query
+from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.state import presenting
+from queries import inquiries
+from queries.describe import SPLIT_WORDS
+
+DIMENSIONS = ["department", "unit", "sector", "main_theme", "theme", "outcome", "kind"]
+
+ctx = page_context("aar-for-aar")
+page_header(
+    "År for år",
+    "Den valgte periode mod samme periode året før. Blege søjler: ændringen kan skyldes tilfældigheder.",
+    ctx.words,
+)
+if ctx.span is None:
+    empty_state("Der er ingen beretningsperiode for det valgte.")
+    st.stop()
+dimension = (
+    st.selectbox(
+        "Sammenlign pr.",
+        DIMENSIONS,
+        format_func=SPLIT_WORDS.get,
+        key="yoy_dimension",
+        persist_state="session",
+    )
+    if not presenting()
+    else st.session_state.get("yoy_dimension", "department")
+)
+result = query(inquiries.year_over_year, ctx.filters, ctx.span, dimension or "department")
+if result is None or result.table.is_empty():
+    empty_state("Der er ingen sammenlignelig periode året før.")
+    st.stop()
+st.markdown(f"**{result.current.label}** sammenlignet med **{result.previous.label}**")
+if result.note:
+    st.caption(result.note)
+title = f"Ændring fra {result.previous.label} til {result.current.label} pr. {SPLIT_WORDS[dimension].lower()}"
+show_figures(
+    [Figure("aendringer", title, builders.change_bars(result.table, ctx.meta(title)), result.table)],
+    ctx.file_stem,
+)
+if not presenting():
+    table = result.table.select(
+        pl.col("label").alias(SPLIT_WORDS[dimension]),
+        pl.col("previous").alias(result.previous.label),
+        pl.col("current").alias(result.current.label),
+        pl.col("diff").alias("Ændring"),
+        pl.col("pct_change").alias("Ændring i %"),
+        pl.when(pl.col("small_n"))
+        .then(pl.lit("Lille n"))
+        .when(pl.col("uncertain"))
+        .then(pl.lit("Usikker"))
+        .otherwise(pl.lit(""))
+        .alias("Bemærkning"),
+    )
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={"Ændring i %": st.column_config.NumberColumn(format="%+.0f %%")},
+    )
+    st.caption(
+        "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder giver (ca. 95 %)."
+    )
+    table_downloads(table, f"{ctx.file_stem}-tabel", "yoy")

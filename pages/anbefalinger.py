@@ -1,0 +1,144 @@
+"""Anbefalinger: every recommendation with its status, overdue and stalled first, its follow-up
+timeline, and the complaint counts in its themes and units before and after it was made."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from charts import builders
+from dashboard.context import page_context
+from dashboard.data import query
+from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.state import presenting
+from data_model.labels import format_day
+from queries import recommendations
+
+ctx = page_context("anbefalinger")
+page_header(
+    "Anbefalinger",
+    "Borgerrådgiverens anbefalinger og forvaltningernes opfølgning. Forsinkede og gået i stå står øverst.",
+    ctx.counting("anbefalinger", None),
+)
+status = query(recommendations.recommendation_status, ctx.filters, date.today())
+if status.is_empty():
+    empty_state("Ingen anbefalinger for det valgte.")
+    st.stop()
+
+counts = recommendations.status_counts(status)
+status_order = [
+    s
+    for s in [
+        "Ingen opfølgning",
+        "Ikke påbegyndt",
+        "I gang",
+        "Delvist implementeret",
+        "Implementeret",
+        "Ingen bemærkninger",
+        "Afvist af forvaltningen",
+        "Ukendt",
+    ]
+    if s in set(counts["status"])
+]
+status_order += sorted(set(counts["status"]) - set(status_order))
+columns = st.columns(4)
+columns[0].metric("Anbefalinger", len(status))
+columns[1].metric("Åbne", int((~status["closed"]).sum()))
+columns[2].metric(
+    "Forsinkede",
+    int(status["overdue"].sum()),
+    help="Fristen er overskredet, og anbefalingen er ikke afsluttet.",
+)
+columns[3].metric(
+    "Gået i stå",
+    int(status["stalled"].sum()),
+    help="Ingen opfølgning i over et år, og anbefalingen er ikke afsluttet.",
+)
+
+title = "Anbefalinger pr. forvaltning og status"
+show_figures(
+    [
+        Figure(
+            "status",
+            title,
+            builders.status_bars(
+                counts,
+                ctx.meta(title, ctx.counting("anbefalinger", None), period="alle perioder"),
+                status_order,
+            ),
+            counts,
+        )
+    ],
+    ctx.file_stem,
+)
+if presenting():
+    st.stop()
+
+table = status.select(
+    pl.when(pl.col("overdue"))
+    .then(pl.lit("Forsinket"))
+    .when(pl.col("stalled"))
+    .then(pl.lit("Gået i stå"))
+    .otherwise(pl.lit(""))
+    .alias("Advarsel"),
+    pl.col("title").alias("Anbefaling"),
+    pl.col("targets").alias("Rettet mod"),
+    pl.col("period").alias("Beretning"),
+    pl.col("status").alias("Status"),
+    pl.col("status_date").alias("Senest fulgt op"),
+    pl.col("due_on").alias("Frist"),
+    pl.col("recommendation_id"),
+)
+st.dataframe(
+    table.drop("recommendation_id"),
+    hide_index=True,
+    column_config={
+        "Senest fulgt op": st.column_config.DateColumn(format="DD.MM.YYYY"),
+        "Frist": st.column_config.DateColumn(format="DD.MM.YYYY"),
+    },
+)
+table_downloads(table.drop("recommendation_id"), f"{ctx.file_stem}-tabel", "recs")
+
+st.subheader("Én anbefaling: forløb og virkning")
+titles = dict(zip(status["recommendation_id"], status["title"], strict=True))
+chosen = st.selectbox("Anbefaling", list(titles), format_func=titles.get, key="recommendation")
+if chosen:
+    row = status.filter(pl.col("recommendation_id") == chosen).row(0, named=True)
+    st.markdown(
+        f"**{row['title']}**  \nRettet mod: {row['targets'] or '–'} · Givet {format_day(row['made_on'])} · Frist {format_day(row['due_on'])}"
+    )
+    if row["text"]:
+        st.text(row["text"])  # shown as text, never interpreted as Markdown or HTML
+    timeline = query(recommendations.follow_up_timeline, chosen)
+    for entry in timeline.iter_rows(named=True):
+        with st.container(border=True):
+            st.markdown(f"**{format_day(entry['date'])} · {entry['status']}**")
+            if entry["text"]:
+                st.text(entry["text"])
+            if entry["source"]:
+                st.caption(f"Kilde: {entry['source']}")
+    effect = query(recommendations.before_after, chosen)
+    if not effect.is_empty():
+        effect_title = "Klager i anbefalingens temaer og enheder, 12 måneder før og efter"
+        show_figures(
+            [
+                Figure(
+                    "virkning",
+                    effect_title,
+                    builders.before_after_bars(
+                        effect,
+                        ctx.meta(
+                            effect_title,
+                            "Tæller klager · " + row["title"],
+                            period=f"{format_day(effect['start'][0])}–{format_day(effect['end'][1])}",
+                        ),
+                    ),
+                    effect,
+                )
+            ],
+            f"{ctx.file_stem}-{chosen}",
+        )
+        if not effect["complete"].all():
+            st.caption("Perioden efter er ikke afsluttet endnu: tallet kan stige.")

@@ -1,0 +1,64 @@
+"""Kommuner: the figures the reports published, several municipalities side by side."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from charts import builders
+from charts.theme import ChartMeta
+from dashboard.context import page_context
+from dashboard.data import query
+from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from queries import benchmark
+
+
+def published_meta(title: str, measure: str) -> ChartMeta:
+    return ChartMeta(
+        title,
+        f"Publicerede tal · {measure.lower()} pr. beretningsperiode",
+        "Kilde: kommunernes borgerrådgiverberetninger",
+    )
+
+
+ctx = page_context("kommuner")
+page_header(
+    "Kommuner",
+    "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
+    "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
+)
+totals = query(benchmark.published_totals, None)
+if totals.is_empty():
+    empty_state("Der er ingen publicerede tal.")
+    st.stop()
+measures = totals["measure_label"].unique(maintain_order=True).to_list()
+measure = st.segmented_control("Mål", measures, default=measures[0], key="benchmark_measure") or measures[0]
+chosen = totals.filter(pl.col("measure_label") == measure)
+per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
+title = f"{measure} i beretningerne"
+show_figures(
+    [
+        Figure(
+            "publiceret",
+            title,
+            builders.benchmark_bars(chosen, published_meta(title, measure), value_title=measure),
+            chosen,
+        )
+    ],
+    "kommuner-publicerede-tal",
+)
+table = per_month.select(
+    pl.col("municipality").alias("Kommune"),
+    pl.col("period").alias("Periode"),
+    pl.col("months").alias("Måneder"),
+    pl.col("value").alias(measure),
+    pl.col("per_month").round(1).alias("Pr. måned"),
+    pl.col("per_1000").round(2).alias("Pr. 1.000 indbyggere"),
+    pl.col("kinds").alias("Typer"),
+    (pl.col("source_file") + ", linje " + pl.col("source_line").cast(pl.Utf8)).alias("Kilde"),
+)
+st.dataframe(table, hide_index=True)
+st.caption(
+    "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
+)
+table_downloads(table, "kommuner-publicerede-tal", "bench")

@@ -1,0 +1,86 @@
+"""Overblik: the period's key figures with year-over-year change, and the charts that tell its story."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from charts import builders
+from dashboard.context import page_context
+from dashboard.data import query
+from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from queries import appeals, inquiries, recommendations
+from queries.inquiries import KeyFigure
+from queries.scope import comparable_spans
+
+ctx = page_context("overblik")
+f = ctx.filters
+page_header("Overblik", "Periodens nøgletal sammenlignet med samme periode året før.", ctx.words)
+
+if ctx.span is None:
+    empty_state("Vælg en kommune eller en beretningsperiode for at se nøgletal." if not f.municipalities else "Der er ingen beretningsperiode for det valgte.")
+    st.stop()
+
+figures = query(inquiries.inquiry_key_figures, f, ctx.span)
+status = query(recommendations.recommendation_status, f, date.today())
+spans = query(comparable_spans, f, ctx.span)
+appeal_now = query(appeals.omgoerelse, f, ctx.span)
+appeal_before = query(appeals.omgoerelse, f, spans[1]) if spans else None
+open_count = int(status.filter(~pl.col("closed")).height) if status.height else 0
+figures.append(KeyFigure("Åbne anbefalinger", open_count, None, "count"))
+figures.append(
+    KeyFigure(
+        "Omgørelsesprocent",
+        appeal_now["pct"][0],
+        appeal_before["pct"][0] if appeal_before is not None else None,
+        "percent",
+        n=int(appeal_now["on_merits"][0]),
+    )
+)
+key_figures(figures, lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"})
+if spans and spans[2]:
+    st.caption(spans[2])
+
+units = query(inquiries.unit_table, f, ctx.span)
+if units.is_empty():
+    empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
+    st.stop()
+
+themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
+share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+show_figures(
+    [
+        Figure(
+            "enheder",
+            "Henvendelser og klager pr. enhed",
+            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed")),
+            units,
+        ),
+        Figure(
+            "temaer",
+            "Klagepunkter pr. tema",
+            builders.breakdown_bars(
+                themes,
+                ctx.meta("Klagepunkter pr. tema", ctx.counting("klagepunkter")),
+                count_title="Klagepunkter",
+            ),
+            themes,
+        ),
+        Figure(
+            "klageandel",
+            "Klageandel over tid",
+            builders.share_trend(
+                share,
+                ctx.meta(
+                    "Klager i procent af henvendelser",
+                    "Alle beretningsperioder · n = antal henvendelser",
+                    period="alle perioder",
+                ),
+            ),
+            share,
+        ),
+    ],
+    ctx.file_stem,
+)

@@ -1,0 +1,113 @@
+"""Tendenser: counts over time, split by a dimension, with drill-down and the underlying rows."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from charts import builders
+from dashboard.context import page_context
+from dashboard.data import query
+from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.state import presenting, widget_key
+from queries import inquiries
+from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
+from queries.filters import GRAINS, SPLITS
+
+# drilling into one group of a split narrows the filter and splits one level deeper
+DRILL = {
+    "sector": ("sectors", "unit"),
+    "department": ("unit_id", "unit"),
+    "main_theme": ("main_theme", "theme"),
+}
+
+
+def _drill(field: str, next_split: str) -> None:
+    choice = st.session_state.get("drill_choice")
+    if choice:
+        st.session_state[widget_key(field)] = [choice] if field == "sectors" else choice
+        st.session_state[widget_key("split")] = next_split
+        st.session_state["drill_choice"] = None
+
+
+ctx = page_context("tendenser")
+f = ctx.filters
+# a trend needs time: without an explicit date range it shows every period on record
+span = ctx.span if (f.date_from or f.date_to) else None
+words = describe_filters(f, ctx.names, span)
+page_header("Tendenser", "Udviklingen over tid. Åbne punkter er tal under 5: tolk dem varsomt.", words)
+if not presenting():
+    left, right = st.columns(2)
+    left.segmented_control(
+        "Interval",
+        GRAINS,
+        format_func=lambda g: GRAIN_WORDS[g].capitalize(),
+        key=widget_key("grain"),
+        persist_state="session",
+    )
+    right.selectbox(
+        "Opdel efter", SPLITS, format_func=SPLIT_WORDS.get, key=widget_key("split"), persist_state="session"
+    )
+trend = query(inquiries.trend, f, span)
+if trend.is_empty():
+    empty_state("Ingen henvendelser i det valgte udsnit.")
+    st.stop()
+
+if not presenting() and f.split in DRILL:
+    field, next_split = DRILL[f.split]
+    codes = query(inquiries.breakdown, f, span, f.split).select("code", "label").drop_nulls()
+    labels = dict(zip(codes["code"], codes["label"], strict=True))
+    st.selectbox(
+        f"Bor ned i en {SPLIT_WORDS[f.split].lower()}",
+        [None, *labels],
+        format_func=lambda c: "Vælg …" if c is None else labels[c],
+        key="drill_choice",
+        on_change=_drill,
+        args=(field, next_split),
+    )
+
+events = query(inquiries.trend_events, f, f.grain) if f.grain != "period" else None
+words_period = span.label if span else "alle perioder"
+count_word = COUNT_UNIT_WORDS[f.count_unit].capitalize()
+title = f"{count_word} pr. {GRAIN_WORDS[f.grain]}" + (
+    f", opdelt efter {SPLIT_WORDS[f.split].lower()}" if f.split != "none" else ""
+)
+share = query(inquiries.complaint_share_trend, f, span)
+show_figures(
+    [
+        Figure(
+            "udvikling",
+            title,
+            builders.trend_lines(
+                trend, ctx.meta(title, words, period=words_period), count_title=count_word, events=events
+            ),
+            trend,
+        ),
+        Figure(
+            "klageandel",
+            "Klageandel over tid",
+            builders.share_trend(
+                share,
+                ctx.meta(
+                    "Klager i procent af henvendelser",
+                    ctx.counting("henvendelser", span) + " · n = antal henvendelser",
+                    period=words_period,
+                ),
+            ),
+            share,
+        ),
+    ],
+    ctx.file_stem,
+)
+if not presenting():
+    with st.expander("Se de underliggende henvendelser"):
+        rows = query(inquiries.inquiry_rows, f, span)
+        st.dataframe(
+            rows,
+            hide_index=True,
+            column_config={
+                "Modtaget": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                "Afsluttet": st.column_config.DateColumn(format="DD.MM.YYYY"),
+            },
+        )
+        st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
+        table_downloads(rows, f"{ctx.file_stem}-henvendelser", "rows")

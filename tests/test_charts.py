@@ -10,12 +10,23 @@ from charts import builders
 from charts.export import to_png, to_svg
 from charts.theme import ChartMeta, source_line
 
-META = ChartMeta("Klagepunkter fordelt på tema", "Tæller klagepunkter · Haderslev Kommune · 2024",
-                 source_line("Haderslev Kommune", "2024", generated=True))
-BREAKDOWN = pl.DataFrame({"label": ["Begrundelse", "Partshøring"], "count": [1234, 7], "share": [0.99, 0.01],
-                          "n": [1241, 1241]})
-TREND = pl.DataFrame({"bucket": [date(2024, 1, 1), date(2024, 2, 1)], "bucket_label": ["jan. 2024", "feb. 2024"],
-                      "series": ["I alt", "I alt"], "count": [12, 3], "small": [False, True]})
+META = ChartMeta(
+    "Klagepunkter fordelt på tema",
+    "Tæller klagepunkter · Haderslev Kommune · 2024",
+    source_line("Haderslev Kommune", "2024", generated=True),
+)
+BREAKDOWN = pl.DataFrame(
+    {"label": ["Begrundelse", "Partshøring"], "count": [1234, 7], "share": [0.99, 0.01], "n": [1241, 1241]}
+)
+TREND = pl.DataFrame(
+    {
+        "bucket": [date(2024, 1, 1), date(2024, 2, 1)],
+        "bucket_label": ["jan. 2024", "feb. 2024"],
+        "series": ["I alt", "I alt"],
+        "count": [12, 3],
+        "small": [False, True],
+    }
+)
 
 
 def _spec(chart) -> dict:
@@ -36,7 +47,9 @@ def test_every_chart_has_title_subtitle_source_and_danish_locale() -> None:
 
 
 def test_breakdown_encodings_sorted_largest_first() -> None:
-    bars = _spec(builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"))["vconcat"][0]["layer"][0]
+    bars = _spec(builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"))["vconcat"][0]["layer"][
+        0
+    ]
     assert bars["encoding"]["y"]["sort"] == ["Begrundelse", "Partshøring"]
     assert bars["encoding"]["x"]["title"] == "Klagepunkter"
     assert bars["encoding"]["x"]["axis"]["format"] == ",d"
@@ -50,8 +63,16 @@ def test_trend_marks_small_counts_and_annotations() -> None:
 
 
 def test_change_bars_colour_direction_and_pale_uncertain() -> None:
-    frame = pl.DataFrame({"label": ["A", "B"], "current": [30, 3], "previous": [10, 5], "diff": [20, -2],
-                          "pct_change": [200.0, -40.0], "uncertain": [False, True]})
+    frame = pl.DataFrame(
+        {
+            "label": ["A", "B"],
+            "current": [30, 3],
+            "previous": [10, 5],
+            "diff": [20, -2],
+            "pct_change": [200.0, -40.0],
+            "uncertain": [False, True],
+        }
+    )
     text = _text(_spec(builders.change_bars(frame, META)))
     assert "Stigning" in text and "Fald" in text and "datum.uncertain" in text
 

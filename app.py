@@ -20,20 +20,20 @@ st.set_page_config(page_title="Borgerrådgiver-dashboard", page_icon=":material/
 
 PAGES = [
     st.Page(
-        "pages/overblik.py", title="Overblik", icon=":material/dashboard:", url_path="overblik", default=True
+        "views/overblik.py", title="Overblik", icon=":material/dashboard:", url_path="overblik", default=True
     ),
-    st.Page("pages/tendenser.py", title="Tendenser", icon=":material/show_chart:", url_path="tendenser"),
+    st.Page("views/tendenser.py", title="Tendenser", icon=":material/show_chart:", url_path="tendenser"),
     st.Page(
-        "pages/aar_for_aar.py", title="År for år", icon=":material/compare_arrows:", url_path="aar-for-aar"
-    ),
-    st.Page(
-        "pages/ankestyrelsen.py", title="Ankestyrelsen", icon=":material/gavel:", url_path="ankestyrelsen"
+        "views/aar_for_aar.py", title="År for år", icon=":material/compare_arrows:", url_path="aar-for-aar"
     ),
     st.Page(
-        "pages/anbefalinger.py", title="Anbefalinger", icon=":material/task_alt:", url_path="anbefalinger"
+        "views/ankestyrelsen.py", title="Ankestyrelsen", icon=":material/gavel:", url_path="ankestyrelsen"
     ),
-    st.Page("pages/kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"),
-    st.Page("pages/data.py", title="Data", icon=":material/database:", url_path="data"),
+    st.Page(
+        "views/anbefalinger.py", title="Anbefalinger", icon=":material/task_alt:", url_path="anbefalinger"
+    ),
+    st.Page("views/kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"),
+    st.Page("views/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
 try:

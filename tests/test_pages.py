@@ -35,7 +35,7 @@ def _metrics(at: AppTest) -> dict[str, str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception(app, page: str) -> None:
     at = app("kommune=999&periode=999-2025").run()
-    at.switch_page(f"pages/{page}.py").run()
+    at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception[0].value if at.exception else ""
     assert at.title[0].value
 
@@ -66,7 +66,7 @@ def test_stale_link_degrades_with_a_visible_note(app) -> None:
 
 def test_year_over_year_table(app) -> None:
     at = app("kommune=999&periode=999-2025").run()
-    at.switch_page("pages/aar_for_aar.py").run()
+    at.switch_page("views/aar_for_aar.py").run()
     table = at.dataframe[0].value
     assert list(table.columns)[:4] == ["Forvaltning", "2024", "2025", "Ændring"]
     assert table["2025"].sum() == 6 and table["2024"].sum() == 5
@@ -74,7 +74,7 @@ def test_year_over_year_table(app) -> None:
 
 def test_trends_drill_down_from_sector_to_units(app) -> None:
     at = app("kommune=999&opdel=sector").run()
-    at.switch_page("pages/tendenser.py").run()
+    at.switch_page("views/tendenser.py").run()
     at.selectbox(key="drill_choice").set_value("boern_familie").run()
     assert not at.exception
     assert at.session_state["f_sectors"] == ["boern_familie"] and at.session_state["f_split"] == "unit"
@@ -82,7 +82,7 @@ def test_trends_drill_down_from_sector_to_units(app) -> None:
 
 def test_recommendations_overdue_first_and_timeline(app) -> None:
     at = app("kommune=999").run()
-    at.switch_page("pages/anbefalinger.py").run()
+    at.switch_page("views/anbefalinger.py").run()
     assert _metrics(at)["Anbefalinger"] == "3"
     table = at.dataframe[0].value
     # r3's deadline (1 Jan 2026) has passed with no follow-up; r2 has had none for over a year
@@ -94,7 +94,7 @@ def test_recommendations_overdue_first_and_timeline(app) -> None:
 
 def test_ankestyrelsen_omgoerelse_and_danmarkskort(app) -> None:
     at = app("kommune=999&periode=999-2024").run()
-    at.switch_page("pages/ankestyrelsen.py").run()
+    at.switch_page("views/ankestyrelsen.py").run()
     assert _metrics(at)["Omgørelsesprocent"] == "50 %"
     assert any("Placering nr. 1 af 2" in m.value for m in at.markdown)
 
@@ -108,6 +108,6 @@ def test_presentation_mode_hides_downloads_and_shows_one_figure(app) -> None:
 
 def test_data_page_validates_before_writing(app) -> None:
     at = app().run()
-    at.switch_page("pages/data.py").run()
+    at.switch_page("views/data.py").run()
     assert not at.exception
     assert at.selectbox(key="import_kind").value == "municipalities"

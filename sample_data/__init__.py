@@ -1,0 +1,1 @@
+"""Bundled sample data: transcribed report figures (reports/) and generated case-level records (generated/)."""

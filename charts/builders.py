@@ -129,13 +129,11 @@ def trend_lines(
     if events is not None and events.height:
         marks = events.join(frame.select("bucket", "bucket_label").unique(), on="bucket", how="inner")
         if marks.height:
-            rule = (
-                alt.Chart(marks)
-                .mark_rule(color="#777777", strokeDash=[4, 4])
-                .encode(x=alt.X("bucket_label:O", sort=order))
-            )
-            text = rule.mark_text(align="left", dx=4, dy=-6, color="#444444", baseline="top").encode(
-                y=alt.value(0), text="label:N"
+            # stagger the labels so events in neighbouring buckets do not print over each other
+            marks = marks.sort("bucket").with_row_index("row").with_columns((pl.col("row") * 18).alias("offset"))
+            rule = alt.Chart(marks).mark_rule(color="#777777", strokeDash=[4, 4]).encode(x=alt.X("bucket_label:O", sort=order))
+            text = rule.mark_text(align="left", dx=4, color="#444444", baseline="top", fontSize=12).encode(
+                y=alt.Y("offset:Q", scale=None), text="label:N"
             )
             layers = layers + rule + text
     return finish(layers.properties(width=WIDTH, height=340), meta)

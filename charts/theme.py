@@ -88,8 +88,8 @@ class ChartMeta:
     source: str  # "Kilde: Borgerrådgiveren, <kommune>, <periode>" (+ "Generede data")
 
 
-def source_line(municipality: str, period: str, generated: bool) -> str:
-    text = f"Kilde: Borgerrådgiveren, {municipality}, {period}"
+def source_line(municipality: str, period: str, generated: bool, source: str = "Borgerrådgiveren") -> str:
+    text = f"Kilde: {source}, {municipality}, {period}"
     return text + ". Generede data (eksempel)" if generated else text
 
 

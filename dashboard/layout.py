@@ -21,7 +21,8 @@ PRESENTATION_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
 .block-container {padding-top: 1.5rem; max-width: 1400px;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
-[data-testid="stMetricValue"] {font-size: 3rem;}
+[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stVegaLiteChart"] {zoom: 1.35;}
 </style>
 """
 
@@ -59,11 +60,14 @@ def _metric_delta(figure: KeyFigure) -> str | None:
     if figure.delta is None:
         return None
     suffix = " pct.-point" if figure.unit == "percent" else ""
-    return format_signed(figure.delta, 1 if figure.unit == "percent" else 0, suffix) + " fra året før"
+    return format_signed(figure.delta, 1 if figure.unit == "percent" else 0, suffix)
 
 
-def key_figures(figures: list[KeyFigure], *, lower_is_better: set[str] | None = None) -> None:
-    """A row of metrics; a rise in complaints is shown in red, not 'good' green."""
+def key_figures(
+    figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
+) -> None:
+    """A row of metrics; a rise in complaints is shown in red, not 'good' green. The arrows
+    compare with ``compared_with`` (the previous comparable period), said once below the row."""
     columns = st.columns(len(figures))
     for column, figure in zip(columns, figures, strict=True):
         help_text = f"n = {format_count(figure.n)}" if figure.n is not None else None
@@ -74,6 +78,8 @@ def key_figures(figures: list[KeyFigure], *, lower_is_better: set[str] | None = 
             delta_color="inverse" if figure.label in (lower_is_better or set()) else "off",
             help=help_text,
         )
+    if compared_with and any(f.delta is not None for f in figures):
+        st.caption(f"Pilene viser ændringen i forhold til {compared_with}.")
 
 
 def _downloads(figure: Figure, file_stem: str) -> None:

@@ -76,6 +76,7 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             [ALL, *periods],
             format_func=lambda p: "Seneste periode" if p is None else names.periods.get(p, p),
             key=widget_key("period_id"),
+            placeholder="Seneste periode",
             on_change=_period_changed,
             help="Sammenligninger år for år bruger den tilsvarende periode året før.",
         )
@@ -106,12 +107,14 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             [ALL, *units],
             format_func=lambda u: "Alle enheder" if u is None else names.units.get(u, u),
             key=widget_key("unit_id"),
+            placeholder="Alle enheder",
         )
         st.selectbox(
             "Tema",
             [ALL, *main_themes],
             format_func=lambda t: "Alle temaer" if t is None else names.themes.get(t, t),
             key=widget_key("main_theme"),
+            placeholder="Alle temaer",
         )
         if sub_themes:
             st.selectbox(
@@ -119,6 +122,7 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
                 [ALL, *sub_themes],
                 format_func=lambda t: "Alle undertemaer" if t is None else names.themes.get(t, t),
                 key=widget_key("sub_theme"),
+                placeholder="Alle undertemaer",
             )
         st.multiselect(
             "Henvendelsestype",

@@ -38,8 +38,8 @@ def published_totals(con: duckdb.DuckDBPyConnection, municipalities: list[str] |
         "AND f.unit_id IS NULL AND f.theme_code IS NULL AND f.outcome_code IS NULL "
         "AND f.case_type_code IS NULL AND f.legal_effect_code IS NULL AND f.appeal_outcome_code IS NULL "
         "AND f.law_area_code IS NULL AND f.remark_code IS NULL "
-        f"{where}ORDER BY f.measure, m.name, rp.start_date",
-        params=[list(TOTAL_MEASURES), *params],
+        f"{where}ORDER BY list_position(?::VARCHAR[], f.measure), m.name, rp.start_date",
+        params=[list(TOTAL_MEASURES), *params, list(TOTAL_MEASURES)],
     ).pl()
     return frame.with_columns(
         pl.col("measure").replace_strict(MEASURE_LABELS, default=pl.col("measure")).alias("measure_label")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -107,6 +108,14 @@ def _bucket_sql(f: Filters) -> tuple[str, str, str]:
     return _BUCKETS[f.grain], "NULL::VARCHAR", ""
 
 
+_BUCKET_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def bucket_end(grain: str, day: date) -> date:
+    months = day.month - 1 + _BUCKET_MONTHS[grain]
+    return date(day.year + months // 12, months % 12 + 1, 1) - timedelta(days=1)
+
+
 def bucket_label(grain: str, day: object) -> str:
     if grain == "month":
         return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
@@ -115,10 +124,26 @@ def bucket_label(grain: str, day: object) -> str:
     return str(day.year)  # type: ignore[attr-defined]
 
 
-def trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
+def _label_buckets(frame: pl.DataFrame, grain: str, today: date | None) -> pl.DataFrame:
+    """Danish bucket labels; a bucket still running today is labelled '(foreløbig)' so a
+    half year is not read as a fall."""
+    if grain == "period":
+        return frame
+    cutoff = today or date.today()
+    return frame.with_columns(
+        pl.col("bucket")
+        .map_elements(
+            lambda d: bucket_label(grain, d) + (" (foreløbig)" if bucket_end(grain, d) >= cutoff else ""),
+            return_dtype=pl.Utf8,
+        )
+        .alias("bucket_label")
+    )
+
+
+def trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, today: date | None = None) -> pl.DataFrame:
     """Counts per time bucket (``f.grain``), split by ``f.split``.
 
-    Columns: bucket (date), bucket_label, group, count, small (count under SMALL_N).
+    Columns: bucket (date), bucket_label, series, count, small (count under SMALL_N).
     """
     split = None if f.split == "none" else f.split
     facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split))
@@ -134,16 +159,13 @@ def trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.D
         "GROUP BY ALL ORDER BY bucket, series",
         params=params,
     ).pl()
-    if f.grain != "period":
-        frame = frame.with_columns(
-            pl.col("bucket")
-            .map_elements(lambda d: bucket_label(f.grain, d), return_dtype=pl.Utf8)
-            .alias("bucket_label")
-        )
+    frame = _label_buckets(frame, f.grain, today)
     return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
 
 
-def complaint_share_trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
+def complaint_share_trend(
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, today: date | None = None
+) -> pl.DataFrame:
     """Per bucket: inquiries, complaints and complaints as a share of inquiries (n = inquiries)."""
     facts, params = facts_sql(con, f.with_(count_unit="inquiries"), span)
     bucket, label, bucket_join = _bucket_sql(f)
@@ -154,12 +176,7 @@ def complaint_share_trend(con: duckdb.DuckDBPyConnection, f: Filters, span: Span
         f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
         params=params,
     ).pl()
-    if f.grain != "period":
-        frame = frame.with_columns(
-            pl.col("bucket")
-            .map_elements(lambda d: bucket_label(f.grain, d), return_dtype=pl.Utf8)
-            .alias("bucket_label")
-        )
+    frame = _label_buckets(frame, f.grain, today)
     return frame.with_columns(
         (pl.col("complaints") / pl.col("inquiries")).alias("share"),
         (pl.col("inquiries") < SMALL_N).alias("small"),

@@ -100,7 +100,11 @@ def _open(browser, url: str):
 def _settle(page) -> None:
     """Wait until the script run has finished and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
-    page.wait_for_timeout(2000)  # vega charts render asynchronously after the script finished
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]').length === 0",
+        timeout=120_000,
+    )
+    page.wait_for_timeout(2500)  # vega charts render asynchronously after the script finished
 
 
 @pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))

@@ -226,3 +226,10 @@ def test_suppression_hides_small_counts_and_their_shares() -> None:
 
 def test_published_totals_empty_without_figures(query_db) -> None:
     assert benchmark.published_totals(query_db).height == 0
+
+
+def test_running_bucket_is_marked_provisional(query_db) -> None:
+    frame = inquiries.trend(query_db, F.with_(grain="year"), None, today=date(2025, 6, 30))
+    assert frame["bucket_label"].to_list() == ["2024", "2025 (foreløbig)"]
+    share = inquiries.complaint_share_trend(query_db, F.with_(grain="quarter"), Y2025, today=date(2026, 1, 1))
+    assert "(foreløbig)" not in " ".join(share["bucket_label"])

@@ -9,7 +9,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
-from data_model.labels import format_count, format_number
+from data_model.labels import format_count, format_number, format_signed
 from queries import appeals
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
@@ -53,6 +53,7 @@ if ctx.span is not None:
                 ),
             ],
             lower_is_better={"Omgørelsesprocent"},
+            compared_with=spans[1].label if spans else None,
         )
         by_area = query(appeals.decisions_by_result, f, ctx.span, "law_area")
         by_unit = query(appeals.decisions_by_result, f, ctx.span, "unit")
@@ -93,7 +94,10 @@ if ctx.span is not None:
                 )
             )
     else:
-        empty_state("Ingen afgørelser fra Ankestyrelsen i den valgte periode.")
+        empty_state(
+            "Der er ikke registreret afgørelser fra Ankestyrelsen for det valgte. Afgørelserne registreres, "
+            "når borgerrådgiveren får kopi af dem; Danmarkskortet nedenfor bygger på Ankestyrelsens egen statistik."
+        )
 
 municipality = f.municipality
 if municipality:

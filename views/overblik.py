@@ -39,7 +39,11 @@ figures.append(
         n=int(appeal_now["on_merits"][0]),
     )
 )
-key_figures(figures, lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"})
+key_figures(
+    figures,
+    lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"},
+    compared_with=spans[1].label if spans else None,
+)
 if spans and spans[2]:
     st.caption(spans[2])
 

@@ -115,7 +115,7 @@ if municipality:
         change = (
             ""
             if last["change_pp"] is None
-            else f", {format_number(last['change_pp'], 1)} procentpoint fra året før"
+            else f", {format_signed(last['change_pp'], 1)} procentpoint fra året før"
         )
         st.markdown(
             f"**{last['year']}: {name} {format_number(last['pct'], 1)} %** (n = {format_count(last['n'])}) mod hele landets "

@@ -122,6 +122,16 @@ def _reason_from_error(error: dict[str, Any]) -> tuple[str | None, str]:
     return column, f"{REASONS['bad_value']} ({error.get('msg', kind)})"
 
 
+def explain_validation_error(exc: ValidationError, row: dict[str, Any], row_number: int | None) -> list[Problem]:
+    """One Problem (row, Danish column label, shown value, Danish reason) per pydantic error."""
+    problems = []
+    for error in exc.errors():
+        column, reason = _reason_from_error(error)
+        column = column or ""
+        problems.append(Problem(row_number, field_label(column), _shown(row.get(column), _reason_key(reason)), reason))
+    return problems
+
+
 def _reason_key(reason: str) -> str:
     return next((k for k, v in REASONS.items() if v == reason), "")
 
@@ -142,14 +152,7 @@ def validate_rows(
             records.append(kind.model.model_validate(row, context={"today": today}))
             valid_numbers.append(row_number)
         except ValidationError as exc:
-            for error in exc.errors():
-                column, reason = _reason_from_error(error)
-                column = column or ""
-                problems.append(
-                    Problem(
-                        row_number, field_label(column), _shown(row.get(column), _reason_key(reason)), reason
-                    )
-                )
+            problems.extend(explain_validation_error(exc, row, row_number))
     return records, valid_numbers, problems
 
 
@@ -227,7 +230,7 @@ def records_frame(kind: Kind, records: list[Record]) -> pl.DataFrame:
     return pl.DataFrame([r.model_dump() for r in records], schema=schema, orient="row")
 
 
-def _audit(
+def audit(
     con: duckdb.DuckDBPyConnection,
     actor: str,
     action: str,
@@ -284,7 +287,7 @@ def write_records(
                 report.unchanged,
             ],
         )
-        _audit(
+        audit(
             con,
             actor,
             "import",

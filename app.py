@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.auth import current_user, sidebar_login
 from dashboard.connection import get_connection
 from dashboard.data import catalog, default_municipality, names
 from dashboard.layout import presentation_style
@@ -33,6 +34,7 @@ PAGES = [
         "views/anbefalinger.py", title="Anbefalinger", icon=":material/task_alt:", url_path="anbefalinger"
     ),
     st.Page("views/kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"),
+    st.Page("views/registrering.py", title="Registrér", icon=":material/edit_note:", url_path="registrer"),
     st.Page("views/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
@@ -46,6 +48,7 @@ current_catalog = catalog()
 state.init_from_url(current_catalog, default_municipality())
 page = st.navigation(PAGES, position="hidden" if state.presenting() else "sidebar")
 draw_sidebar(current_catalog, names())
+sidebar_login(current_user())
 filters = state.filters_from_widgets()
 state.set_current(filters)
 presentation_style()

@@ -122,13 +122,17 @@ def _reason_from_error(error: dict[str, Any]) -> tuple[str | None, str]:
     return column, f"{REASONS['bad_value']} ({error.get('msg', kind)})"
 
 
-def explain_validation_error(exc: ValidationError, row: dict[str, Any], row_number: int | None) -> list[Problem]:
+def explain_validation_error(
+    exc: ValidationError, row: dict[str, Any], row_number: int | None
+) -> list[Problem]:
     """One Problem (row, Danish column label, shown value, Danish reason) per pydantic error."""
     problems = []
     for error in exc.errors():
         column, reason = _reason_from_error(error)
         column = column or ""
-        problems.append(Problem(row_number, field_label(column), _shown(row.get(column), _reason_key(reason)), reason))
+        problems.append(
+            Problem(row_number, field_label(column), _shown(row.get(column), _reason_key(reason)), reason)
+        )
     return problems
 
 
@@ -249,6 +253,28 @@ def audit(
     )
 
 
+def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, stage: str) -> None:
+    """Update changed values in place, column by column, and insert the new rows.
+
+    Not INSERT OR REPLACE, and not one UPDATE of every column: DuckDB rewrites a row by
+    delete+insert when a list column or a column with an index (a foreign key) is assigned, even
+    to the same value, and its foreign-key check then refuses a row that other tables reference
+    (an inquiry with complaint points, a unit with inquiries). Assigning only the values that
+    really changed keeps ordinary re-imports and edits clear of that.
+    """
+    cols = ", ".join(kind.columns)  # identifiers from the model; ``stage`` is a fixed name
+    keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)
+    for column in (c for c in kind.columns if c not in kind.key):
+        con.execute(
+            f"UPDATE {kind.table} AS t SET {column} = s.{column} FROM {stage} s "  # noqa: S608
+            f"WHERE {keys} AND s.{column} IS DISTINCT FROM t.{column}"
+        )
+    con.execute(
+        f"INSERT INTO {kind.table} ({cols}) SELECT {cols} FROM {stage} s "  # noqa: S608
+        f"WHERE NOT EXISTS (SELECT 1 FROM {kind.table} t WHERE {keys})"
+    )
+
+
 def write_records(
     con: duckdb.DuckDBPyConnection,
     kind: Kind,
@@ -259,8 +285,7 @@ def write_records(
 ) -> None:
     """Upsert in one transaction; fills the report's new/changed/unchanged counts."""
     frame = records_frame(kind, records)
-    cols = ", ".join(kind.columns)  # identifiers from the model, never from the file
-    keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)
+    keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in kind.columns)
     con.execute("BEGIN TRANSACTION")
     try:
@@ -270,7 +295,7 @@ def write_records(
             f"FROM import_stage s JOIN {kind.table} t ON {keys}"
         ).fetchall()[0]
         existing, unchanged = (int(matched[0]), int(matched[1])) if matched else (0, 0)
-        con.execute(f"INSERT OR REPLACE INTO {kind.table} ({cols}) SELECT {cols} FROM import_stage")  # noqa: S608
+        upsert(con, kind, "import_stage")
         report.new = len(records) - existing
         report.unchanged = unchanged
         report.changed = existing - unchanged

@@ -198,6 +198,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         FROM theme t LEFT JOIN theme p ON p.code = t.parent_code;
         """,
     ),
+    (
+        4,
+        "follow_up without a foreign key to recommendation",
+        # DuckDB updates list columns (target_unit_ids, theme_codes) by delete+insert, which its
+        # foreign-key check refuses for a recommendation that has follow-ups. The importer and
+        # the forms check the reference, and `python -m data_model check` reports dangling ones.
+        """
+        CREATE TABLE follow_up_new (
+            follow_up_id VARCHAR PRIMARY KEY,
+            recommendation_id VARCHAR NOT NULL,
+            date DATE NOT NULL,
+            status_code VARCHAR NOT NULL,
+            text VARCHAR,
+            source VARCHAR
+        );
+        INSERT INTO follow_up_new SELECT * FROM follow_up;
+        DROP TABLE follow_up;
+        ALTER TABLE follow_up_new RENAME TO follow_up;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
 ]
 # url path -> screenshot name; Overblik is the default page and lives at the root URL
 PAGES = {"": "overblik", "tendenser": "tendenser", "aar-for-aar": "aar-for-aar", "ankestyrelsen": "ankestyrelsen",
-         "anbefalinger": "anbefalinger", "kommuner": "kommuner", "data": "data"}
+         "anbefalinger": "anbefalinger", "kommuner": "kommuner", "registrer": "registrer", "data": "data"}
 VIEW = "kommune=510&periode=510-2024"
 
 pytestmark = pytest.mark.e2e

@@ -100,18 +100,21 @@ with inquiry_tab:
             "Modtaget", value=row.get("received") or date.today(), format="DD.MM.YYYY", key="inq_received"
         )
         closed = right.date_input("Afsluttet", value=row.get("closed"), format="DD.MM.YYYY", key="inq_closed")
-        kind = _pick(
-            "Henvendelsestype",
-            _options("inquiry_kind"),
-            "inq_kind",
-            row.get("kind_code") or "klage",
-            optional=False,
-        )
-        unit = _pick("Enhed", units, "inq_unit", row.get("unit_id"))
-        outcome = _pick("Udfald", _options("outcome"), "inq_outcome", row.get("outcome_code"))
-        channel = _pick("Kanal", _options("channel"), "inq_channel", row.get("channel_code"))
-        case_type = _pick("Sagstype", _options("case_type"), "inq_case_type", row.get("case_type_code"))
-        legal = _pick("Retsstilling", _options("legal_effect"), "inq_legal", row.get("legal_effect_code"))
+        left_col, right_col = st.columns(2)
+        with left_col:
+            kind = _pick(
+                "Henvendelsestype",
+                _options("inquiry_kind"),
+                "inq_kind",
+                row.get("kind_code") or "klage",
+                optional=False,
+            )
+            outcome = _pick("Udfald", _options("outcome"), "inq_outcome", row.get("outcome_code"))
+            case_type = _pick("Sagstype", _options("case_type"), "inq_case_type", row.get("case_type_code"))
+        with right_col:
+            unit = _pick("Enhed", units, "inq_unit", row.get("unit_id"))
+            channel = _pick("Kanal", _options("channel"), "inq_channel", row.get("channel_code"))
+            legal = _pick("Retsstilling", _options("legal_effect"), "inq_legal", row.get("legal_effect_code"))
         summary = st.text_area(
             "Resumé (ingen navne eller CPR-numre)", value=row.get("summary") or "", key="inq_summary"
         )

@@ -200,3 +200,24 @@ def test_generated_ids_never_look_like_cpr_numbers() -> None:
     from data_model.parsing import looks_like_cpr
 
     assert not any(looks_like_cpr(new_id("reg-510")) for _ in range(200))
+
+
+def test_recommendation_unit_theme_and_rename_forms(app) -> None:
+    at = app().run()
+    at.switch_page("views/registrering.py").run()
+    _form_button(at, "Opret anbefaling").click().run()  # no title
+    assert any("Titel" in e.value and "Feltet skal udfyldes" in e.value for e in at.error)
+    at.text_input(key="rec_title").input("Svar inden for 14 dage")
+    _form_button(at, "Opret anbefaling").click().run()
+    assert any("Anbefalingen er oprettet" in s.value for s in at.success)
+    at.text_input(key="unit_name").input("Ny Ungeenhed")
+    _form_button(at, "Opret enhed").click().run()
+    assert any("Ny Ungeenhed er oprettet" in s.value for s in at.success)
+    at.text_input(key="theme_name").input("Digital kommunikation")
+    _form_button(at, "Opret tema").click().run()
+    assert any("Digital kommunikation er oprettet" in s.value for s in at.success)
+    at.selectbox(key="rename_unit").set_value("999-tek")
+    at.text_input(key="rename_name").input("Teknik og Klima")
+    _form_button(at, "Omdøb").click().run()
+    assert not at.exception
+    assert any("Teknik og Klima" in s.value for s in at.success)

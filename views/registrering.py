@@ -55,6 +55,19 @@ def show_problems(problems: list[Problem]) -> None:
     st.error("Intet er gemt. Ret venligst:\n" + "\n".join(lines), icon="🚫")
 
 
+def create(kind: str, data: dict[str, Any], success: str) -> None:
+    """Validate and insert one new record, or show every problem; the form keeps its input."""
+    record, problems = validate(kind, data)
+    if problems or record is None:
+        show_problems(problems)
+        return
+    try:
+        save(get_connection().cursor(), kind, record, actor=user.id, expected=None)
+        st.success(success)
+    except EditRefused as refused:
+        show_problems(refused.problems)
+
+
 def _pick(label: str, options: dict[str, str], key: str, current: Any = None, optional: bool = True) -> Any:
     values = ([None] if optional else []) + list(options)
     index = values.index(current) if current in values else 0
@@ -262,7 +275,7 @@ with recommendation_tab:
             created = st.form_submit_button("Opret anbefaling", type="primary", disabled=not can_edit)
         if created and can_edit:
             period = state.current().period_id
-            recommendation, problems = validate(
+            create(
                 "recommendations",
                 {
                     "recommendation_id": new_id(f"rec-{municipality}"),
@@ -276,21 +289,8 @@ with recommendation_tab:
                     "theme_codes": rec_themes,
                     "whole_municipality": whole,
                 },
+                "Anbefalingen er oprettet.",
             )
-            if problems or recommendation is None:
-                show_problems(problems)
-            else:
-                try:
-                    save(
-                        get_connection().cursor(),
-                        "recommendations",
-                        recommendation,
-                        actor=user.id,
-                        expected=None,
-                    )
-                    st.success("Anbefalingen er oprettet.")
-                except EditRefused as refused:
-                    show_problems(refused.problems)
 
 with category_tab:
     add_unit, rename, add_theme = st.columns(3)
@@ -302,7 +302,7 @@ with category_tab:
         level = st.selectbox("Niveau", ["afdeling", "omraade", "forvaltning"], key="unit_level")
         add = st.form_submit_button("Opret enhed", disabled=not can_edit)
     if add and can_edit:
-        org_unit, problems = validate(
+        create(
             "org_units",
             {
                 "unit_id": new_id(f"{municipality}-enhed"),
@@ -313,15 +313,8 @@ with category_tab:
                 "level": level,
                 "valid_from": date.today(),
             },
+            f"Enheden {unit_name} er oprettet.",
         )
-        if problems or org_unit is None:
-            show_problems(problems)
-        else:
-            try:
-                save(get_connection().cursor(), "org_units", org_unit, actor=user.id, expected=None)
-                st.success(f"Enheden {unit_name} er oprettet.")
-            except EditRefused as refused:
-                show_problems(refused.problems)
     with rename, st.form("rename_form", clear_on_submit=False):
         st.markdown("**Omdøb enhed**")
         target = _pick("Enhed", units, "rename_unit", optional=False) if units else None
@@ -351,7 +344,7 @@ with category_tab:
         )
         add_t = st.form_submit_button("Opret tema", disabled=not can_edit)
     if add_t and can_edit:
-        theme, problems = validate(
+        create(
             "themes",
             {
                 "code": new_id(f"tema-{municipality}"),
@@ -359,12 +352,5 @@ with category_tab:
                 "parent_code": main,
                 "municipality_code": municipality,
             },
+            f"Temaet {theme_name} er oprettet.",
         )
-        if problems or theme is None:
-            show_problems(problems)
-        else:
-            try:
-                save(get_connection().cursor(), "themes", theme, actor=user.id, expected=None)
-                st.success(f"Temaet {theme_name} er oprettet.")
-            except EditRefused as refused:
-                show_problems(refused.problems)

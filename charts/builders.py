@@ -26,7 +26,7 @@ def breakdown_bars(
 
     Expects columns label, count and optionally share, n.
     """
-    order = frame.sort("count", descending=True)["label"].to_list()
+    order = frame.sort("count", descending=True, nulls_last=True)["label"].to_list()
     tooltip = [
         alt.Tooltip("label:N", title=label_title or "Kategori"),
         alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
@@ -63,7 +63,9 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         )
         .with_columns(pl.col("part").replace_strict({"complaints": "Klager", "other": "Øvrige henvendelser"}))
     )
-    order = frame.sort("inquiries", descending=True).select(pl.col("department") + " · " + pl.col("unit"))
+    order = frame.sort("inquiries", descending=True, nulls_last=True).select(
+        pl.col("department") + " · " + pl.col("unit")
+    )
     chart = (
         alt.Chart(long)
         .mark_bar()
@@ -130,8 +132,14 @@ def trend_lines(
         marks = events.join(frame.select("bucket", "bucket_label").unique(), on="bucket", how="inner")
         if marks.height:
             # stagger the labels so events in neighbouring buckets do not print over each other
-            marks = marks.sort("bucket").with_row_index("row").with_columns((pl.col("row") * 18).alias("offset"))
-            rule = alt.Chart(marks).mark_rule(color="#777777", strokeDash=[4, 4]).encode(x=alt.X("bucket_label:O", sort=order))
+            marks = (
+                marks.sort("bucket").with_row_index("row").with_columns((pl.col("row") * 18).alias("offset"))
+            )
+            rule = (
+                alt.Chart(marks)
+                .mark_rule(color="#777777", strokeDash=[4, 4])
+                .encode(x=alt.X("bucket_label:O", sort=order))
+            )
             text = rule.mark_text(align="left", dx=4, color="#444444", baseline="top", fontSize=12).encode(
                 y=alt.Y("offset:Q", scale=None), text="label:N"
             )
@@ -182,7 +190,7 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         .otherwise(pl.lit("Uændret"))
         .alias("direction")
     )
-    order = data.sort("diff", descending=True)["label"].to_list()
+    order = data.sort("diff", descending=True, nulls_last=True)["label"].to_list()
     base = alt.Chart(data).encode(
         y=alt.Y("label:N", sort=order, title=None),
         x=alt.X("diff:Q", title="Ændring i antal", axis=alt.Axis(format="+,d", tickMinStep=1)),
@@ -208,7 +216,10 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
             text=alt.Text("label_text:N"),
             x=alt.value(WIDTH + 4),
         )
-        .transform_calculate(label_text="datum.previous + ' → ' + datum.current")
+        .transform_calculate(
+            # a suppressed (null) count prints as a dash, never as "null"
+            label_text="(isValid(datum.previous) ? datum.previous : '–') + ' → ' + (isValid(datum.current) ? datum.current : '–')"
+        )
     )
     chart = (bars + labels).properties(width=WIDTH, height=_bar_height(frame.height))
     return finish(chart, meta, width=WIDTH + 80)
@@ -221,7 +232,10 @@ def appeal_results(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     """
     outcomes = frame.sort("outcome_order")["outcome"].unique(maintain_order=True).to_list()
     totals = (
-        frame.group_by("series").agg(pl.col("count").sum()).sort("count", descending=True)["series"].to_list()
+        frame.group_by("series")
+        .agg(pl.col("count").sum())
+        .sort("count", descending=True, nulls_last=True)["series"]
+        .to_list()
     )
     chart = (
         alt.Chart(frame)
@@ -282,7 +296,7 @@ def status_bars(frame: pl.DataFrame, meta: ChartMeta, status_order: list[str]) -
     departments = (
         frame.group_by("department")
         .agg(pl.col("count").sum())
-        .sort("count", descending=True)["department"]
+        .sort("count", descending=True, nulls_last=True)["department"]
         .to_list()
     )
     chart = (
@@ -341,7 +355,11 @@ def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) ->
     """
     data = frame.with_columns((pl.col("municipality") + " " + pl.col("period")).alias("label"))
     base = alt.Chart(data).encode(
-        y=alt.Y("label:N", sort=data.sort("value", descending=True)["label"].to_list(), title=None),
+        y=alt.Y(
+            "label:N",
+            sort=data.sort("value", descending=True, nulls_last=True)["label"].to_list(),
+            title=None,
+        ),
         x=alt.X("value:Q", title=value_title, axis=alt.Axis(format=COUNT_FORMAT)),
         color=alt.Color("municipality:N", title=None, legend=None),
         tooltip=[

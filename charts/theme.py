@@ -85,12 +85,12 @@ class ChartMeta:
 
     title: str
     subtitle: str  # what is counted and the filter in words
-    source: str  # "Kilde: Borgerrådgiveren, <kommune>, <periode>" (+ "Generede data")
+    source: str  # "Kilde: Borgerrådgiveren, <kommune>, <periode>" (+ "Genererede data")
 
 
 def source_line(municipality: str, period: str, generated: bool, source: str = "Borgerrådgiveren") -> str:
     text = f"Kilde: {source}, {municipality}, {period}"
-    return text + ". Generede data (eksempel)" if generated else text
+    return text + ". Genererede data (eksempel)" if generated else text
 
 
 def finish(chart: alt.TopLevelMixin, meta: ChartMeta, width: int = WIDTH) -> alt.VConcatChart:

@@ -24,8 +24,11 @@ def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def frame_to_csv(frame: pl.DataFrame) -> bytes:
-    """Semicolon separated with a UTF-8 BOM: what Danish Excel opens without a wizard."""
-    return _flatten_lists(frame).write_csv(separator=";", include_bom=True).encode("utf-8")
+    """Semicolon separated, decimal commas, UTF-8 BOM: what Danish Excel opens without a wizard
+    (and what the importer reads back)."""
+    return (
+        _flatten_lists(frame).write_csv(separator=";", include_bom=True, decimal_comma=True).encode("utf-8")
+    )
 
 
 def frame_to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:

@@ -41,7 +41,7 @@ def test_every_chart_has_title_subtitle_source_and_danish_locale() -> None:
     spec = _spec(builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"))
     assert spec["title"]["text"] == "Klagepunkter fordelt på tema"
     assert spec["title"]["subtitle"] == ["Tæller klagepunkter · Haderslev Kommune · 2024"]
-    assert "Kilde: Borgerrådgiveren, Haderslev Kommune, 2024. Generede data (eksempel)" in _text(spec)
+    assert "Kilde: Borgerrådgiveren, Haderslev Kommune, 2024. Genererede data (eksempel)" in _text(spec)
     assert spec["config"]["locale"]["number"]["decimal"] == ","
     assert spec["config"]["locale"]["time"]["shortMonths"][2] == "mar."
 

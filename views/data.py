@@ -8,6 +8,7 @@ import streamlit as st
 from dashboard.connection import get_connection
 from dashboard.data import query
 from dashboard.layout import page_header, table_downloads
+from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
@@ -90,11 +91,95 @@ with origin:
     )
     st.caption(
         "Publicerede tal er skrevet af efter beretningerne med fil og linje. Genererede data er eksempeldata, "
-        "der gengiver beretningernes tal, og vises med 'Generede data' i figurernes kildelinje."
+        "der gengiver beretningernes tal, og vises med 'Genererede data' i figurernes kildelinje."
     )
     st.subheader("Indlæsninger")
     st.dataframe(query(import_history), hide_index=True)
+    st.subheader("Ændringslog")
+    st.caption("Hver ændring: hvem, hvornår, hvad, og værdien før og efter.")
+    st.dataframe(query(audit_entries), hide_index=True)
     st.subheader("Publicerede tal med kilde")
     figures = query(benchmark.published_figures)
     st.dataframe(figures, hide_index=True)
     table_downloads(figures, "publicerede-tal", "figures")
+
+
+# --- Beretningspakke: every standard figure of the selected municipality and report period in one zip,
+# built by the same function as ``python -m report_pack``.
+def _report_pack_section() -> None:
+    import tempfile
+
+    from dashboard import state
+    from queries.suppression import DEFAULT_THRESHOLD
+    from report_pack import build_pack, zip_bytes
+    from report_pack.resolve import PackInputError, period_by_id, period_for_filters
+
+    st.subheader("Beretningspakke")
+    filters = state.current()
+    period_id = query(period_for_filters, filters)
+    if not filters.municipality or period_id is None:
+        st.info(
+            "Vælg en kommune og en beretningsperiode i menuen til venstre for at eksportere en beretningspakke.",
+            icon="ℹ️",
+        )
+        return
+    try:
+        period = query(period_by_id, period_id)
+    except PackInputError as exc:
+        st.warning(str(exc))
+        return
+    st.caption(
+        f"Alle standardfigurer for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
+        "dem som CSV og Excel, figures.json og et Word-dokument med nummererede figurer, i én zip-fil."
+    )
+    hide_small = st.checkbox(
+        f"Skjul små tal (1–{DEFAULT_THRESHOLD - 1}) til offentliggørelse", key="pack_suppress"
+    )
+    threshold = DEFAULT_THRESHOLD if hide_small else None
+    wanted = (period.period_id, threshold)
+    if st.button("Eksportér beretningspakke", type="primary", icon=":material/folder_zip:", key="pack_build"):
+        with st.status("Bygger beretningspakken …", expanded=True) as status:
+            bar = st.progress(0.0, text="Henter tallene …")
+
+            def progress(fraction: float, message: str) -> None:
+                bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+            try:
+                with tempfile.TemporaryDirectory() as folder:
+                    result = build_pack(
+                        get_connection().cursor(),
+                        period.municipality_code,
+                        period.period_id,
+                        folder,
+                        threshold,
+                        progress,
+                    )
+                    archive = zip_bytes(result)
+            except Exception as exc:  # shown to the user; the page keeps working
+                status.update(label="Beretningspakken kunne ikke bygges", state="error")
+                st.error(f"Beretningspakken kunne ikke bygges: {exc}")
+                return
+            omitted = f", {len(result.omitted)} udeladt uden data" if result.omitted else ""
+            st.session_state["pack_zip"] = (
+                wanted,
+                archive,
+                f"{result.stem}.zip",
+                f"{len(result.figures)} figurer og {len(result.tables)} tabeller{omitted}.",
+            )
+            status.update(label="Beretningspakken er klar", state="complete", expanded=False)
+    built = st.session_state.get("pack_zip")
+    if built and built[0] == wanted:
+        st.caption(built[3])
+        st.download_button(
+            "Hent beretningspakken (zip)",
+            data=built[1],
+            file_name=built[2],
+            mime="application/zip",
+            on_click="ignore",
+            icon=":material/download:",
+            key="pack_download",
+        )
+
+
+with exporting:
+    _report_pack_section()

@@ -1,0 +1,211 @@
+"""The Word document of a pack: a short Danish intro, then every figure with its numbered caption
+and the table behind it. All text goes in as plain runs, so nothing is ever interpreted."""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.oxml.shared import OxmlElement
+from docx.shared import Cm, Pt
+
+from data_model.labels import format_count, format_day, format_number, format_percent, format_signed
+from queries.scope import format_date
+from report_pack.figures import Column, Omitted, PackItem
+from report_pack.resolve import Period
+
+# XML 1.0 refuses these; a stray control character in a title must not break the document
+_INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+SECTIONS: dict[str, str] = {
+    "henvendelser-sektor": "Henvendelser og klager",
+    "klageandel": "Udviklingen over tid",
+    "temaer": "Temaer og borgerrådgiverens handlinger",
+    "sagstyper": "Sagstyper og år for år",
+    "ankestyrelsen-lovomraade": "Ankestyrelsen",
+    "omgoerelsesprocent-boern-handicap": "Ankestyrelsen",
+    "anbefalinger-status": "Anbefalinger og opfølgning",
+}
+
+
+def clean(text: object) -> str:
+    return _INVALID_XML.sub("", str(text))
+
+
+@dataclass(frozen=True)
+class Numbered:
+    item: PackItem
+    figure: int | None  # "Figur N" when the item is a figure
+    table: int  # "Tabel N" of the item's table
+    png: bytes | None
+
+
+def format_cell(value: Any, column: Column, threshold: int | None, suppressed: bool) -> str:
+    """One table cell in Danish; a count hidden by suppression prints as '<5'."""
+    if value is None:
+        if threshold and suppressed and column.kind == "count":
+            return f"<{threshold}"
+        return "–"
+    if column.kind == "count":
+        return format_count(value)
+    if column.kind == "share":
+        return format_percent(value * 100, 1)
+    if column.kind == "percent":
+        return format_percent(value, 1)
+    if column.kind == "signed":
+        return format_signed(value, 0)
+    if column.kind == "pp":
+        return format_signed(value, 1, " pct.-point")
+    if column.kind == "int":
+        return str(value)
+    if column.kind == "date":
+        return format_day(value)
+    if isinstance(value, float):
+        return format_number(value, 1)
+    return clean(value)
+
+
+def _picture_width(png: bytes, widest: float = 16.0, tallest: float = 22.0) -> float:
+    """Centimetres wide, so a tall chart (many units) still fits on an A4 page."""
+    width, height = struct.unpack(">II", png[16:24])  # the PNG header's IHDR chunk
+    return min(widest, tallest * width / height) if height else widest
+
+
+def _set_danish(document: Any) -> None:
+    rpr = document.styles["Normal"].element.get_or_add_rPr()
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "da-DK")
+    rpr.append(lang)
+
+
+def _paragraph(document: Any, text: str, *, style: str | None = None, bold_lead: str = "") -> Any:
+    paragraph = document.add_paragraph(style=style)
+    if bold_lead:
+        paragraph.add_run(clean(bold_lead)).bold = True
+    paragraph.add_run(clean(text))
+    return paragraph
+
+
+def _table(document: Any, item: PackItem) -> None:
+    columns = item.columns
+    threshold = item.suppressed_with
+    table = document.add_table(rows=1, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    right = {"count", "share", "percent", "signed", "pp", "int"}
+    for cell, column in zip(table.rows[0].cells, columns, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(clean(column.header))
+        run.bold = True
+        if column.kind in right:
+            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    hidden = (
+        item.data["suppressed"].to_list() if "suppressed" in item.data.columns else [False] * item.data.height
+    )
+    for row, was_hidden in zip(item.data.iter_rows(named=True), hidden, strict=True):
+        cells = table.add_row().cells
+        for cell, column in zip(cells, columns, strict=True):
+            cell.text = ""
+            paragraph = cell.paragraphs[0]
+            paragraph.add_run(format_cell(row[column.name], column, threshold, bool(was_hidden)))
+            if column.kind in right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(9)
+
+
+def suppression_words(threshold: int | None) -> str:
+    if not threshold:
+        return "Ikke brugt. Alle tal vises, også små tal."
+    return (
+        f"Brugt. Antal fra 1 til {threshold - 1} vises som '<{threshold}' i tabellerne og er udeladt af "
+        "figurerne og datafilerne (CSV/Excel); andele og ændringer, der er beregnet af et skjult tal, "
+        "er også udeladt (–). Antal anbefalinger skjules ikke (de handler ikke om personer)."
+    )
+
+
+def write_docx(
+    path: Any,
+    *,
+    period: Period,
+    generated_at: datetime,
+    threshold: int | None,
+    generated_data: bool,
+    numbered: list[Numbered],
+    omitted: list[Omitted],
+) -> None:
+    document = Document()
+    _set_danish(document)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    title = f"Beretningspakke: {period.municipality_name}, {period.label}"
+    document.core_properties.title = clean(title)
+    document.core_properties.language = "da-DK"
+    document.add_heading(clean(title), level=0)
+
+    figures = sum(1 for n in numbered if n.figure)
+    _paragraph(
+        document,
+        f"{period.municipality_name} (kommunekode {period.municipality_code})",
+        bold_lead="Kommune: ",
+    )
+    _paragraph(
+        document,
+        f"{period.label} ({format_date(period.start)} – {format_date(period.end)})",
+        bold_lead="Beretningsperiode: ",
+    )
+    _paragraph(document, f"{generated_at:%d.%m.%Y} kl. {generated_at:%H.%M}", bold_lead="Dannet: ")
+    _paragraph(document, suppression_words(threshold), bold_lead="Diskretionering af små tal: ")
+    if generated_data:
+        _paragraph(
+            document,
+            "Udvalget indeholder genererede eksempeldata, ikke rigtige sager. Figurerne er mærket "
+            "'Genererede data (eksempel)' i kildelinjen, og tallene må ikke bruges som virkelige opgørelser.",
+            bold_lead="Eksempeldata: ",
+        )
+    _paragraph(
+        document,
+        f"{figures} figurer og {len(numbered)} tabeller. Hver figur findes også som PNG og SVG, og tallene bag "
+        "den som CSV og Excel; figures.json beskriver hver figur og dens tal.",
+        bold_lead="Indhold: ",
+    )
+    if omitted:
+        _paragraph(document, "", bold_lead="Udeladte figurer (ingen data for perioden):")
+        for entry in omitted:
+            _paragraph(document, f" {entry.reason}", style="List Bullet", bold_lead=f"{entry.title}:")
+
+    current_section = ""
+    for entry in numbered:
+        item = entry.item
+        heading = SECTIONS.get(item.key, current_section)
+        if heading and heading != current_section:
+            document.add_heading(clean(heading), level=1)
+            current_section = heading
+        if entry.figure is not None and entry.png is not None:
+            document.add_picture(io.BytesIO(entry.png), width=Cm(_picture_width(entry.png)))
+            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+            _paragraph(document, f"Figur {entry.figure}: {item.title}", style="Caption")
+            _paragraph(document, f"{item.filter_words}. {item.source}.")
+            if item.note:
+                _paragraph(document, item.note)
+            _paragraph(document, f"Tabel {entry.table}: Tallene bag figur {entry.figure}", style="Caption")
+        else:
+            _paragraph(document, f"Tabel {entry.table}: {item.title}", style="Caption")
+            _paragraph(document, f"{item.filter_words}. {item.source}.")
+            if item.note:
+                _paragraph(document, item.note)
+        _table(document, item)
+    document.save(path)

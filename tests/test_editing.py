@@ -221,3 +221,14 @@ def test_recommendation_unit_theme_and_rename_forms(app) -> None:
     _form_button(at, "Omdøb").click().run()
     assert not at.exception
     assert any("Teknik og Klima" in s.value for s in at.success)
+
+
+def test_viewer_gets_no_import_on_the_data_page(app) -> None:
+    at = app()
+    at.secrets["auth"] = {"redirect_uri": "http://localhost/oauth2callback", "cookie_secret": "x"}
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception
+    assert len(at.get("file_uploader")) == 0
+    assert any("Log ind" in i.value for i in at.info)
+    assert at.selectbox(key="export_kind").value  # reading and exporting still work

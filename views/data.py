@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.data import query
 from dashboard.layout import page_header, table_downloads
@@ -20,7 +21,9 @@ from queries.provenance import import_history, provenance_counts
 page_header("Data", "Indlæs, hent og efterse data. En fil indlæses helt eller slet ikke.", "Hele databasen")
 importing, exporting, origin = st.tabs(["Indlæs", "Hent", "Oprindelse"])
 
-with importing:
+
+def _import_section(actor: str) -> None:
+    """Upload, preview, the full validation report, and only then the import button."""
     kind = st.selectbox(
         "Hvad indeholder filen?", list(KINDS), format_func=lambda k: KIND_LABELS.get(k, k), key="import_kind"
     )
@@ -54,8 +57,14 @@ with importing:
         else:
             st.success(f"Alle {report.rows} rækker er gyldige. Intet er skrevet endnu.", icon="✅")
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
-                done = import_file(get_connection().cursor(), upload.name, kind, data=data)
+                done = import_file(get_connection().cursor(), upload.name, kind, data=data, actor=actor)
                 (st.success if done.ok else st.error)(done.summary())
+
+
+with importing:
+    user = current_user()
+    if require_editor(user):  # viewers read and export; they get no uploader and no import button
+        _import_section(user.id)
 
 with exporting:
     export_kind = st.selectbox(

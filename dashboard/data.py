@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.connection import get_connection
 from queries.describe import Names, load_names
 from queries.filters import Catalog
-from queries.scope import load_catalog
+from queries.scope import busiest_municipality, load_catalog
 
 T = TypeVar("T")
 
@@ -52,11 +52,5 @@ def names() -> Names:
 
 
 def default_municipality() -> str | None:
-    """The municipality with the most inquiries (the whole-country row never is one)."""
-    rows = (
-        get_connection()
-        .cursor()
-        .execute("SELECT municipality_code FROM inquiry GROUP BY ALL ORDER BY count(*) DESC LIMIT 1")
-        .fetchall()
-    )
-    return str(rows[0][0]) if rows else None
+    """The municipality with the most inquiries: what a first visit shows."""
+    return query(busiest_municipality)

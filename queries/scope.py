@@ -32,6 +32,13 @@ def load_catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
     )
 
 
+def busiest_municipality(con: duckdb.DuckDBPyConnection) -> str | None:
+    rows = con.execute(
+        "SELECT municipality_code FROM inquiry GROUP BY ALL ORDER BY count(*) DESC, municipality_code LIMIT 1"
+    ).fetchall()
+    return str(rows[0][0]) if rows else None
+
+
 @dataclass(frozen=True)
 class Span:
     start: date

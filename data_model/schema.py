@@ -218,6 +218,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE follow_up_new RENAME TO follow_up;
         """,
     ),
+    (
+        5,
+        "unit_tree without recursion",
+        # The recursive view was re-run inside every query and led DuckDB to poor join orders
+        # (docs/BENCHMARKS.md). Municipalities name three levels (forvaltning > område >
+        # afdeling); four are supported, and a deeper unit takes its fourth-level ancestor as top.
+        """
+        CREATE OR REPLACE VIEW unit_tree AS
+        SELECT u.unit_id, u.name AS unit_name, u.sector_code, u.municipality_code,
+               coalesce(p3.unit_id, p2.unit_id, p1.unit_id, u.unit_id) AS top_id,
+               coalesce(p3.name, p2.name, p1.name, u.name) AS top_name,
+               (p1.unit_id IS NOT NULL)::INTEGER + (p2.unit_id IS NOT NULL)::INTEGER
+                 + (p3.unit_id IS NOT NULL)::INTEGER AS depth
+        FROM org_unit u
+        LEFT JOIN org_unit p1 ON p1.unit_id = u.parent_id
+        LEFT JOIN org_unit p2 ON p2.unit_id = p1.parent_id
+        LEFT JOIN org_unit p3 ON p3.unit_id = p2.parent_id;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -147,6 +147,13 @@ def descendants(con: duckdb.DuckDBPyConnection, unit_id: str) -> list[str]:
     return found
 
 
+def joins_points(f: Filters, with_points: bool | None = None) -> bool:
+    """Whether the facts need complaint points (one row per point) or not (one row per inquiry)."""
+    if with_points is not None:
+        return with_points
+    return f.count_unit == "points" or bool(f.main_theme or f.sub_theme) or f.split in ("main_theme", "theme")
+
+
 def facts_sql(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
@@ -161,16 +168,7 @@ def facts_sql(
     department_id, department_name, theme_code, theme_name, main_code, main_name.
     With complaint points the unit is the point's own unit where it has one.
     """
-    if with_points is None:
-        with_points = (
-            f.count_unit == "points"
-            or bool(f.main_theme or f.sub_theme)
-            or f.split
-            in (
-                "main_theme",
-                "theme",
-            )
-        )
+    with_points = joins_points(f, with_points)
     unit_expr = "coalesce(p.unit_id, i.unit_id)" if with_points else "i.unit_id"
     point_cols = (
         "p.point_id, p.theme_code, th.name AS theme_name, th.main_code, th.main_name"

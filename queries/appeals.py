@@ -14,8 +14,11 @@ OVERTURNED = ("aendret_ophaevet", "hjemvist")
 
 
 def _decision_scope(
-    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None
+    con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, by: str | None = None
 ) -> tuple[str, list[object]]:
+    """Decisions under the filter, with labels; the unit hierarchy is joined only when a unit
+    filter or a grouping by unit needs it."""
+    units = bool(f.unit_id or f.sectors) or by in ("unit", "department")
     where, params = ["TRUE"], []
     if f.municipalities:
         where.append("list_contains(?::VARCHAR[], d.municipality_code)")
@@ -29,12 +32,18 @@ def _decision_scope(
     if f.sectors:
         where.append("list_contains(?::VARCHAR[], ut.sector_code)")
         params.append(list(f.sectors))
+    unit_cols = (
+        "ut.unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
+        if units
+        else "NULL::VARCHAR AS unit_name, NULL::VARCHAR AS department_id, NULL::VARCHAR AS department_name"
+    )
     sql = (
-        "SELECT d.*, ut.unit_name, ut.top_id AS department_id, ut.top_name AS department_name, "
+        f"SELECT d.*, {unit_cols}, "  # noqa: S608 (fixed fragments; values are parameters)
         "coalesce(la.label, d.law_area_code) AS law_area, coalesce(ao.label, d.outcome_code) AS outcome, "
         "ao.sort_order AS outcome_order "
-        "FROM appeal_decision d LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id "
-        "LEFT JOIN category la ON la.kind = 'law_area' AND la.code = d.law_area_code "
+        "FROM appeal_decision d "
+        + ("LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id " if units else "")
+        + "LEFT JOIN category la ON la.kind = 'law_area' AND la.code = d.law_area_code "
         "LEFT JOIN category ao ON ao.kind = 'appeal_outcome' AND ao.code = d.outcome_code "
         "WHERE " + " AND ".join(where)
     )
@@ -52,7 +61,7 @@ def decisions_by_result(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, by: str = "law_area"
 ) -> pl.DataFrame:
     """Columns: group, outcome_code, outcome, outcome_order, count."""
-    scope, params = _decision_scope(con, f, span)
+    scope, params = _decision_scope(con, f, span, by)
     return con.sql(
         f"SELECT {_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
         f"FROM ({scope}) x GROUP BY ALL ORDER BY series, outcome_order",
@@ -67,7 +76,7 @@ def omgoerelse(
 
     Columns: [group,] decisions, rejected, on_merits, changed, sent_back, pct (None when n = 0).
     """
-    scope, params = _decision_scope(con, f, span)
+    scope, params = _decision_scope(con, f, span, by)
     group = f"{_GROUPS[by]} AS series, " if by else ""
     return con.sql(
         f"SELECT {group}count(*)::BIGINT AS decisions, "  # noqa: S608
@@ -88,7 +97,7 @@ def remark_themes(
 
     A decision can carry several remarks, so the shares do not add up to 100 %.
     """
-    scope, params = _decision_scope(con, f, span)
+    scope, params = _decision_scope(con, f, span, by)
     group = f"{_GROUPS[by]}" if by else "'I alt'"
     return con.sql(
         f"WITH d AS ({scope}), totals AS (SELECT {group} AS series, count(*) AS n FROM d GROUP BY ALL) "  # noqa: S608

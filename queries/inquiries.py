@@ -210,6 +210,40 @@ def uncertain_change(current: int, previous: int) -> bool:
     return total == 0 or abs(current - previous) <= 1.96 * math.sqrt(total)
 
 
+def _two_period_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, current: Span, previous: Span, dimension: str
+) -> pl.DataFrame:
+    """code, label, current, previous: both periods counted in one pass over the facts."""
+    points = _needs_points(f, dimension)
+    facts, params = facts_sql(
+        con,
+        f,
+        Span(min(previous.start, current.start), max(previous.end, current.end), ""),
+        with_points=points,
+    )
+    code, label, join = _dimension_select(dimension)
+    counted = count_expr(f, points)
+    in_period = "x.received BETWEEN ? AND ?"
+    per_period = [
+        f"({counted} FILTER (WHERE {in_period}))::BIGINT AS {name}" for name in ("current", "previous")
+    ]
+    return con.sql(
+        f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, {', '.join(per_period)} "  # noqa: S608
+        f"FROM ({facts}) x {join}WHERE {in_period} OR {in_period} GROUP BY ALL",
+        params=[
+            current.start,
+            current.end,
+            previous.start,
+            previous.end,
+            *params,
+            current.start,
+            current.end,
+            previous.start,
+            previous.end,
+        ],
+    ).pl()
+
+
 def year_over_year(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span, dimension: str
 ) -> Comparison | None:
@@ -222,11 +256,8 @@ def year_over_year(
     if spans is None:
         return None
     current, previous, note = spans
-    now = breakdown(con, f, current, dimension).select("code", "label", pl.col("count").alias("current"))
-    before = breakdown(con, f, previous, dimension).select("code", "label", pl.col("count").alias("previous"))
     table = (
-        now.join(before, on=["code", "label"], how="full", coalesce=True, nulls_equal=True)
-        .with_columns(pl.col("current").fill_null(0), pl.col("previous").fill_null(0))
+        _two_period_counts(con, f, current, previous, dimension)
         .with_columns((pl.col("current") - pl.col("previous")).alias("diff"))
         .with_columns(
             pl.when(pl.col("previous") > 0)

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.auth import current_user, sidebar_login
-from dashboard.connection import get_connection
+from dashboard.connection import get_connection, warm_up_chart_export
 from dashboard.data import catalog, default_municipality, names
 from dashboard.layout import presentation_style
 from dashboard.sidebar import draw_sidebar
@@ -44,6 +44,7 @@ except DatabaseError as exc:
     st.error(f"Databasen kan ikke åbnes: {exc}")
     st.stop()
 
+warm_up_chart_export()
 current_catalog = catalog()
 state.init_from_url(current_catalog, default_municipality())
 page = st.navigation(PAGES, position="hidden" if state.presenting() else "sidebar")

@@ -7,6 +7,7 @@ so a copied link reopens the same view on any page.
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
 from dashboard import state
@@ -53,5 +54,12 @@ sidebar_login(current_user())
 filters = state.filters_from_widgets()
 state.set_current(filters)
 presentation_style()
-page.run()
+try:
+    page.run()
+except duckdb.Error as exc:  # e.g. the file was damaged or removed while the app ran
+    st.error(
+        "Databasen kunne ikke læses, så siden kan ikke vises. Intet gemt er gået tabt af den grund; "
+        f"genstart programmet, eller gendan en sikkerhedskopi (python -m data_model restore). Detalje: {exc.__class__.__name__}"
+    )
+    st.stop()
 state.write_url(state.filters_from_widgets())

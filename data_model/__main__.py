@@ -1,4 +1,4 @@
-"""Command line: ``python -m data_model import|export|check|seed``."""
+"""Command line: ``python -m data_model import|export|check|seed|backup|restore``."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from data_model.backup import backup_database, restore_database
 from data_model.check import check_report
-from data_model.db import DB_PATH_ENV, DatabaseError, connect
+from data_model.db import DB_PATH_ENV, DatabaseError, connect, resolve_db_path
 from data_model.export import FORMATS, export_kind
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
@@ -70,6 +71,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     seed = sub.add_parser("seed", help="load the bundled sample data (sample_data/)")
     db_option(seed)
+
+    bak = sub.add_parser(
+        "backup",
+        help="write every table as Parquet plus manifest.json (row counts, sha256) into a new folder",
+        description="Reads one consistent snapshot. The dashboard must not have the file open "
+        "(DuckDB allows one process); stop it first.",
+    )
+    bak.add_argument("--out", required=True, type=Path, help="a new or empty folder")
+    db_option(bak)
+
+    res = sub.add_parser(
+        "restore",
+        help="restore a backup folder into an empty database (or, with --force, replace it)",
+        description="Checks the manifest's schema version and every file's checksum before "
+        "writing anything; the database is replaced whole or not at all.",
+    )
+    res.add_argument("dir", type=Path, help="the backup folder (with manifest.json)")
+    res.add_argument("--force", action="store_true", help="replace a database that has data")
+    db_option(res)
     return parser
 
 
@@ -97,6 +117,23 @@ def main(argv: list[str] | None = None) -> int:
             text, healthy = check_report(con)
             print(text)
             return 0 if healthy else 1
+        if args.command == "backup":
+            con = connect(args.db, create=False, read_only=True)
+            try:
+                manifest = backup_database(con, args.out)
+            finally:
+                con.close()
+            rows = sum(t["rows"] for t in manifest["tables"])
+            print(
+                f"Sikkerhedskopi skrevet til {args.out}: {len(manifest['tables'])} tabeller, "
+                f"{rows} rækker, skemaversion {manifest['schema_version']}."
+            )
+            return 0
+        if args.command == "restore":
+            target = resolve_db_path(args.db)
+            counts = restore_database(args.dir, target, force=args.force)
+            print(f"Gendannet {sum(counts.values())} rækker i {len(counts)} tabeller til {target}.")
+            return 0
         if args.command == "seed":
             con = connect(args.db)
             reports = load_sample_data(con)

@@ -62,20 +62,64 @@ def connect(
             raise DatabaseError(
                 f"Databasefilen {db_path} er låst af et andet program. Luk det og prøv igen."
             ) from exc
+        if "not a valid" in message or "read enough bytes" in message:
+            raise DatabaseError(
+                f"Databasefilen {db_path} er ikke en gyldig DuckDB-database (afkortet eller beskadiget). "
+                "Gendan en sikkerhedskopi (python -m data_model restore)."
+            ) from exc
         raise DatabaseError(f"Databasefilen {db_path} kan ikke åbnes: {message}") from exc
     except duckdb.Error as exc:
         raise DatabaseError(
             f"{db_path} er ikke en gyldig DuckDB-database ({exc.__class__.__name__})."
         ) from exc
     try:
+        check_complete(con, db_path)
         if read_only:
             check_version(con)
         else:
             migrate(con)
+    except duckdb.Error as exc:  # a damaged file can open and fail on its first real read
+        con.close()
+        raise DatabaseError(
+            f"Databasefilen {db_path} er beskadiget og kan ikke bruges ({exc.__class__.__name__}). "
+            "Gendan en sikkerhedskopi (python -m data_model restore)."
+        ) from exc
     except Exception:
         con.close()
         raise
     return con
+
+
+_FILE_HEADER_BYTES = 3 * 4096  # DuckDB's main header and its two database headers
+
+
+def check_complete(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """DatabaseError when the file is shorter than the blocks its tables point to.
+
+    DuckDB reads the catalog at open but table data only when queried, so a file cut short
+    (a copy interrupted, a full disk) would open and then fail on some page later.
+    """
+    if str(db_path) == ":memory:" or not db_path.is_file():
+        return
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchall()[0][0]
+    last_block = -1
+    for (table,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall():
+        row = con.execute("SELECT max(block_id) FROM pragma_storage_info(?)", [table]).fetchall()
+        if row and row[0][0] is not None:
+            last_block = max(last_block, int(row[0][0]))
+    needed = _FILE_HEADER_BYTES + (last_block + 1) * int(block_size)
+    size = db_path.stat().st_size
+    if last_block >= 0 and size < needed:
+        raise DatabaseError(
+            f"Databasefilen {db_path} er afkortet ({_count(size)} af mindst {_count(needed)} byte), så "
+            "data mangler. Gendan en sikkerhedskopi (python -m data_model restore)."
+        )
+
+
+def _count(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def current_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from data_model.kinds import KINDS
 
@@ -31,15 +35,23 @@ def frame_to_csv(frame: pl.DataFrame) -> bytes:
     )
 
 
-def frame_to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
-    from openpyxl import Workbook
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    """Text stays text: a value starting with '=' is stored as a string, never as a formula Excel
+    would run, and characters XLSX cannot hold are shown as U+FFFD rather than crashing."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value))
+    cell.data_type = "s"
+    return cell
 
+
+def frame_to_xlsx(frame: pl.DataFrame, sheet: str = "Data") -> bytes:
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet[:31])
+    worksheet = workbook.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", sheet)[:31] or "Data")
     flat = _flatten_lists(frame)
-    worksheet.append(list(flat.columns))
+    worksheet.append([_xlsx_cell(worksheet, c) for c in flat.columns])
     for row in flat.iter_rows():
-        worksheet.append(list(row))
+        worksheet.append([_xlsx_cell(worksheet, v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

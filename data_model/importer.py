@@ -7,6 +7,7 @@ problem with its row, column, value and a Danish reason, and counts new/changed/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import types
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 from data_model.kinds import KINDS, Kind, column_map, normalise_header
 from data_model.labels import REASONS, field_label
 from data_model.models import Record
-from data_model.parsing import is_blank, parse_code_list
+from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
 from data_model.readers import UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
@@ -261,14 +262,36 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, stage: str) -> None:
     to the same value, and its foreign-key check then refuses a row that other tables reference
     (an inquiry with complaint points, a unit with inquiries). Assigning only the values that
     really changed keeps ordinary re-imports and edits clear of that.
+
+    The plain columns (no index, no list) are assigned together in one UPDATE, so a CHECK that
+    spans two of them (closed >= received, end_date >= start_date) sees the new row whole: moving
+    both dates of a record later must not fail half-way.
     """
     cols = ", ".join(kind.columns)  # identifiers from the model; ``stage`` is a fixed name
     keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)
-    for column in (c for c in kind.columns if c not in kind.key):
+    indexed = {
+        str(column)
+        for (column,) in con.execute(
+            "SELECT unnest(constraint_column_names) FROM duckdb_constraints() "
+            "WHERE table_name = ? AND constraint_type IN ('FOREIGN KEY', 'UNIQUE')",
+            [kind.table],
+        ).fetchall()
+    }
+    rest = [c for c in kind.columns if c not in kind.key]
+    alone = [
+        c
+        for c in rest
+        if c in indexed or isinstance(_polars_type(kind.model.model_fields[c].annotation), pl.List)
+    ]
+    for column in alone:
         con.execute(
             f"UPDATE {kind.table} AS t SET {column} = s.{column} FROM {stage} s "  # noqa: S608
             f"WHERE {keys} AND s.{column} IS DISTINCT FROM t.{column}"
         )
+    if together := [c for c in rest if c not in alone]:
+        sets = ", ".join(f"{c} = s.{c}" for c in together)
+        changed = " OR ".join(f"s.{c} IS DISTINCT FROM t.{c}" for c in together)
+        con.execute(f"UPDATE {kind.table} AS t SET {sets} FROM {stage} s WHERE {keys} AND ({changed})")  # noqa: S608
     con.execute(
         f"INSERT INTO {kind.table} ({cols}) SELECT {cols} FROM {stage} s "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {kind.table} t WHERE {keys})"
@@ -322,10 +345,30 @@ def write_records(
         )
         con.execute("COMMIT")
     except Exception:
-        con.execute("ROLLBACK")
+        with contextlib.suppress(duckdb.Error):  # a fatal error (disk full) may have ended it already
+            con.execute("ROLLBACK")
         raise
     finally:
-        con.unregister("import_stage")
+        with contextlib.suppress(duckdb.Error):
+            con.unregister("import_stage")
+
+
+def database_failure(exc: duckdb.Error) -> str:
+    """Danish reason for a read or write the database itself failed; nothing was committed."""
+    text = str(exc).lower()
+    if isinstance(exc, duckdb.TransactionException | duckdb.ConstraintException) and (
+        "conflict" in text or "duplicate key" in text
+    ):  # two sessions upserting the same keys at once: the later commit loses
+        return "En anden bruger ændrede de samme rækker samtidig; intet er importeret. Indlæs filen igen"
+    if isinstance(exc, duckdb.ConstraintException):
+        return (
+            "Databasen afviste rækkerne (en regel i databasen blev brudt, fx en kode som andre data "
+            "henviser til); intet er importeret"
+        )
+    return (
+        "Databasen kunne ikke læse eller skrive (er disken fuld, eller er databasefilen skrivebeskyttet "
+        f"eller beskadiget?); intet er importeret ({exc.__class__.__name__})"
+    )
 
 
 def map_headers(kind: Kind, headers: list[str]) -> tuple[list[str | None], list[Problem]]:
@@ -335,7 +378,8 @@ def map_headers(kind: Kind, headers: list[str]) -> tuple[list[str | None], list[
     for header in headers:
         name = mapping.get(normalise_header(header))
         if name is None and not is_blank(header):
-            problems.append(Problem(1, str(header), "", REASONS["unknown_column"]))
+            shown = _shown(header, "cpr" if looks_like_cpr(str(header)) else "")  # never echo a CPR
+            problems.append(Problem(1, shown, "", REASONS["unknown_column"]))
         fields.append(name)
     present = {f for f in fields if f}
     for column in kind.required:
@@ -384,11 +428,15 @@ def import_file(
     validated, valid_numbers, problems = validate_rows(kind, rows, numbers, today=today or date.today())
     report.problems.extend(problems)
     report.problems.extend(_duplicate_keys(kind, validated, valid_numbers))
-    report.problems.extend(check_references(con, kind, validated, valid_numbers))
-    report.problems.sort(key=lambda p: p.row or 0)
-    if report.problems or dry_run:
-        return report
-    write_records(con, kind, validated, report, actor=actor)
+    try:
+        report.problems.extend(check_references(con, kind, validated, valid_numbers))
+        report.problems.sort(key=lambda p: p.row or 0)
+        if report.problems or dry_run:
+            return report
+        write_records(con, kind, validated, report, actor=actor)
+    except duckdb.Error as exc:  # disk full, file damaged or removed: a report, never a trace
+        report.new = report.changed = report.unchanged = 0
+        report.problems.append(Problem(None, "", "", database_failure(exc)))
     return report
 
 

@@ -43,8 +43,9 @@ Text = Annotated[str, BeforeValidator(_text)]
 OptText = Annotated[str | None, BeforeValidator(_text)]
 Day = Annotated[date, BeforeValidator(parse_date)]
 OptDay = Annotated[date | None, BeforeValidator(parse_date)]
-Count = Annotated[int, BeforeValidator(parse_int), Field(ge=0)]
-OptCount = Annotated[Annotated[int, Field(ge=0)] | None, BeforeValidator(parse_int)]
+INT_MAX = 2_147_483_647  # the database's INTEGER; a larger count must be refused, not crash the write
+Count = Annotated[int, BeforeValidator(parse_int), Field(ge=0, le=INT_MAX)]
+OptCount = Annotated[Annotated[int, Field(ge=0, le=INT_MAX)] | None, BeforeValidator(parse_int)]
 Number = Annotated[float, BeforeValidator(parse_number)]
 Flag = Annotated[bool, BeforeValidator(lambda v: bool(parse_bool(v)))]
 OptFlag = Annotated[bool | None, BeforeValidator(parse_bool)]
@@ -70,8 +71,10 @@ class Record(BaseModel):
     def _refuse_cpr(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for column, value in data.items():
-                if isinstance(value, str) and looks_like_cpr(value):
-                    raise ValueError(f"cpr@{column}")
+                # Numbers too (Excel stores 1501901234 typed in a cell as a number) and list items.
+                for item in value if isinstance(value, list | tuple) else [value]:
+                    if isinstance(item, str | int | float) and looks_like_cpr(str(item)):
+                        raise ValueError(f"cpr@{column}")
         return data
 
     @staticmethod
@@ -118,7 +121,9 @@ class Category(Record):
     code: Text
     label: Text
     parent_code: OptText = None
-    sort_order: Annotated[int, BeforeValidator(lambda v: parse_int(v) or 0)] = 0
+    sort_order: Annotated[
+        int, BeforeValidator(lambda v: parse_int(v) or 0), Field(ge=-INT_MAX, le=INT_MAX)
+    ] = 0
     is_complaint: OptFlag = None
 
 

@@ -49,7 +49,10 @@ def parse_number(value: Any) -> float | None:
     if isinstance(value, bool):
         raise ValueError("not_number")
     if isinstance(value, int | float):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError as exc:  # an integer cell with hundreds of digits
+            raise ValueError("not_number") from exc
     text = str(value).strip().replace("\u00a0", "").replace(" ", "")
     if _THOUSANDS_DOT.match(text):
         text = text.replace(".", "")
@@ -61,7 +64,9 @@ def parse_number(value: Any) -> float | None:
 
 
 def parse_int(value: Any) -> int | None:
-    number = parse_number(value) if not isinstance(value, int) else float(value)
+    if isinstance(value, int):
+        return int(value)  # exact, however large: the model's bounds then refuse it in Danish
+    number = parse_number(value)
     if number is None:
         return None
     if not number.is_integer():

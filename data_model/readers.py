@@ -61,7 +61,8 @@ def _read_csv(raw: bytes) -> RawTable:
     try:
         records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise UnreadableFile(f"CSV-filen kan ikke læses: {exc}") from exc
+        detail = "en celle er over 131.072 tegn lang" if "field limit" in str(exc) else "ugyldig CSV"
+        raise UnreadableFile(f"CSV-filen kan ikke læses: {detail}.") from exc
     records = [r for r in records if any(cell.strip() for cell in r)] if records else []
     if not records:
         raise UnreadableFile("Filen er tom.")
@@ -77,7 +78,11 @@ def _read_xlsx(raw: bytes) -> RawTable:
         raise UnreadableFile(f"Excel-filen kan ikke læses ({exc.__class__.__name__}).") from exc
     try:
         sheet = workbook.worksheets[0]
+        # Ignore the sheet's own size claim: a forged <dimension> would pad every row to it.
+        sheet.reset_dimensions()
         records = [list(r) for r in sheet.iter_rows(values_only=True)]
+    except Exception as exc:  # the sheet itself is parsed lazily: damaged XML, absurd numbers
+        raise UnreadableFile(f"Excel-filen kan ikke læses ({exc.__class__.__name__}).") from exc
     finally:
         workbook.close()
     records = [r for r in records if any(c is not None and str(c).strip() for c in r)]
@@ -92,8 +97,8 @@ def _read_parquet(raw: bytes) -> RawTable:
 
     try:
         table = pq.read_table(io.BytesIO(raw))
-    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError, ...
+        columns = table.column_names
+        rows = [[record[c] for c in columns] for record in table.to_pylist()]
+    except Exception as exc:  # pyarrow raises ArrowInvalid, OSError; to_pylist e.g. dates past 9999
         raise UnreadableFile(f"Parquet-filen kan ikke læses ({exc.__class__.__name__}).") from exc
-    columns = table.column_names
-    rows = [[record[c] for c in columns] for record in table.to_pylist()]
     return RawTable(columns, rows, 1)

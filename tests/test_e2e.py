@@ -31,8 +31,16 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 # url path -> screenshot name; Overblik is the default page and lives at the root URL
-PAGES = {"": "overblik", "tendenser": "tendenser", "aar-for-aar": "aar-for-aar", "ankestyrelsen": "ankestyrelsen",
-         "anbefalinger": "anbefalinger", "kommuner": "kommuner", "registrer": "registrer", "data": "data"}
+PAGES = {
+    "": "overblik",
+    "tendenser": "tendenser",
+    "aar-for-aar": "aar-for-aar",
+    "ankestyrelsen": "ankestyrelsen",
+    "anbefalinger": "anbefalinger",
+    "kommuner": "kommuner",
+    "registrer": "registrer",
+    "data": "data",
+}
 VIEW = "kommune=510&periode=510-2024"
 
 pytestmark = pytest.mark.e2e
@@ -40,7 +48,9 @@ pytestmark = pytest.mark.e2e
 if not CHROMIUM.exists():
     if os.environ.get("CI"):
         pytest.fail("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)", pytrace=False)
-    pytest.skip("end-to-end test skipped: no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        "end-to-end test skipped: no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True
+    )
 
 
 def _free_port() -> int:
@@ -56,9 +66,25 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "BORGERRAAD_DB": str(db)}
     log = (tmp_path_factory.mktemp("log") / "streamlit.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "app.py",
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -84,7 +110,9 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
         yield chromium
         chromium.close()
 
@@ -101,7 +129,7 @@ def _settle(page) -> None:
     """Wait until the script run has finished and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stSkeleton\"], [data-stale=\"true\"]').length === 0",
+        '() => document.querySelectorAll(\'[data-testid="stSkeleton"], [data-stale="true"]\').length === 0',
         timeout=120_000,
     )
     page.wait_for_timeout(2500)  # vega charts render asynchronously after the script finished

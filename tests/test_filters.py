@@ -10,7 +10,11 @@ CATALOG = Catalog(
     sectors=frozenset({"boern_familie", "teknik_miljoe"}),
     units={"510-sos": "510", "766-tek": "766"},
     main_themes=frozenset({"forvaltningsloven"}),
-    themes={"begrundelse": "forvaltningsloven", "forvaltningsloven": "forvaltningsloven", "inddragelse": "forvaltningsskik"},
+    themes={
+        "begrundelse": "forvaltningsloven",
+        "forvaltningsloven": "forvaltningsloven",
+        "inddragelse": "forvaltningsskik",
+    },
     kinds=frozenset({"klage", "vejledning"}),
     outcomes=frozenset({"genoptaget"}),
 )
@@ -18,12 +22,26 @@ CATALOG = Catalog(
 
 def test_round_trip_through_the_query_string() -> None:
     filters = Filters(
-        municipalities=("510",), period_id="510-2024", sectors=("boern_familie", "teknik_miljoe"), unit_id="510-sos",
-        main_theme="forvaltningsloven", sub_theme="begrundelse", kinds=("klage",), outcomes=("genoptaget",),
-        count_unit="points", grain="quarter", split="unit", date_from=date(2024, 1, 1), date_to=date(2024, 6, 30),
+        municipalities=("510",),
+        period_id="510-2024",
+        sectors=("boern_familie", "teknik_miljoe"),
+        unit_id="510-sos",
+        main_theme="forvaltningsloven",
+        sub_theme="begrundelse",
+        kinds=("klage",),
+        outcomes=("genoptaget",),
+        count_unit="points",
+        grain="quarter",
+        split="unit",
+        date_from=date(2024, 1, 1),
+        date_to=date(2024, 6, 30),
     )
     params = filters.to_query_params()
-    assert params["kommune"] == "510" and params["sektor"] == "boern_familie,teknik_miljoe" and params["fra"] == "2024-01-01"
+    assert (
+        params["kommune"] == "510"
+        and params["sektor"] == "boern_familie,teknik_miljoe"
+        and params["fra"] == "2024-01-01"
+    )
     again, notes = from_query_params(params, CATALOG)
     assert again == filters and notes == []
 
@@ -35,7 +53,14 @@ def test_defaults_make_an_empty_query_string() -> None:
 
 def test_unknown_values_are_dropped_with_notes() -> None:
     filters, notes = from_query_params(
-        {"kommune": "510,999", "sektor": "rumfart", "taelle": "kroner", "fra": "31-02-2024", "opdel": "farve"}, CATALOG
+        {
+            "kommune": "510,999",
+            "sektor": "rumfart",
+            "taelle": "kroner",
+            "fra": "31-02-2024",
+            "opdel": "farve",
+        },
+        CATALOG,
     )
     assert filters == Filters(municipalities=("510",))
     assert len(notes) == 5 and any("999" in n for n in notes) and any("rumfart" in n for n in notes)
@@ -43,8 +68,15 @@ def test_unknown_values_are_dropped_with_notes() -> None:
 
 def test_inconsistent_combinations_are_dropped() -> None:
     filters, notes = from_query_params(
-        {"kommune": "510", "periode": "766-2024", "enhed": "766-tek", "tema": "forvaltningsloven", "undertema": "inddragelse",
-         "fra": "2024-06-01", "til": "2024-01-01"},
+        {
+            "kommune": "510",
+            "periode": "766-2024",
+            "enhed": "766-tek",
+            "tema": "forvaltningsloven",
+            "undertema": "inddragelse",
+            "fra": "2024-06-01",
+            "til": "2024-01-01",
+        },
         CATALOG,
     )
     assert filters == Filters(municipalities=("510",), main_theme="forvaltningsloven")

@@ -39,7 +39,11 @@ def test_good_csv_lands_and_reimport_creates_no_duplicates(small_db, tmp_path: P
     audit = small_db.execute(
         "SELECT actor, action, record_id, new_value FROM audit_log WHERE table_name = 'inquiry' ORDER BY audit_id"
     ).fetchall()
-    assert [(a[1], a[2]) for a in audit] == [("import", "inq.csv"), ("import", "inq.csv"), ("import", "inq2.csv")]
+    assert [(a[1], a[2]) for a in audit] == [
+        ("import", "inq.csv"),
+        ("import", "inq.csv"),
+        ("import", "inq2.csv"),
+    ]
     assert '"nye": 1' in audit[-1][3] and '"ændrede": 1' in audit[-1][3]
 
 

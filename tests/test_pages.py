@@ -14,7 +14,9 @@ PAGES = ["overblik", "tendenser", "aar_for_aar", "ankestyrelsen", "anbefalinger"
 
 @pytest.fixture
 def app(query_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    path = query_db.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()[0][0]
+    path = query_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
     query_db.close()
     monkeypatch.setenv("BORGERRAAD_DB", path)
 

@@ -20,7 +20,11 @@ f = ctx.filters
 page_header("Overblik", "Periodens nøgletal sammenlignet med samme periode året før.", ctx.words)
 
 if ctx.span is None:
-    empty_state("Vælg en kommune eller en beretningsperiode for at se nøgletal." if not f.municipalities else "Der er ingen beretningsperiode for det valgte.")
+    empty_state(
+        "Vælg en kommune eller en beretningsperiode for at se nøgletal."
+        if not f.municipalities
+        else "Der er ingen beretningsperiode for det valgte."
+    )
     st.stop()
 
 figures = query(inquiries.inquiry_key_figures, f, ctx.span)

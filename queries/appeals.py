@@ -9,6 +9,8 @@ from queries.filters import Filters
 from queries.scope import Span, descendants
 
 WHOLE_COUNTRY = "000"
+# the three areas of Ankestyrelsen's Danmarkskort
+DANMARKSKORT_LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
 REJECTED = "afvist"
 OVERTURNED = ("aendret_ophaevet", "hjemvist")
 

@@ -38,6 +38,7 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         "  r.title, r.text, CASE WHEN r.whole_municipality THEN 'Hele kommunen' ELSE tg.targets END AS targets, "
         "  CASE WHEN r.whole_municipality THEN 'Hele kommunen' ELSE tg.departments END AS departments, "
         "  coalesce(l.status_code, 'ikke_paabegyndt') AS status_code, coalesce(c.label, 'Ingen opfølgning') AS status, "
+        "  coalesce(c.sort_order, 0) AS status_order, "
         "  l.status_date, coalesce(l.follow_ups, 0) AS follow_ups, "
         "  coalesce(c.parent_code = ?, false) AS closed, "
         "  (NOT closed AND r.due_on IS NOT NULL AND r.due_on < ?) AS overdue, "
@@ -57,11 +58,16 @@ def status_counts(status: pl.DataFrame) -> pl.DataFrame:
     return (
         status.with_columns(pl.col("departments").fill_null("(ingen enhed)").str.split(", "))
         .explode("departments")
-        .group_by("departments", "status")
+        .group_by("departments", "status", "status_order")
         .agg(pl.len().cast(pl.Int64).alias("count"))
         .rename({"departments": "department"})
-        .sort("department", "status")
+        .sort("department", "status_order")
     )
+
+
+def ordered_statuses(counts: pl.DataFrame) -> list[str]:
+    """The statuses present, in the follow-up categories' own order ('Ingen opfølgning' first)."""
+    return counts.sort("status_order", "status")["status"].unique(maintain_order=True).to_list()
 
 
 def follow_up_timeline(con: duckdb.DuckDBPyConnection, recommendation_id: str) -> pl.DataFrame:

@@ -22,18 +22,7 @@ from queries.scope import Span
 from queries.suppression import suppress
 from report_pack.resolve import Period, last_periods
 
-LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
 TREND_PERIODS = 5
-STATUS_ORDER = [
-    "Ingen opfølgning",
-    "Ikke påbegyndt",
-    "I gang",
-    "Delvist implementeret",
-    "Implementeret",
-    "Ingen bemærkninger",
-    "Afvist af forvaltningen",
-    "Ukendt",
-]
 
 # Danish headers for columns a figure does not name itself (so no English reaches a CSV file).
 FALLBACK_HEADERS: dict[str, str] = {
@@ -525,7 +514,7 @@ def collect(
         )
 
     # 12. omgørelsesprocent against the whole country (Ankestyrelsen's statistics, the Danmarkskort)
-    for law_area in LAW_AREAS:
+    for law_area in appeals.DANMARKSKORT_LAW_AREAS:
         area = names.category("law_area", law_area)
         title = f"Omgørelsesprocent, {area}"
         key = "omgoerelsesprocent-" + law_area.replace("_", "-")
@@ -576,8 +565,7 @@ def collect(
         omit("anbefalinger-status", title, "Der er ingen anbefalinger fra beretninger til og med perioden.")
     else:
         counts = recommendations.status_counts(status)
-        order = [s for s in STATUS_ORDER if s in set(counts["status"])]
-        order += sorted(set(counts["status"]) - set(order))
+        order = recommendations.ordered_statuses(counts)
         add(
             PackItem(
                 "anbefalinger-status",

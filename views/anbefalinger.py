@@ -28,21 +28,7 @@ if status.is_empty():
     st.stop()
 
 counts = recommendations.status_counts(status)
-status_order = [
-    s
-    for s in [
-        "Ingen opfølgning",
-        "Ikke påbegyndt",
-        "I gang",
-        "Delvist implementeret",
-        "Implementeret",
-        "Ingen bemærkninger",
-        "Afvist af forvaltningen",
-        "Ukendt",
-    ]
-    if s in set(counts["status"])
-]
-status_order += sorted(set(counts["status"]) - set(status_order))
+status_order = recommendations.ordered_statuses(counts)
 columns = st.columns(4)
 columns[0].metric("Anbefalinger", len(status))
 columns[1].metric("Åbne", int((~status["closed"]).sum()))

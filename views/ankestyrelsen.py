@@ -14,8 +14,6 @@ from queries import appeals
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
 
-LAW_AREAS = ["boern_handicap", "voksen_handicap", "social_generelt"]
-
 ctx = page_context("ankestyrelsen")
 f = ctx.filters
 page_header(
@@ -103,12 +101,12 @@ municipality = f.municipality
 if municipality:
     law_area = st.selectbox(
         "Danmarkskortet: lovområde",
-        LAW_AREAS,
+        appeals.DANMARKSKORT_LAW_AREAS,
         format_func=lambda c: ctx.names.category("law_area", c),
         key="law_area",
         persist_state="session",
     )
-    kort = query(appeals.danmarkskort, municipality, law_area or LAW_AREAS[0])
+    kort = query(appeals.danmarkskort, municipality, law_area or appeals.DANMARKSKORT_LAW_AREAS[0])
     if not kort.is_empty():
         last = kort.row(-1, named=True)
         name = ctx.names.municipalities.get(municipality, municipality)

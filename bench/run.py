@@ -26,6 +26,8 @@ import platform
 import re
 import resource
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -682,16 +684,52 @@ def run_page_reruns(s: Scenario, runs: int) -> list[Timing]:
     return timings
 
 
-def todo_cold_start() -> None:
-    # TODO(bench): time a cold start: a fresh process running AppTest.from_file(app.py).run() against
-    # the national DB (import + connection + first page), as `python -c` in a subprocess.
-    print("  cold start of the app: not yet measured", flush=True)
+COLD_START_SCRIPT = """
+import os, sys, time
+started = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=300)
+at.query_params["kommune"] = sys.argv[2]
+at.query_params["periode"] = sys.argv[3]
+at.run()
+assert not at.exception, at.exception
+print(time.perf_counter() - started)
+"""
 
 
-def todo_report_pack() -> None:
-    # TODO(bench): time the report pack (every figure of a report period as PNG/SVG + tables as
-    # CSV/Excel in one go) once the export-everything function exists.
-    print("  report pack export: not yet measured", flush=True)
+def run_cold_start(s: Scenario, runs: int = 3) -> None:
+    """A fresh Python process: imports, opening the database, and the first page (Overblik) run
+    through AppTest. The browser's own rendering is not included."""
+    env = {**os.environ, "BORGERRAAD_DB": str(s.db_path)}
+    seconds = []
+    for _ in range(runs):
+        done = subprocess.run(
+            [sys.executable, "-c", COLD_START_SCRIPT, str(APP), s.municipality, s.period_id],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=600,
+            check=True,
+        )
+        seconds.append(float(done.stdout.strip().splitlines()[-1]))
+    print(
+        f"  cold start to the first page (fresh process, {runs} runs): median {statistics.median(seconds):.2f} s, "
+        f"max {max(seconds):.2f} s",
+        flush=True,
+    )
+
+
+def run_report_pack(s: Scenario) -> None:
+    """The whole report pack of the scenario's period (every figure as PNG and SVG, tables, docx)."""
+    import tempfile
+
+    from report_pack.build import build_pack
+
+    with tempfile.TemporaryDirectory() as out:
+        started = time.perf_counter()
+        result = build_pack(s.con.cursor(), s.municipality, s.period_id, out)
+        elapsed = time.perf_counter() - started
+    print(f"  report pack: {elapsed:.1f} s for {len(result.files)} files (target < 30 s)", flush=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -860,8 +898,8 @@ def run_scale(s: Scenario, runs: int, build: dict[str, Any] | None = None) -> Sc
     png = run_png(s, runs)
     print("page reruns (AppTest)", flush=True)
     pages = run_page_reruns(s, runs)
-    todo_cold_start()
-    todo_report_pack()
+    run_cold_start(s)
+    run_report_pack(s)
     result = ScaleResult(s, queries_t, comparisons, png, pages, build=build)
     result.peak_after_runs = peak_rss_bytes()
     print(f"d. peak RSS so far: {result.peak_after_runs / 2**20:.0f} MiB", flush=True)

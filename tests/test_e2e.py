@@ -172,3 +172,21 @@ def test_presentation_mode_hides_sidebar(server: str, browser) -> None:
         page.screenshot(path=str(SHOTS / "overblik-praesentation.png"), full_page=True)
     finally:
         page.close()
+
+
+def test_dark_theme_keeps_charts_readable(server: str, browser) -> None:
+    """Streamlit follows the system's dark mode; charts keep their white card and dark text."""
+    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="da-DK", color_scheme="dark")
+    try:
+        page.goto(f"{server}/tendenser?{VIEW}", wait_until="domcontentloaded")
+        page.wait_for_selector("h1", timeout=120_000)
+        _settle(page)
+        assert page.locator('[data-testid="stException"]').count() == 0
+        background = page.evaluate(
+            "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
+        )
+        assert background != "rgb(255, 255, 255)"  # the app really is dark
+        assert page.locator(".vega-embed").count() >= 1
+        page.screenshot(path=str(SHOTS / "tendenser-moerk.png"), full_page=False)
+    finally:
+        page.close()

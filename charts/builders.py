@@ -225,40 +225,69 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     return finish(chart, meta, width=WIDTH + 80)
 
 
+def _stacked_bars(
+    frame: pl.DataFrame,
+    meta: ChartMeta,
+    *,
+    group: tuple[str, str],
+    part: tuple[str, str],
+    part_order: list[str],
+    count_title: str,
+    stack_order: str | None = None,
+) -> alt.VConcatChart:
+    """Horizontal bars per group (largest total first), stacked by part in ``part_order``.
+
+    ``group`` and ``part`` are (column, Danish tooltip title); the frame also has ``count``.
+    """
+    group_col, group_title = group
+    part_col, part_title = part
+    groups = (
+        frame.group_by(group_col)
+        .agg(pl.col("count").sum())
+        .sort("count", descending=True, nulls_last=True)[group_col]
+        .to_list()
+    )
+    encoding = {
+        "y": alt.Y(f"{group_col}:N", sort=groups, title=None),
+        "x": alt.X("count:Q", title=count_title, axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
+        "color": alt.Color(
+            f"{part_col}:N",
+            title=None,
+            sort=part_order,
+            scale=alt.Scale(domain=part_order, range=PALETTE[: len(part_order)]),
+        ),
+        "tooltip": [
+            alt.Tooltip(f"{group_col}:N", title=group_title),
+            alt.Tooltip(f"{part_col}:N", title=part_title),
+            alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
+        ],
+    }
+    if stack_order:
+        encoding["order"] = alt.Order(f"{stack_order}:Q")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(**encoding)
+        .properties(width=WIDTH, height=_bar_height(len(groups)))
+    )
+    return finish(chart, meta)
+
+
 def appeal_results(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     """Ankestyrelsen's decisions per group, stacked by result in the board's own order.
 
     Expects series, outcome, outcome_order, count.
     """
     outcomes = frame.sort("outcome_order")["outcome"].unique(maintain_order=True).to_list()
-    totals = (
-        frame.group_by("series")
-        .agg(pl.col("count").sum())
-        .sort("count", descending=True, nulls_last=True)["series"]
-        .to_list()
+    return _stacked_bars(
+        frame,
+        meta,
+        group=("series", "Område"),
+        part=("outcome", "Resultat"),
+        part_order=outcomes,
+        count_title="Afgørelser",
+        stack_order="outcome_order",
     )
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("series:N", sort=totals, title=None),
-            x=alt.X("count:Q", title="Afgørelser", axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
-            color=alt.Color(
-                "outcome:N",
-                title=None,
-                sort=outcomes,
-                scale=alt.Scale(domain=outcomes, range=PALETTE[: len(outcomes)]),
-            ),
-            order=alt.Order("outcome_order:Q"),
-            tooltip=[
-                alt.Tooltip("series:N", title="Område"),
-                alt.Tooltip("outcome:N", title="Resultat"),
-                alt.Tooltip("count:Q", title="Afgørelser", format=COUNT_FORMAT),
-            ],
-        )
-        .properties(width=WIDTH, height=_bar_height(len(totals)))
-    )
-    return finish(chart, meta)
 
 
 def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) -> alt.VConcatChart:
@@ -293,33 +322,14 @@ def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) 
 
 def status_bars(frame: pl.DataFrame, meta: ChartMeta, status_order: list[str]) -> alt.VConcatChart:
     """Recommendations per department, stacked by their current follow-up status."""
-    departments = (
-        frame.group_by("department")
-        .agg(pl.col("count").sum())
-        .sort("count", descending=True, nulls_last=True)["department"]
-        .to_list()
+    return _stacked_bars(
+        frame,
+        meta,
+        group=("department", "Forvaltning"),
+        part=("status", "Status"),
+        part_order=status_order,
+        count_title="Anbefalinger",
     )
-    chart = (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            y=alt.Y("department:N", sort=departments, title=None),
-            x=alt.X("count:Q", title="Anbefalinger", axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
-            color=alt.Color(
-                "status:N",
-                title=None,
-                sort=status_order,
-                scale=alt.Scale(domain=status_order, range=PALETTE[: len(status_order)]),
-            ),
-            tooltip=[
-                alt.Tooltip("department:N", title="Forvaltning"),
-                alt.Tooltip("status:N", title="Status"),
-                alt.Tooltip("count:Q", title="Anbefalinger", format=COUNT_FORMAT),
-            ],
-        )
-        .properties(width=WIDTH, height=_bar_height(len(departments)))
-    )
-    return finish(chart, meta)
 
 
 def before_after_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:

@@ -18,6 +18,7 @@ from data_model.db import (
     DatabaseError,
     connect,
     current_version,
+    disk_has_room,
     is_disk_full,
     resolve_db_path,
 )
@@ -119,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Fejl: {exc}", file=sys.stderr)
         return 2
     except SeedError as exc:
-        print(f"Fejl: {exc}", file=sys.stderr)
+        print(f"Fejl: {_full_disk_note(args)}{exc}", file=sys.stderr)
         return 1
     except duckdb.Error as exc:  # e.g. a damaged block met while reading
         detail = f"{DISK_FULL}." if is_disk_full(exc) else f"Databasen {damage_reason(exc)}."
@@ -142,10 +143,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
 
 
+def _full_disk_note(args: argparse.Namespace) -> str:
+    """'Disken er fuld' first when a failed write was the database's and the disk has no room."""
+    folder = resolve_db_path(args.db).parent
+    if not folder.is_dir() or disk_has_room(folder):
+        return ""
+    return f"{DISK_FULL}: der er ikke plads til at skrive i databasen. Frigør plads og prøv igen.\n"
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "import":
         con = connect(args.db, create=False)
         report = import_file(con, args.file, args.kind, today=args.today, dry_run=args.dry_run)
+        if report.problems and not args.dry_run:
+            print(_full_disk_note(args), end="", file=sys.stderr)
         for problem in report.problems:
             print(problem.as_text(), file=sys.stderr)
         print(

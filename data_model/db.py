@@ -35,6 +35,21 @@ def is_disk_full(exc: BaseException) -> bool:
     return any(text in str(exc).lower() for text in _DISK_FULL_TEXTS)
 
 
+def disk_has_room(folder: Path, size: int = 1 << 20) -> bool:
+    """Whether ``size`` more bytes can be written in ``folder`` (a probe after a failed write, to tell
+    a full disk from other write errors). True when the folder itself is missing or unwritable."""
+    import tempfile
+
+    try:
+        with tempfile.TemporaryFile(dir=folder) as probe:
+            probe.write(b"\0" * size)
+            probe.flush()
+            os.fsync(probe.fileno())
+    except OSError as exc:
+        return not is_disk_full(exc)
+    return True
+
+
 def project_path(value: str | os.PathLike[str]) -> Path:
     """A configured path: absolute as given, relative ones from the project folder."""
     path = Path(value).expanduser()

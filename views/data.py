@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.auth import current_user, require_editor
+from dashboard.backup_panel import backup_section
 from dashboard.connection import get_connection
 from dashboard.data import query
 from dashboard.layout import page_header, table_downloads
@@ -192,3 +193,4 @@ def _report_pack_section() -> None:
 
 with exporting:
     _report_pack_section()
+backup_section(exporting)

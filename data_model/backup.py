@@ -159,6 +159,7 @@ def _write_backup(con: duckdb.DuckDBPyConnection, out: Path, now: datetime | Non
     cur = con.cursor()  # its own transaction: one snapshot of every table
     table = ""
     try:
+        _refuse_damage(cur)  # outside the snapshot: a failed read would abort the transaction
         cur.execute("BEGIN TRANSACTION")
         version = current_version(cur)
         tables = restore_order(cur, base_tables(cur))
@@ -199,6 +200,19 @@ def _write_backup(con: duckdb.DuckDBPyConnection, out: Path, now: datetime | Non
     partial.replace(out / MANIFEST)  # last, and whole: no manifest means no usable backup
     read_manifest(out)  # the finished folder, checked exactly as restore will check it
     return manifest
+
+
+def _refuse_damage(cur: duckdb.DuckDBPyConnection) -> None:
+    """Read every table whole and check its rules first: a damaged database is never backed up."""
+    from data_model.check import scan_tables  # check imports db only; no cycle at import time
+
+    damaged = [s for s in scan_tables(cur) if s.problem]
+    if damaged:
+        raise BackupError(
+            "Databasen er beskadiget, så der er ikke taget nogen sikkerhedskopi: "
+            + "; ".join(s.as_text() for s in damaged)
+            + ". Kør python -m data_model check, og gendan den seneste gode sikkerhedskopi."
+        )
 
 
 def _reason(exc: BaseException) -> str:
@@ -330,7 +344,7 @@ def _target_rows(db_path: Path) -> int | None:
         from data_model.check import scan_tables  # check imports db only; no cycle at import time
 
         scans = scan_tables(con)
-        if any(s.rows is None for s in scans):
+        if any(s.problem for s in scans):
             return None
         return sum(s.rows or 0 for s in scans if s.table != "schema_version")
     except duckdb.Error:

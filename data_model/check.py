@@ -88,33 +88,75 @@ def damage_reason(exc: BaseException) -> str:
     return f"kan ikke læses helt ({exc.__class__.__name__}): filen er sandsynligvis beskadiget"
 
 
+def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def rule_violations(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    """Rows that break the table's own NOT NULL, PRIMARY KEY/UNIQUE and CHECK constraints, in Danish.
+
+    DuckDB never writes such rows, so any found means the stored bytes changed underneath it: a
+    second line of defence for damage the block checksum misses (it XORs one value per 8-byte
+    word, so two identical words flipped the same way cancel out). Column names and CHECK
+    expressions come from the DuckDB catalog, i.e. from our migrations, never from input.
+    """
+    found: list[str] = []
+    name = _quote(table)
+    constraints = con.execute(
+        "SELECT constraint_type, constraint_column_names, expression, constraint_text FROM duckdb_constraints() "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND table_name = ? "
+        "AND constraint_type IN ('NOT NULL', 'PRIMARY KEY', 'UNIQUE', 'CHECK')",
+        [table],
+    ).fetchall()
+    not_null = sorted({str(c) for kind, cols, _, _ in constraints if kind == "NOT NULL" for c in cols})
+    if not_null:
+        condition = " OR ".join(f"{_quote(c)} IS NULL" for c in not_null)
+        missing = con.execute(f"SELECT count(*) FROM {name} WHERE {condition}").fetchall()[0][0]  # noqa: S608
+        if missing:
+            found.append(f"{missing} række(r) mangler en påkrævet værdi ({', '.join(not_null)})")
+    for kind, cols, expression, text in constraints:
+        if kind in {"PRIMARY KEY", "UNIQUE"}:
+            key = ", ".join(_quote(str(c)) for c in cols)
+            dupes = con.execute(
+                f"SELECT count(*) FROM (SELECT {key} FROM {name} GROUP BY {key} HAVING count(*) > 1)"  # noqa: S608
+            ).fetchall()[0][0]
+            if dupes:
+                found.append(f"{dupes} nøgle(r) ({', '.join(map(str, cols))}) findes mere end én gang")
+        elif kind == "CHECK" and expression:
+            broken = con.execute(f"SELECT count(*) FROM {name} WHERE NOT ({expression})").fetchall()[0][0]  # noqa: S608
+            if broken:
+                found.append(f"{broken} række(r) bryder reglen {text}")
+    return found
+
+
 def scan_tables(con: duckdb.DuckDBPyConnection) -> list[TableScan]:
     """Read every stored value of every table once (a checksum per column over all rows), so a
     damaged block anywhere in the table data fails here (DuckDB checks each block's checksum on
-    read) instead of later on some page. Names come from the DuckDB catalog, never from input."""
+    read) instead of later on some page; then check the table's own constraints over all rows.
+    Names come from the DuckDB catalog, never from input."""
     scans: list[TableScan] = []
     tables = con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
         "AND schema_name = 'main' AND NOT temporary ORDER BY table_name"
     ).fetchall()
     for (table,) in tables:
-        columns = [
-            str(c[0])
-            for c in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-                "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-                [table],
-            ).fetchall()
-        ]
+        columns = _table_columns(con, str(table))
         # hash() needs every value (and its validity), unlike count(column) or min/max statistics
         aggregates = ", ".join(f"bit_xor(hash({_quote(c)}))" for c in columns)
         sql = f"SELECT count(*), {aggregates} FROM {_quote(str(table))}"  # noqa: S608
         try:
             rows = int(con.execute(sql).fetchall()[0][0])
+            broken = rule_violations(con, str(table))
         except duckdb.Error as exc:
             scans.append(TableScan(str(table), None, damage_reason(exc)))
-        else:
-            scans.append(TableScan(str(table), rows, None))
+            continue
+        problem = "er beskadiget: " + "; ".join(broken) if broken else None
+        scans.append(TableScan(str(table), rows, problem))
     return scans
 
 
@@ -129,7 +171,7 @@ def check_report(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
         "Rækker (hver tabel læst helt):",
     ]
     for scan in scans:
-        shown = "BESKADIGET" if scan.rows is None else str(scan.rows)
+        shown = "BESKADIGET" if scan.rows is None else f"{scan.rows}{' (!)' if scan.problem else ''}"
         lines.append(f"  {scan.table:<18} {shown:>10}")
     lines.append("")
     if damaged:

@@ -1155,6 +1155,12 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         ("data_model/check.py", expr): "kinds.KINDS / check._TARGETS: column and table names fixed in code"
         for expr in ("values", "kind.table", "known", "key", "table", "ref.column")
     },
+    **{
+        ("data_model/check.py", expr): "scan_tables/rule_violations: table and column names and CHECK "
+        "expressions from the DuckDB catalog (our migrations), names double-quoted by _quote"
+        for expr in ("_quote()", "aggregates", "name", "condition", "key", "expression")
+    },
+    ("data_model/backup.py", "sums"): "_content_digest: column names of the table just read, double-quoted",
     ("data_model/db.py", "table"): "loop over the fixed TABLES tuple",
     **{
         ("data_model/editing.py", expr): "model field names and table from KINDS; values are ? parameters"

@@ -117,9 +117,7 @@ def test_every_command_on_a_damaged_database(seeded: Path, good_backup: Path, tm
     copy = tmp_path / "kopi"
     backed_up = cli("backup", "--out", str(copy), "--db", str(db))
     assert backed_up.returncode == 2 and "Traceback" not in backed_up.stderr
-    assert (
-        "Tabellen inquiry er beskadiget" in backed_up.stderr and "ikke taget nogen" in backed_up.stderr
-    )
+    assert "Tabellen inquiry er beskadiget" in backed_up.stderr and "ikke taget nogen" in backed_up.stderr
     assert not copy.exists()
 
     refused = cli("restore", str(good_backup), "--db", str(db))

@@ -29,7 +29,18 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data_model.db import DISK_FULL, DatabaseError, connect, current_version, is_disk_full, migrate
+from data_model.check import scan_tables
+from data_model.db import (
+    DISK_FULL,
+    DatabaseError,
+    base_tables,
+    connect,
+    current_version,
+    is_disk_full,
+    migrate,
+)
+from data_model.db import quote_name as _quote
+from data_model.db import table_columns as _columns
 from data_model.schema import LATEST_VERSION, MIGRATIONS
 
 MANIFEST = "manifest.json"
@@ -43,11 +54,6 @@ class BackupError(DatabaseError):
     """A backup that cannot be written or restored; the message is Danish."""
 
 
-def _quote(name: str) -> str:
-    """An identifier from the database catalog (never from a file) as a quoted SQL name."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchall()[0][0])  # noqa: S608
 
@@ -58,24 +64,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary "
-        "ORDER BY table_name"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [table],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -204,8 +192,6 @@ def _write_backup(con: duckdb.DuckDBPyConnection, out: Path, now: datetime | Non
 
 def _refuse_damage(cur: duckdb.DuckDBPyConnection) -> None:
     """Read every table whole and check its rules first: a damaged database is never backed up."""
-    from data_model.check import scan_tables  # check imports db only; no cycle at import time
-
     damaged = [s for s in scan_tables(cur) if s.problem]
     if damaged:
         raise BackupError(
@@ -341,8 +327,6 @@ def _target_rows(db_path: Path) -> int | None:
             ) from exc
         return None
     try:
-        from data_model.check import scan_tables  # check imports db only; no cycle at import time
-
         scans = scan_tables(con)
         if any(s.problem for s in scans):
             return None

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import duckdb
 
-from data_model.db import current_version, is_disk_full
+from data_model.db import base_tables, current_version, is_disk_full
+from data_model.db import quote_name as _quote
+from data_model.db import table_columns as _table_columns
 from data_model.kinds import KINDS
 from data_model.labels import KIND_LABELS, field_label
 from data_model.schema import LATEST_VERSION
@@ -72,10 +74,6 @@ class TableScan:
         return f"Tabellen {self.table} {self.problem}"
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
 def damage_reason(exc: BaseException) -> str:
     """A Danish reason for a DuckDB error met while reading stored data."""
     text = str(exc).lower()
@@ -86,15 +84,6 @@ def damage_reason(exc: BaseException) -> str:
     if "read" in text or isinstance(exc, duckdb.IOException):
         return "kan ikke læses: filen er afkortet eller beskadiget"
     return f"kan ikke læses helt ({exc.__class__.__name__}): filen er sandsynligvis beskadiget"
-
-
-def _table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [table],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def rule_violations(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -140,11 +129,7 @@ def scan_tables(con: duckdb.DuckDBPyConnection) -> list[TableScan]:
     read) instead of later on some page; then check the table's own constraints over all rows.
     Names come from the DuckDB catalog, never from input."""
     scans: list[TableScan] = []
-    tables = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND NOT temporary ORDER BY table_name"
-    ).fetchall()
-    for (table,) in tables:
+    for table in base_tables(con):
         columns = _table_columns(con, str(table))
         # hash() needs every value (and its validity), unlike count(column) or min/max statistics
         aggregates = ", ".join(f"bit_xor(hash({_quote(c)}))" for c in columns)

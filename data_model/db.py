@@ -183,6 +183,30 @@ def _count(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
 
+def quote_name(name: str) -> str:
+    """An identifier from the database catalog (never from a file) as a quoted SQL name."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The database's own tables (schema main), by name."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary "
+        "ORDER BY table_name"
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
+def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    rows = con.execute(
+        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
+        [table],
+    ).fetchall()
+    return [str(r[0]) for r in rows]
+
+
 def current_version(con: duckdb.DuckDBPyConnection) -> int:
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"

@@ -115,7 +115,7 @@ def auth_config(secrets: Mapping[str, Any]) -> AuthConfig | SecretsProblem:
     if not isinstance(auth, Mapping):
         return SecretsProblem("auth skal være et afsnit: [auth].")
     missing = [k for k in _AUTH_REQUIRED if not auth.get(k)]
-    providers = {k: v for k, v in auth.items() if isinstance(v, Mapping)}
+    providers = {k: v for k, v in auth.items() if isinstance(v, Mapping) and k != "client_kwargs"}
     if providers:  # [auth.<provider>] sections, each complete
         for name, provider in providers.items():
             missing += [f"{name}.{k}" for k in _PROVIDER_REQUIRED if not provider.get(k)]

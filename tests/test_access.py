@@ -58,6 +58,11 @@ VALID: list[tuple[str, dict[str, Any], AuthConfig]] = [
         AuthConfig(login=True),
     ),
     (
+        "client_kwargs is not a provider",
+        {"auth": {**AUTH, "client_kwargs": {"prompt": "login"}}},
+        AuthConfig(login=True),
+    ),
+    (
         "backup settings",
         {"backup_dir": "/var/backup", "backup_every_hours": 24, "backup_keep": 7},
         AuthConfig(login=False),

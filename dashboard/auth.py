@@ -162,8 +162,27 @@ def client_is_local(ip_address: str | None, headers: Mapping[str, str]) -> bool:
     return True
 
 
+AGENT_ADDRESS = "0.0.0.0"  # the unspecified address: the caller of Streamlit's agent API is unknown
+
+
+def _is_agent_session() -> bool:
+    """Streamlit's JSON/MCP agent API (off in our config.toml) reports no address for any caller,
+    near or far, so such a session must never count as this computer."""
+    try:
+        from streamlit.runtime import get_instance
+        from streamlit.runtime.agent.interaction import AgentSessionClient
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+        ctx = get_script_run_ctx()
+        return ctx is not None and isinstance(get_instance().get_client(ctx.session_id), AgentSessionClient)
+    except Exception:  # no runtime, or a Streamlit without the agent API
+        return False
+
+
 def client_address() -> tuple[str | None, dict[str, str]]:
     """The request's address and headers (Streamlit gives None for localhost)."""
+    if _is_agent_session():
+        return AGENT_ADDRESS, {}
     try:
         ip, headers = st.context.ip_address, dict(st.context.headers or {})
     except Exception:  # no request context (e.g. a bare script run): this computer
@@ -217,7 +236,7 @@ def gate() -> User:
     if isinstance(config, SecretsProblem):
         st.error(
             "Dashboardet er stoppet, fordi opsætningen i .streamlit/secrets.toml ikke kan bruges: "
-            f"{config.message} Ret filen og genstart dashboardet. Indtil da vises ingen data.",
+            f"{config.message.rstrip('.')}. Ret filen og genstart dashboardet. Indtil da vises ingen data.",
             icon="🛑",
         )
         st.stop()

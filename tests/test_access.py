@@ -142,6 +142,24 @@ def test_only_this_computer_is_local(ip: str | None, headers: dict[str, str], lo
     assert user.can_edit is local and (user.id == LOCAL_EDITOR) is local and user.remote is not local
 
 
+def test_an_agent_api_session_is_never_this_computer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Streamlit's agent API reports no address for any caller, near or far (and is off in config.toml)."""
+    from types import SimpleNamespace
+
+    import streamlit.runtime as runtime
+    import streamlit.runtime.scriptrunner_utils.script_run_context as script_run_context
+    from streamlit.runtime.agent.interaction import AgentSessionClient
+
+    agent = AgentSessionClient()
+    monkeypatch.setattr(script_run_context, "get_script_run_ctx", lambda: SimpleNamespace(session_id="s"))
+    monkeypatch.setattr(runtime, "get_instance", lambda: SimpleNamespace(get_client=lambda _id: agent))
+    ip, headers = auth.client_address()
+    assert ip == auth.AGENT_ADDRESS and not client_is_local(ip, headers)
+    assert not resolve_user({}, {}, local=client_is_local(ip, headers)).can_edit
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["enableAgentApi"] is False
+
+
 # --- paths and binding ------------------------------------------------------------------------------
 
 

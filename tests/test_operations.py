@@ -147,13 +147,12 @@ def test_check_and_export_accept_a_read_only_file(db_copy: Path, tmp_path: Path)
     ],
     ids=["check", "export", "import", "import-dry-run", "backup"],
 )
-def test_a_mistyped_db_path_creates_nothing(command: list[str], tmp_path: Path, capsys) -> None:
+def test_a_mistyped_db_path_creates_nothing(
+    command: list[str], tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
     typo = tmp_path / "dta" / "borgeraad.duckdb"
-    os.chdir(tmp_path)
-    try:
-        assert main([*command, "--db", str(typo)]) == 2
-    finally:
-        os.chdir(ROOT)
+    monkeypatch.chdir(tmp_path)  # relative output paths land here, if anything is written
+    assert main([*command, "--db", str(typo)]) == 2
     err = capsys.readouterr().err
     assert f"Databasefilen {typo} findes ikke" in err and "seed" in err
     assert list(tmp_path.iterdir()) == []  # no database, no folder, no output file

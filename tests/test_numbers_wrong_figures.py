@@ -87,3 +87,130 @@ def test_kommuner_page_table_is_danish(sample_app) -> None:
     assert haderslev["Henvendelser"].tolist() == ["385"]
     assert haderslev["Pr. måned"].tolist() == ["32,1"]  # Danish decimal comma
     assert haderslev["Kilde"].tolist() == ["Beretning 2024, linje 134"]
+
+
+# --- key-figure arrows: a fall points down, no change has no arrow, colour only where clear
+@pytest.mark.parametrize(
+    ("delta", "unit", "better", "text", "arrow", "color"),
+    [
+        (-4, "count", "lower", "−4", "down", "green"),  # Haderslev 2025: fewer complaints
+        (4, "count", "lower", "+4", "up", "red"),  # more complaints: bad
+        (12, "count", None, "+12", "up", "gray"),  # more inquiries: neither good nor bad
+        (-12, "count", None, "−12", "down", "gray"),
+        (0, "count", "lower", "±0", "off", "gray"),
+        (-3.1, "percent", "lower", "−3,1 pct.-point", "down", "green"),
+        (0.04, "percent", "lower", "±0 pct.-point", "off", "gray"),  # rounds to zero: no arrow
+    ],
+)
+def test_metric_delta(delta, unit, better, text, arrow, color) -> None:
+    from data_model.display import metric_delta
+
+    shown = metric_delta(delta, unit, better)
+    assert shown is not None and (shown.text, shown.arrow, shown.color) == (text, arrow, color)
+
+
+@pytest.mark.parametrize("period", ["510-2025", "510-2020", "165-2024", "157-2024", "766-2024"])
+def test_overblik_arrows_follow_the_sign(sample_app, period: str) -> None:
+    from streamlit.proto.Metric_pb2 import Metric as MetricProto
+
+    municipality = period.split("-")[0]
+    at = sample_app(f"kommune={municipality}&periode={period}").run()
+    assert not at.exception
+    seen = 0
+    for metric in at.metric:
+        delta = metric.delta or ""
+        direction = metric.proto.direction
+        if not delta:
+            continue
+        seen += 1
+        if delta.startswith("−"):
+            assert direction == MetricProto.MetricDirection.DOWN, (metric.label, delta)
+        elif delta.startswith("±"):
+            assert direction == MetricProto.MetricDirection.NONE, (metric.label, delta)
+            assert metric.proto.color == MetricProto.MetricColor.GRAY
+        else:
+            assert delta.startswith("+") and direction == MetricProto.MetricDirection.UP, (
+                metric.label,
+                delta,
+            )
+        if metric.label == "Henvendelser":
+            assert metric.proto.color == MetricProto.MetricColor.GRAY
+        if metric.label == "Klager" and delta.startswith("+"):
+            assert metric.proto.color == MetricProto.MetricColor.RED
+        if metric.label == "Klager" and delta.startswith("−"):
+            assert metric.proto.color == MetricProto.MetricColor.GREEN
+    assert seen
+
+
+# --- recommendation status: the least advanced of the departments' latest answers
+def test_albertslund_recommendation_is_i_gang_while_two_departments_are(sample_db) -> None:
+    from datetime import date
+
+    from queries import recommendations
+    from queries.filters import Filters
+
+    status = recommendations.recommendation_status(
+        sample_db, Filters(municipalities=("165",)), date(2026, 11, 24)
+    )
+    row = status.filter(pl.col("title") == "Opfølgning og rettidige tilbagemeldinger").row(0, named=True)
+    assert row["status"] == "I gang" and not row["closed"]
+    per_department = recommendations.department_statuses(sample_db, row["recommendation_id"])
+    assert per_department.height == 6
+    assert sorted(per_department.filter(pl.col("status") == "I gang")["department"]) == [
+        "Dagtilbud & Skole",
+        "Miljø & Teknik",
+    ]
+
+
+@pytest.mark.parametrize("order", [("i_gang", "implementeret"), ("implementeret", "i_gang")])
+def test_status_does_not_depend_on_storage_order(query_db, order: tuple[str, str]) -> None:
+    """Two departments answer on the same date; whichever row is stored first, one still open
+    keeps the recommendation open."""
+    from datetime import date
+
+    from queries import recommendations
+    from queries.filters import Filters
+
+    query_db.execute("DELETE FROM follow_up WHERE recommendation_id = 'r3'")
+    for number, (status, unit) in enumerate(
+        zip(order, ("Social og Sundhed", "Teknik og Miljø"), strict=True)
+    ):
+        query_db.execute(
+            "INSERT INTO follow_up VALUES (?, 'r3', DATE '2025-06-01', ?, ?, NULL)",
+            [f"t{number}", status, f"{unit}: svar"],
+        )
+    # an older answer from the first department does not count: its latest does
+    query_db.execute(
+        "INSERT INTO follow_up VALUES ('t9', 'r3', DATE '2025-01-01', 'ikke_paabegyndt', 'Social og Sundhed: ...', NULL)"
+    )
+    status = recommendations.recommendation_status(
+        query_db, Filters(municipalities=("999",)), date(2026, 11, 24)
+    )
+    row = status.filter(pl.col("recommendation_id") == "r3").row(0, named=True)
+    assert (row["status"], row["status_date"], row["follow_ups"]) == ("I gang", date(2025, 6, 1), 3)
+    per_department = recommendations.department_statuses(query_db, "r3")
+    assert dict(zip(per_department["department"], per_department["status"], strict=True)) == {
+        "Social og Sundhed": "I gang" if order[0] == "i_gang" else "Implementeret",
+        "Teknik og Miljø": "Implementeret" if order[0] == "i_gang" else "I gang",
+    }
+
+
+def test_anbefalinger_shows_status_per_department(sample_app) -> None:
+    at = sample_app("kommune=165&periode=165-2024").run()
+    at.switch_page("views/anbefalinger.py").run()
+    assert not at.exception
+    titles = at.selectbox(key="recommendation")
+    rec = next(o for o in titles.options if o)
+    at.selectbox(key="recommendation").set_value("165-2023-r01").run()
+    assert not at.exception, rec
+    tables = [d.value for d in at.dataframe]
+    per_department = next(t for t in tables if "Forvaltning" in t.columns and "Status" in t.columns)
+    assert sorted(per_department[per_department["Status"] == "I gang"]["Forvaltning"]) == [
+        "Dagtilbud & Skole",
+        "Miljø & Teknik",
+    ]
+    main = tables[0]
+    assert "status_order" not in main.columns
+    assert main[main["Anbefaling"] == "Opfølgning og rettidige tilbagemeldinger"]["Status"].tolist() == [
+        "I gang"
+    ]

@@ -13,6 +13,7 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
 from dashboard.state import presenting
+from data_model.display import display_frame
 from data_model.labels import format_day
 from queries import recommendations
 
@@ -97,6 +98,20 @@ if chosen:
     )
     if row["text"]:
         st.text(row["text"])  # shown as text, never interpreted as Markdown or HTML
+    per_department = query(recommendations.department_statuses, chosen)
+    if per_department.height > 1:
+        st.markdown(
+            f"**Status pr. forvaltning** · samlet status: {row['status']} "
+            "(den mindst fremskredne af forvaltningernes seneste svar)"
+        )
+        st.dataframe(
+            display_frame(
+                per_department.select("department", "status", "date"),
+                screen=True,
+                labels={"date": "Senest fulgt op"},
+            ),
+            hide_index=True,
+        )
     timeline = query(recommendations.follow_up_timeline, chosen)
     for entry in timeline.iter_rows(named=True):
         with st.container(border=True):

@@ -214,3 +214,66 @@ def test_anbefalinger_shows_status_per_department(sample_app) -> None:
     assert main[main["Anbefaling"] == "Opfølgning og rettidige tilbagemeldinger"]["Status"].tolist() == [
         "I gang"
     ]
+
+
+# --- Klageandel: the base is the citizen inquiries, as the reports count it
+# municipality, period, its label, complaints, citizen inquiries (the printed base) or None (no share)
+SHARES = [
+    ("510", "510-2024", "2024", 182, 335),  # Haderslev: 335 borgerhenvendelser + 50 interne = 385
+    ("766", "766-2024", "2024", 36, 257),  # Hedensted
+    ("165", "165-2024", "2024/25", 162, None),  # Albertslund registers complaints only: no share
+]
+
+
+@pytest.mark.parametrize(("municipality", "period", "label", "complaints", "base"), SHARES)
+def test_complaint_share_base_is_citizen_inquiries(
+    sample_db, municipality, period, label, complaints, base
+) -> None:
+    from queries import inquiries
+    from queries.filters import Filters
+    from queries.scope import resolve_span
+
+    f = Filters(municipalities=(municipality,), period_id=period)
+    figures = {k.label: k for k in inquiries.inquiry_key_figures(sample_db, f, resolve_span(sample_db, f))}
+    assert figures["Klager"].value == complaints
+    share = figures["Klageandel"]
+    if base is None:
+        assert share.value is None
+    else:
+        assert share.n == base and share.value == pytest.approx(complaints / base * 100)
+    trend = inquiries.complaint_share_trend(sample_db, f.with_(grain="period", period_id=None), None)
+    this = trend.filter(pl.col("bucket_label") == label)
+    assert this.height == 1
+    if base is None:
+        assert trend["share"].is_null().all()
+    else:
+        assert this["citizen_inquiries"][0] == base and this["share"][0] == pytest.approx(complaints / base)
+
+
+def test_overblik_share_subtitle_and_no_share_for_albertslund(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2024").run()
+    assert not at.exception
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Klageandel"].value == "54 %"
+    assert "n = 335" in (metrics["Klageandel"].help or "")
+    at = sample_app("kommune=165&periode=165-2024").run()
+    assert not at.exception
+    assert "Klageandel" not in {m.label for m in at.metric}
+    assert any("registreret som klager" in c.value for c in at.caption)
+
+
+def test_unit_bars_have_no_empty_legend_entry() -> None:
+    frame = pl.DataFrame(
+        {
+            "department": ["A", "B"],
+            "unit": ["a", "b"],
+            "inquiries": [3, 2],
+            "complaints": [3, 2],
+            "complaint_share": [1.0, 1.0],
+        }
+    )
+    spec = builders.unit_bars(frame, ChartMeta("t", "s", "k")).to_dict()
+    text = str(spec)
+    assert "Øvrige henvendelser" not in text
+    frame = frame.with_columns(pl.Series("inquiries", [4, 2]))
+    assert "Øvrige henvendelser" in str(builders.unit_bars(frame, ChartMeta("t", "s", "k")).to_dict())

@@ -43,6 +43,10 @@ figures.append(
         n=int(appeal_now["on_merits"][0]),
     )
 )
+# no meaningful complaint share: said below the row instead of a "–"
+figures = [
+    fig for fig in figures if fig.label != "Klageandel" or fig.value is not None or fig.previous is not None
+]
 key_figures(
     figures,
     lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"},
@@ -50,6 +54,8 @@ key_figures(
 )
 if spans and spans[2]:
     st.caption(spans[2])
+if not any(fig.label == "Klageandel" for fig in figures):
+    st.caption(inquiries.NO_SHARE_WORDS)
 
 units = query(inquiries.unit_table, f, ctx.span)
 if units.is_empty():
@@ -58,6 +64,25 @@ if units.is_empty():
 
 themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
 share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+share_figures = (
+    [
+        Figure(
+            "klageandel",
+            "Klageandel over tid",
+            builders.share_trend(
+                share,
+                ctx.meta(
+                    "Klageandel",
+                    f"{inquiries.SHARE_BASE_WORDS} · alle beretningsperioder · n = borgerhenvendelser",
+                    period="alle perioder",
+                ),
+            ),
+            share,
+        )
+    ]
+    if share["share"].is_not_null().any()
+    else []
+)
 show_figures(
     [
         Figure(
@@ -76,19 +101,7 @@ show_figures(
             ),
             themes,
         ),
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klager i procent af henvendelser",
-                    "Alle beretningsperioder · n = antal henvendelser",
-                    period="alle perioder",
-                ),
-            ),
-            share,
-        ),
+        *share_figures,
     ],
     ctx.file_stem,
 )

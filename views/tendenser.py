@@ -82,18 +82,24 @@ show_figures(
             ),
             trend,
         ),
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klager i procent af henvendelser",
-                    ctx.counting("henvendelser", span) + " · n = antal henvendelser",
-                    period=words_period,
-                ),
-            ),
-            share,
+        *(
+            [
+                Figure(
+                    "klageandel",
+                    "Klageandel over tid",
+                    builders.share_trend(
+                        share,
+                        ctx.meta(
+                            "Klageandel",
+                            ctx.counting("henvendelser", span) + f" · {inquiries.SHARE_BASE_WORDS}",
+                            period=words_period,
+                        ),
+                    ),
+                    share,
+                )
+            ]
+            if share["share"].is_not_null().any()
+            else []
         ),
     ],
     ctx.file_stem,

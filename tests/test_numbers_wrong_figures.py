@@ -6,6 +6,8 @@ Run on the bundled sample data; every expected number is printed in /work/shared
 
 from __future__ import annotations
 
+import json
+
 import polars as pl
 import pytest
 
@@ -277,3 +279,54 @@ def test_unit_bars_have_no_empty_legend_entry() -> None:
     assert "Øvrige henvendelser" not in text
     frame = frame.with_columns(pl.Series("inquiries", [4, 2]))
     assert "Øvrige henvendelser" in str(builders.unit_bars(frame, ChartMeta("t", "s", "k")).to_dict())
+
+
+# --- Ankestyrelsen: the Danmarkskort follows the period, every law area with figures is a choice
+@pytest.mark.parametrize(
+    ("municipality", "period", "year"),
+    [
+        ("510", "510-2024", 2024),
+        ("157", "157-2023", 2023),
+        ("165", "165-2024", 2024),
+        ("766", "766-2024", 2024),
+    ],
+)
+def test_ankestyrelsen_follows_the_period(sample_app, municipality: str, period: str, year: int) -> None:
+    at = sample_app(f"kommune={municipality}&periode={period}").run()
+    at.switch_page("views/ankestyrelsen.py").run()
+    assert not at.exception
+    assert any(m.value.startswith("Viser: Tæller afgørelser") for m in at.markdown)
+    sentence = next(m.value for m in at.markdown if "Danmarkskortet" in m.value)
+    assert f"**Danmarkskortet {year}**" in sentence and "2025" not in sentence
+    assert "blandt de 5 kommuner, hvis tal er indlæst" in sentence
+    assert "Ankestyrelsens statistik" in sentence  # how to load the national figures
+    assert any(c.value.startswith("Kilde: Ankestyrelsen") for c in at.caption)
+
+
+def test_danmarkskort_png_credits_ankestyrelsen(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2024").run()
+    at.switch_page("views/ankestyrelsen.py").run()
+    spec = str(json.loads(at.get("vega_lite_chart")[0].proto.spec))  # the first figure: the Danmarkskort
+    assert "Kilde: Ankestyrelsen" in spec and "2019–2024" in spec
+
+
+def test_law_area_choice_holds_beskaeftigelse(sample_db, sample_app) -> None:
+    from queries import appeals
+
+    assert "beskaeftigelse" in appeals.law_area_choices(sample_db, "165")
+    at = sample_app("kommune=165&periode=165-2024").run()
+    at.switch_page("views/ankestyrelsen.py").run()
+    assert "beskaeftigelse" in at.selectbox(key="law_area").options
+    at.selectbox(key="law_area").set_value("beskaeftigelse").run()
+    assert not at.exception
+    sentence = next(m.value for m in at.markdown if "Danmarkskort" in m.value)
+    assert "**22 af 64**" in sentence  # the report: 22 of Albertslund's 64 decisions
+
+
+def test_danmarkskort_year_of_a_period() -> None:
+    from datetime import date
+
+    from queries.appeals import danmarkskort_year
+
+    assert danmarkskort_year(date(2024, 12, 31)) == 2024
+    assert danmarkskort_year(date(2025, 3, 31)) == 2024  # Albertslund 2024/25

@@ -9,11 +9,20 @@ always drawn as a fall.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import polars as pl
 
-from data_model.labels import COLUMN_LABELS, format_number, format_signed
+from data_model.kinds import KINDS
+from data_model.labels import (
+    COLUMN_LABELS,
+    KIND_LABELS,
+    PROVENANCE_LABELS,
+    field_label,
+    format_number,
+    format_signed,
+)
 
 # fractions 0..1 shown as percent with one decimal (what the charts' tooltips show)
 SHARE_COLUMNS = frozenset({"share", "complaint_share"})
@@ -28,6 +37,14 @@ INTERNAL_COLUMNS = frozenset(
 INTERNAL_SUFFIXES = ("_order", "_code", "_id")
 DECIMALS = {"per_month": 1, "per_1000": 2}  # floats not listed here get one decimal
 MISSING = "–"
+# numbers shown as the report printed them (385, 8,5), not with a fixed number of decimals
+AS_PRINTED_COLUMNS = frozenset({"value", "n"})
+
+
+def _as_printed(value: float | None) -> str:
+    if value is None:
+        return MISSING
+    return format_number(value, 0) if float(value).is_integer() else format_number(value, 2).rstrip("0")
 
 
 def _is_internal(name: str) -> bool:
@@ -72,7 +89,7 @@ def display_frame(
         decimals = _decimals(name, dtype)
         if name in SHARE_COLUMNS and dtype.is_numeric():
             col = (col * 100).round(decimals)
-        elif dtype.is_float():
+        elif dtype.is_float() and name not in AS_PRINTED_COLUMNS:
             col = col.round(decimals)
         if dtype == pl.Boolean:
             col = pl.when(col).then(pl.lit("ja")).when(~col).then(pl.lit("nej")).otherwise(pl.lit(None))
@@ -84,13 +101,15 @@ def display_frame(
                     return_dtype=pl.Utf8,
                     skip_nulls=False,
                 )
+            elif name in AS_PRINTED_COLUMNS:
+                col = col.map_elements(_as_printed, return_dtype=pl.Utf8, skip_nulls=False)
             elif dtype.is_float():
                 col = col.map_elements(
                     lambda v, d=decimals: MISSING if v is None else format_number(v, d),
                     return_dtype=pl.Utf8,
                     skip_nulls=False,
                 )
-            else:
+            elif frame[name].null_count():  # whole numbers stay numbers (they sort), unless one is missing
                 col = col.map_elements(
                     lambda v: MISSING if v is None else format_number(v, 0),
                     return_dtype=pl.Utf8,
@@ -98,6 +117,8 @@ def display_frame(
                 )
         elif screen and dtype == pl.Date:
             col = col.dt.strftime("%d.%m.%Y")
+        elif screen and isinstance(dtype, pl.Datetime):
+            col = col.dt.strftime("%d.%m.%Y %H:%M")
         exprs.append(col.alias(overrides.get(name) or COLUMN_LABELS.get(name, name)))
     out = frame.select(exprs)
     if screen:
@@ -135,3 +156,85 @@ def metric_delta(delta: float | None, unit: str, better: str | None) -> MetricDe
     elif better == "higher":
         color = "green" if rounded > 0 else "red"
     return MetricDelta(format_signed(delta, decimals, suffix), arrow, color)
+
+
+# fields holding a category code, and the category kind that labels it
+CODE_FIELDS = {
+    "status_code": "follow_up_status",
+    "kind_code": "inquiry_kind",
+    "outcome_code": "outcome",
+    "case_type_code": "case_type",
+    "channel_code": "channel",
+    "legal_effect_code": "legal_effect",
+    "law_area_code": "law_area",
+    "sector_code": "sector",
+    "appeal_outcome_code": "appeal_outcome",
+}
+Categories = dict[tuple[str, str], str]
+IMPORT_COUNTS = frozenset({"nye", "ændrede", "uændrede"})  # what an import writes to the log
+
+
+def _field_text(field: str, value: object, categories: Categories) -> str:
+    kind = CODE_FIELDS.get(field)
+    if kind and isinstance(value, str):
+        return categories.get((kind, value), value)
+    if field == "provenance" and isinstance(value, str):
+        return PROVENANCE_LABELS.get(value, value)
+    return _value_text(value)
+
+
+def _value_text(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, list):
+        return ", ".join(_value_text(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{field_label(str(k))}: {_value_text(v)}" for k, v in value.items())
+    text = str(value)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO date -> 31.03.2025
+        return f"{text[8:10]}.{text[5:7]}.{text[:4]}"
+    return text if len(text) <= 80 else text[:79] + "…"
+
+
+def describe_change(old_json: str | None, new_json: str | None, categories: Categories | None = None) -> str:
+    """An audit record's before/after (JSON) in words: "Status: I gang → Implementeret" for a
+    change, the fields of a new record, or an import's counts ("nye: 12; ændrede: 0")."""
+    labels = categories or {}
+    old = json.loads(old_json) if old_json else None
+    new = json.loads(new_json) if new_json else None
+    if isinstance(old, dict) and isinstance(new, dict):
+        changed = [
+            f"{field_label(k)}: {_field_text(k, old.get(k), labels)} → {_field_text(k, new.get(k), labels)}"
+            for k in dict.fromkeys([*old, *new])
+            if old.get(k) != new.get(k)
+        ]
+        return "; ".join(changed) or "Ingen ændringer"
+    if isinstance(new, dict) and old is None and set(new) <= IMPORT_COUNTS:
+        return "Rækker: " + ", ".join(f"{new[k]} {k}" for k in new)
+    if isinstance(new, dict) and old is None:
+        return "Ny: " + "; ".join(
+            f"{field_label(k)}: {_field_text(k, v, labels)}"
+            for k, v in new.items()
+            if v not in (None, "", [])
+        )
+    if isinstance(new, list) or isinstance(old, list):
+        return f"{len(old or [])} → {len(new or [])} poster: " + _value_text(
+            [_value_text(item) for item in (new or [])]
+        )
+    if new is not None:
+        return _value_text(new)
+    return "Slettet: " + _value_text(old) if old is not None else ""
+
+
+def readable_audit(frame: pl.DataFrame, categories: Categories | None = None) -> pl.DataFrame:
+    """The audit log as the Data page shows it: Danish table names and the change in words,
+    instead of the stored JSON (columns "Før"/"Efter" become one "Ændring")."""
+    tables = {kind.table: KIND_LABELS.get(name, name) for name, kind in KINDS.items()}
+    return frame.with_columns(
+        pl.col("Tabel").replace_strict(tables, default=pl.col("Tabel"), return_dtype=pl.Utf8),
+        pl.struct("Før", "Efter")
+        .map_elements(lambda r: describe_change(r["Før"], r["Efter"], categories), return_dtype=pl.Utf8)
+        .alias("Ændring"),
+    ).drop("Før", "Efter")

@@ -69,24 +69,17 @@ table = status.select(
     .when(pl.col("stalled"))
     .then(pl.lit("Gået i stå"))
     .otherwise(pl.lit(""))
-    .alias("Advarsel"),
-    pl.col("title").alias("Anbefaling"),
-    pl.col("targets").alias("Rettet mod"),
-    pl.col("period").alias("Beretning"),
-    pl.col("status").alias("Status"),
-    pl.col("status_date").alias("Senest fulgt op"),
-    pl.col("due_on").alias("Frist"),
-    pl.col("recommendation_id"),
+    .alias("warning"),
+    "title",
+    "targets",
+    "period",
+    "status",
+    "status_date",
+    "due_on",
 )
-st.dataframe(
-    table.drop("recommendation_id"),
-    hide_index=True,
-    column_config={
-        "Senest fulgt op": st.column_config.DateColumn(format="DD.MM.YYYY"),
-        "Frist": st.column_config.DateColumn(format="DD.MM.YYYY"),
-    },
-)
-table_downloads(table.drop("recommendation_id"), f"{ctx.file_stem}-tabel", "recs")
+labels = {"warning": "Advarsel", "title": "Anbefaling", "period": "Beretning"}
+st.dataframe(display_frame(table, screen=True, labels=labels), hide_index=True)
+table_downloads(display_frame(table, labels=labels), f"{ctx.file_stem}-tabel", "recs")
 
 st.subheader("Én anbefaling: forløb og virkning")
 titles = dict(zip(status["recommendation_id"], status["title"], strict=True))

@@ -26,7 +26,7 @@ def sample_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def sample_db(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(sample_path, read_only=True)
+    con = connect(sample_path)  # the app's configuration: both may be open in one process
     yield con
     con.close()
 

@@ -1,0 +1,206 @@
+"""Danish, tidy output (issue 13): every table and download in Danish with rounded shares,
+ja/nej, no internal columns and no "None"; the Data page's provenance readable; a double click
+on Registrér says the record is already saved."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import pytest
+
+from data_model.display import describe_change, display_frame, readable_audit
+from data_model.export import frame_to_csv, frame_to_xlsx
+from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
+
+ENGLISH = {
+    "department",
+    "unit",
+    "complaint_share",
+    "status_order",
+    "inquiries",
+    "complaints",
+    "share",
+    "code",
+}
+
+
+def _csv_text(frame: pl.DataFrame) -> str:
+    return frame_to_csv(frame).decode("utf-8-sig")
+
+
+def test_unit_table_download_is_danish(sample_db) -> None:
+    from queries import inquiries
+    from queries.filters import Filters
+    from queries.scope import resolve_span
+
+    f = Filters(municipalities=("510",), period_id="510-2024")
+    units = inquiries.unit_table(sample_db, f, resolve_span(sample_db, f))
+    text = _csv_text(display_frame(units))
+    header = text.splitlines()[0].split(";")
+    assert header[:5] == ["Forvaltning", "Enhed", "Henvendelser", "Klager", "Klageandel (%)"]
+    assert not ENGLISH & set(header)
+    assert "0,42105263157894735" not in text
+    for line in text.splitlines()[1:]:
+        share = line.split(";")[4]
+        assert share == "" or len(share.split(",")[-1]) <= 1  # one decimal at most
+    assert "None" not in text and "true" not in text.lower().split(";")
+
+
+def test_display_frame_values() -> None:
+    frame = pl.DataFrame(
+        {
+            "department": ["A", None],
+            "complaint_share": [0.42105263157894735, None],
+            "status_order": [1, 2],
+            "small_n": [True, False],
+            "pct_change": [0.3, -12.4],
+            "diff": [0, -3],
+        }
+    )
+    down = display_frame(frame)
+    assert down.columns == ["Forvaltning", "Klageandel (%)", "Lille n", "Ændring i %", "Ændring"]
+    assert down["Klageandel (%)"].to_list() == [42.1, None]
+    assert down["Lille n"].to_list() == ["ja", "nej"]
+    screen = display_frame(frame, screen=True)
+    assert screen.row(0) == ("A", "42,1", "ja", "±0 %", "±0")
+    assert screen.row(1) == ("–", "–", "nej", "−12 %", "−3")
+    assert display_frame(down).columns == down.columns  # applying it twice changes nothing
+    xlsx = frame_to_xlsx(down)
+    assert xlsx[:2] == b"PK"
+
+
+@pytest.mark.parametrize(
+    ("page", "query", "expected_header"),
+    [
+        ("views/aar_for_aar.py", "kommune=510&periode=510-2024", "Forvaltning"),
+        ("views/anbefalinger.py", "kommune=165&periode=165-2024", "Anbefaling"),
+        ("views/kommuner.py", "kommune=157&periode=157-2023", "Kommune"),
+    ],
+)
+def test_page_tables_are_danish(sample_app, page: str, query: str, expected_header: str) -> None:
+    at = sample_app(query).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert expected_header in table.columns
+    assert not ENGLISH & set(table.columns)
+    cells = [str(v) for v in table.to_numpy().ravel()]
+    assert "None" not in cells and "nan" not in cells and "True" not in cells and "False" not in cells
+    assert not any("+0 %" in c or c.startswith("-") for c in cells)  # ±0 %, and the real minus sign
+
+
+def test_year_over_year_table_has_no_none_and_one_minus_sign(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2020").run()
+    at.switch_page("views/aar_for_aar.py").run()
+    table = at.dataframe[0].value
+    changes = [str(v) for v in table["Ændring"]] + [str(v) for v in table["Ændring i %"]]
+    assert any(c.startswith("−") for c in changes)  # Haderslev 2020 fell
+    assert all(c[0] in "+−±–" for c in changes)
+
+
+def test_figure_and_table_downloads_go_through_display_frame(monkeypatch) -> None:
+    """The CSV and Excel under every chart and table are made from display_frame(data)."""
+    import altair as alt
+
+    from dashboard import layout
+
+    buttons: list = []
+    monkeypatch.setattr(layout, "_download_row", lambda made, stem, key: buttons.extend(made))
+    frame = pl.DataFrame({"department": ["A"], "unit": ["a"], "complaint_share": [0.5], "status_order": [1]})
+    layout._downloads(layout.Figure("enheder", "T", alt.Chart(frame).mark_bar(), frame), "stem")
+    layout.table_downloads(frame, "stem", "t")
+    csvs = [make() for label, make, suffix, _ in buttons if suffix == "csv"]
+    assert len(csvs) == 2
+    for data in csvs:
+        assert data.decode("utf-8-sig").splitlines() == ["Forvaltning;Enhed;Klageandel (%)", "A;a;50,0"]
+    xlsx = [make() for label, make, suffix, _ in buttons if suffix == "xlsx"]
+    assert len(xlsx) == 2 and all(x[:2] == b"PK" for x in xlsx)
+
+
+# --- Data page: provenance readable
+def test_audit_records_in_words() -> None:
+    categories = {
+        ("follow_up_status", "i_gang"): "I gang",
+        ("follow_up_status", "implementeret"): "Implementeret",
+    }
+    text = describe_change(
+        '{"status_code": "i_gang", "date": "2025-01-01", "text": "x"}',
+        '{"status_code": "implementeret", "date": "2025-05-01", "text": "x"}',
+        categories,
+    )
+    assert text == "Status: I gang → Implementeret; Dato: 01.01.2025 → 01.05.2025"
+    assert (
+        describe_change(None, '{"nye": 3, "ændrede": 0, "uændrede": 1}')
+        == "Rækker: 3 nye, 0 ændrede, 1 uændrede"
+    )
+    frame = pl.DataFrame({"Tabel": ["follow_up"], "Før": [None], "Efter": ['{"follow_up_id": "f1"}']})
+    shown = readable_audit(frame, categories)
+    assert shown.columns == ["Tabel", "Ændring"] and shown["Tabel"][0] == "Opfølgninger"
+    assert "{" not in shown["Ændring"][0]
+
+
+def test_data_page_provenance_is_danish(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2024").run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception
+    tables = [d.value for d in at.dataframe]
+    for table in tables:
+        assert not {"table", "provenance", "rows", "source_file", "source_line"} & set(table.columns)
+        cells = [str(v) for v in table.to_numpy().ravel()]
+        assert "None" not in cells and not any(c.startswith("{") for c in cells)
+    figures = next(t for t in tables if "Kilde" in t.columns and "Værdi" in t.columns)
+    assert "Beretning 2024, linje 134" in set(figures["Kilde"])
+    assert not any(".txt" in str(s) for s in figures["Kilde"])
+    counts = tables[0]
+    assert list(counts.columns) == ["Tabel", "Oprindelse", "Rækker"]
+
+
+def test_uploader_in_danish(sample_app) -> None:
+    at = sample_app().run()
+    at.switch_page("views/data.py").run()
+    css = " ".join(str(h.proto.body) for h in at.get("html"))
+    assert 'content: "Vælg fil"' in css and "Træk en fil hertil" in css and "Slip filen her" in css
+    uploader = at.get("file_uploader")[0]
+    assert uploader.proto.label.startswith("Fil") and "Vælg fil" in uploader.proto.help
+
+
+# --- Registrér: a double click is "already saved", not "changed by someone else"
+def test_double_click_says_already_saved(query_db) -> None:
+    from data_model.editing import ALREADY_SAVED, EditRefused, load_row, save, validate
+
+    data = {
+        "inquiry_id": "reg-2",
+        "municipality_code": "999",
+        "received": date(2025, 3, 1),
+        "kind_code": "klage",
+        "unit_id": "999-tek",
+        "provenance": "registered",
+    }
+    record, problems = validate("inquiries", data, today=date(2026, 11, 24))
+    assert record is not None and not problems
+    save(query_db, "inquiries", record, actor="a", expected=None)
+    with pytest.raises(EditRefused) as refused:  # the same new-record form sent again
+        save(query_db, "inquiries", record, actor="a", expected=None)
+    assert [p.reason for p in refused.value.problems] == [ALREADY_SAVED]
+    opened = load_row(query_db, "inquiries", ("reg-2",))
+    changed, _ = validate("inquiries", {**data, "outcome_code": "genoptaget"}, today=date(2026, 11, 24))
+    save(query_db, "inquiries", changed, actor="a", expected=opened)
+    with pytest.raises(EditRefused) as refused:  # the edit form sent twice: its "expected" is stale
+        save(query_db, "inquiries", changed, actor="a", expected=opened)
+    assert [p.reason for p in refused.value.problems] == [ALREADY_SAVED]
+    other, _ = validate("inquiries", {**data, "outcome_code": "ingen_kritik"}, today=date(2026, 11, 24))
+    with pytest.raises(EditRefused) as refused:  # someone else's change is still refused as such
+        save(query_db, "inquiries", other, actor="b", expected=opened)
+    assert "ændret af en anden" in refused.value.problems[0].reason
+
+
+def test_csv_of_every_table_download_is_semicolon_danish(sample_db) -> None:
+    from queries import benchmark
+
+    totals = benchmark.published_totals(sample_db)
+    text = _csv_text(display_frame(totals.select("municipality", "period", "value", "per_1000", "source")))
+    assert text.splitlines()[0] == "Kommune;Periode;Værdi;Pr. 1.000 indbyggere;Kilde"
+    rows = pl.read_csv(io.StringIO(text), separator=";")
+    assert rows.height == totals.height

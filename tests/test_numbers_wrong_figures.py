@@ -316,7 +316,7 @@ def test_law_area_choice_holds_beskaeftigelse(sample_db, sample_app) -> None:
     assert "beskaeftigelse" in appeals.law_area_choices(sample_db, "165")
     at = sample_app("kommune=165&periode=165-2024").run()
     at.switch_page("views/ankestyrelsen.py").run()
-    assert "beskaeftigelse" in at.selectbox(key="law_area").options
+    assert "Beskæftigelse" in at.selectbox(key="law_area").options
     at.selectbox(key="law_area").set_value("beskaeftigelse").run()
     assert not at.exception
     sentence = next(m.value for m in at.markdown if "Danmarkskort" in m.value)

@@ -77,6 +77,7 @@ def test_display_frame_values() -> None:
         ("views/aar_for_aar.py", "kommune=510&periode=510-2024", "Forvaltning"),
         ("views/anbefalinger.py", "kommune=165&periode=165-2024", "Anbefaling"),
         ("views/kommuner.py", "kommune=157&periode=157-2023", "Kommune"),
+        ("views/tendenser.py", "kommune=766&periode=766-2024", "Henvendelse"),
     ],
 )
 def test_page_tables_are_danish(sample_app, page: str, query: str, expected_header: str) -> None:
@@ -89,6 +90,7 @@ def test_page_tables_are_danish(sample_app, page: str, query: str, expected_head
     cells = [str(v) for v in table.to_numpy().ravel()]
     assert "None" not in cells and "nan" not in cells and "True" not in cells and "False" not in cells
     assert not any("+0 %" in c or c.startswith("-") for c in cells)  # ±0 %, and the real minus sign
+    assert "generated" not in cells  # provenance in words
 
 
 def test_year_over_year_table_has_no_none_and_one_minus_sign(sample_app) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from charts import builders
@@ -9,6 +10,8 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
 from dashboard.state import presenting, widget_key
+from data_model.display import display_frame
+from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
 from queries.filters import GRAINS, SPLITS
@@ -107,13 +110,7 @@ show_figures(
 if not presenting():
     with st.expander("Se de underliggende henvendelser"):
         rows = query(inquiries.inquiry_rows, f, span)
-        st.dataframe(
-            rows,
-            hide_index=True,
-            column_config={
-                "Modtaget": st.column_config.DateColumn(format="DD.MM.YYYY"),
-                "Afsluttet": st.column_config.DateColumn(format="DD.MM.YYYY"),
-            },
-        )
+        rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+        st.dataframe(display_frame(rows, screen=True), hide_index=True)
         st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
         table_downloads(rows, f"{ctx.file_stem}-henvendelser", "rows")

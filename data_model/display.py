@@ -17,6 +17,7 @@ import polars as pl
 from data_model.kinds import KINDS
 from data_model.labels import (
     COLUMN_LABELS,
+    FIELD_LABELS,
     KIND_LABELS,
     PROVENANCE_LABELS,
     field_label,
@@ -124,6 +125,15 @@ def display_frame(
     if screen:
         out = out.with_columns(pl.col(pl.Utf8).fill_null(MISSING))
     return out
+
+
+def kind_download(frame: pl.DataFrame, fmt: str) -> pl.DataFrame:
+    """A table export for people (CSV, Excel): the Danish field labels as headers and ja/nej,
+    which the importer reads back (labels are accepted column names); codes stay codes so the
+    file re-imports. Parquet is for programs and keeps the field names."""
+    if fmt == "parquet":
+        return frame
+    return display_frame(frame, labels={c: FIELD_LABELS.get(c, c) for c in frame.columns})
 
 
 @dataclass(frozen=True)

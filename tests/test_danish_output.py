@@ -206,3 +206,20 @@ def test_csv_of_every_table_download_is_semicolon_danish(sample_db) -> None:
     assert text.splitlines()[0] == "Kommune;Periode;Værdi;Pr. 1.000 indbyggere;Kilde"
     rows = pl.read_csv(io.StringIO(text), separator=";")
     assert rows.height == totals.height
+
+
+@pytest.mark.parametrize("kind", ["inquiries", "recommendations", "appeal_statistics", "categories"])
+def test_data_page_table_export_is_danish_and_reimports(query_db, tmp_path, kind: str) -> None:
+    from data_model.display import kind_download
+    from data_model.export import kind_frame
+    from data_model.importer import import_file
+    from data_model.labels import FIELD_LABELS
+
+    frame = kind_frame(query_db, kind)
+    path = tmp_path / f"{kind}.csv"
+    path.write_bytes(frame_to_csv(kind_download(frame, "csv")))
+    header = path.read_text(encoding="utf-8-sig").splitlines()[0].split(";")
+    assert header == [FIELD_LABELS.get(c, c) for c in frame.columns]
+    assert "true" not in path.read_text(encoding="utf-8-sig").lower().replace(";", " ").split()
+    report = import_file(query_db, path, kind)
+    assert report.ok and report.unchanged == frame.height and report.new == report.changed == 0

@@ -11,7 +11,7 @@ from dashboard.connection import get_connection
 from dashboard.data import names, query
 from dashboard.layout import page_header, table_downloads
 from dashboard.uploader import danish_uploader_style
-from data_model.display import display_frame, readable_audit
+from data_model.display import display_frame, kind_download, readable_audit
 from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
@@ -90,7 +90,7 @@ with exporting:
     st.download_button(
         f"Hent {KIND_LABELS.get(export_kind, export_kind).lower()}",
         data=lambda: frame_to_bytes(
-            kind_frame(get_connection().cursor(), export_kind), fmt, sheet=export_kind
+            kind_download(kind_frame(get_connection().cursor(), export_kind), fmt), fmt, sheet=export_kind
         ),
         file_name=f"{export_kind}.{fmt}",
         mime=MIME_TYPES[fmt],

@@ -24,13 +24,14 @@ def _css(max_mb: int, types: str) -> str:
   content: "Vælg fil"; visibility: visible; position: absolute; inset: 0;
   display: flex; align-items: center; justify-content: center;
 }}
-[data-testid="stFileUploaderDropzoneInstructions"] * {{ font-size: 0 !important; }}
+[data-testid="stFileUploaderDropzoneInstructions"] > div > * {{ display: none; }}
 [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{
   content: "{instructions}"; font-size: 0.875rem;
 }}
-[data-testid="stFileUploaderDropzone"] .euud7oh2 {{ font-size: 0 !important; }}
-[data-testid="stFileUploaderDropzone"] .euud7oh2::after {{ content: "Slip filen her"; font-size: 1rem; }}
-[data-testid="stFileUploaderDeleteBtn"] button {{ position: relative; }}
+[data-testid="stFileUploaderDropzone"] .euud7oh2 {{ font-size: 0 !important; visibility: hidden; }}
+[data-testid="stFileUploaderDropzone"] .euud7oh2::after {{
+  content: "Slip filen her"; font-size: 1rem; visibility: visible;
+}}
 </style>
 """
 

@@ -48,7 +48,8 @@ def _as_printed(value: float | None) -> str:
     return format_number(value, 0) if float(value).is_integer() else format_number(value, 2).rstrip("0")
 
 
-def _is_internal(name: str) -> bool:
+def is_internal(name: str) -> bool:
+    """A column a user never needs (a sort key, a drawing flag, a raw code beside its label)."""
     return name in INTERNAL_COLUMNS or name.endswith(INTERNAL_SUFFIXES)
 
 
@@ -82,7 +83,7 @@ def display_frame(
     Columns already carrying a Danish header pass through untouched, so applying it twice is safe.
     """
     overrides = labels or {}
-    columns = [c for c in frame.columns if c in keep or c in overrides or not _is_internal(c)]
+    columns = [c for c in frame.columns if c in keep or c in overrides or not is_internal(c)]
     exprs: list[pl.Expr] = []
     for name in columns:
         dtype = frame.schema[name]

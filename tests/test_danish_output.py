@@ -223,3 +223,44 @@ def test_data_page_table_export_is_danish_and_reimports(query_db, tmp_path, kind
     assert "true" not in path.read_text(encoding="utf-8-sig").lower().replace(";", " ").split()
     report = import_file(query_db, path, kind)
     assert report.ok and report.unchanged == frame.height and report.new == report.changed == 0
+
+
+def test_report_pack_tables_use_the_same_display() -> None:
+    """The report pack's CSV/Excel: no sort keys or raw codes, shares in percent as shown."""
+    from report_pack.build import export_frame, export_headers
+    from report_pack.figures import Column, PackItem
+
+    data = pl.DataFrame(
+        {
+            "department": ["A", "B"],
+            "status": ["I gang", "Implementeret"],
+            "status_order": [2, 3],
+            "code": ["a", "b"],
+            "count": [3, 1],
+            "share": [0.75, 0.25],
+            "small": [False, True],
+        }
+    )
+    item = PackItem(
+        "status",
+        "Status",
+        "anbefalinger",
+        "Haderslev",
+        "Kilde",
+        data,
+        [
+            Column("department", "Forvaltning"),
+            Column("status", "Status"),
+            Column("count", "Anbefalinger", "count"),
+            Column("share", "Andel", "share"),
+        ],
+        count_columns=("count",),
+        share_columns=("share",),
+    )
+    assert list(export_headers(item).values()) == ["Forvaltning", "Status", "Anbefalinger", "Andel (%)"]
+    text = _csv_text(export_frame(item))
+    assert text.splitlines() == [
+        "Forvaltning;Status;Anbefalinger;Andel (%)",
+        "A;I gang;3;75,0",
+        "B;Implementeret;1;25,0",
+    ]

@@ -264,3 +264,42 @@ def test_report_pack_tables_use_the_same_display() -> None:
         "A;I gang;3;75,0",
         "B;Implementeret;1;25,0",
     ]
+
+
+PAGES = [
+    ("views/overblik.py", "kommune=510&periode=510-2024"),
+    ("views/tendenser.py", "kommune=766&periode=766-2024"),
+    ("views/aar_for_aar.py", "kommune=510&periode=510-2025"),
+    ("views/ankestyrelsen.py", "kommune=165&periode=165-2024"),
+    ("views/anbefalinger.py", "kommune=165&periode=165-2024"),
+    ("views/kommuner.py", "kommune=157&periode=157-2023"),
+    ("views/data.py", "kommune=510&periode=510-2024"),
+]
+
+
+@pytest.mark.parametrize(("page", "query"), PAGES)
+def test_every_csv_a_page_offers_is_danish(sample_app, monkeypatch, page: str, query: str) -> None:
+    import re
+
+    from dashboard import layout
+
+    offered: list[tuple[str, bytes]] = []
+
+    def capture(buttons, file_stem, key):  # the download row, with each file made at once
+        offered.extend(
+            (f"{file_stem}.{suffix}", make()) for _label, make, suffix, _mime in buttons if suffix == "csv"
+        )
+
+    monkeypatch.setattr(layout, "_download_row", capture)
+    at = sample_app(query).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert offered, "the page offers no CSV"
+    for name, data in offered:
+        text = data.decode("utf-8-sig")
+        header = text.splitlines()[0].split(";")
+        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]*[a-z_][a-z0-9_]*", h) and h != "n"], (name, header)
+        cells = [c for line in text.splitlines()[1:] for c in line.split(";")]
+        assert "None" not in cells and "true" not in cells and "false" not in cells, name
+        assert not [c for c in cells if re.fullmatch(r"-?\d+,\d{3,}", c)], (name, "unrounded")
+        assert not [c for c in cells if c.endswith(".txt") or ".txt," in c], (name, "file names")

@@ -37,18 +37,19 @@ measure = st.segmented_control("Mål", measures, default=measures[0], key="bench
 chosen = totals.filter(pl.col("measure_label") == measure)
 per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
 title = f"{measure} i beretningerne"
+# the figure's data download is the table below: no raw codes or file names
+table = per_month.select("municipality", "period", "months", "value", "per_month", "per_1000", "source")
 show_figures(
     [
         Figure(
             "publiceret",
             title,
             builders.benchmark_bars(chosen, published_meta(title, measure), value_title=measure),
-            chosen,
+            display_frame(table, labels={"value": measure}),
         )
     ],
     "kommuner-publicerede-tal",
 )
-table = per_month.select("municipality", "period", "months", "value", "per_month", "per_1000", "source")
 st.dataframe(display_frame(table, screen=True, labels={"value": measure}), hide_index=True)
 st.caption(
     "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."

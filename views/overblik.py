@@ -11,6 +11,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
@@ -64,24 +65,13 @@ if units.is_empty():
 
 themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
 share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
-share_figures = (
-    [
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klageandel",
-                    f"{inquiries.SHARE_BASE_WORDS} · alle beretningsperioder · n = borgerhenvendelser",
-                    period="alle perioder",
-                ),
-            ),
-            share,
-        )
-    ]
-    if share["share"].is_not_null().any()
-    else []
+share_figures = complaint_share_figures(
+    share,
+    ctx.meta(
+        "Klageandel",
+        f"{inquiries.SHARE_BASE_WORDS} · alle beretningsperioder · n = borgerhenvendelser",
+        period="alle perioder",
+    ),
 )
 show_figures(
     [

@@ -9,6 +9,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
 from data_model.display import display_frame
 from data_model.labels import PROVENANCE_LABELS
@@ -85,24 +86,13 @@ show_figures(
             ),
             trend,
         ),
-        *(
-            [
-                Figure(
-                    "klageandel",
-                    "Klageandel over tid",
-                    builders.share_trend(
-                        share,
-                        ctx.meta(
-                            "Klageandel",
-                            ctx.counting("henvendelser", span) + f" · {inquiries.SHARE_BASE_WORDS}",
-                            period=words_period,
-                        ),
-                    ),
-                    share,
-                )
-            ]
-            if share["share"].is_not_null().any()
-            else []
+        *complaint_share_figures(
+            share,
+            ctx.meta(
+                "Klageandel",
+                ctx.counting("henvendelser", span) + f" · {inquiries.SHARE_BASE_WORDS}",
+                period=words_period,
+            ),
         ),
     ],
     ctx.file_stem,

@@ -202,15 +202,16 @@ def share_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
 def _share_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, list[object]]:
     """citizen_inquiries and share_complaints over the facts ``x``: the complaint share's base and
     numerator, counted only in municipalities where the share means something."""
-    in_base = (
-        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
-    )
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
     sql = (
-        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {in_base}))::BIGINT AS citizen_inquiries, "
+        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
+        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {in_base}))::BIGINT AS share_base, "
         f"(count(DISTINCT x.inquiry_id) FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
-    base = [list(NON_CITIZEN_KINDS), share_municipalities(con)]
-    return sql, [*base, *base]
+    kinds = list(NON_CITIZEN_KINDS)
+    base = [kinds, share_municipalities(con)]
+    return sql, [kinds, *base, *base]
 
 
 def complaint_share_trend(
@@ -232,12 +233,12 @@ def complaint_share_trend(
     ).pl()
     frame = _label_buckets(frame, f.grain, today)
     return frame.with_columns(
-        pl.when(pl.col("citizen_inquiries") > 0)
-        .then(pl.col("share_complaints") / pl.col("citizen_inquiries"))
+        pl.when(pl.col("share_base") > 0)
+        .then(pl.col("share_complaints") / pl.col("share_base"))
         .otherwise(None)
         .alias("share"),
-        (pl.col("citizen_inquiries") < SMALL_N).alias("small"),
-    ).drop("share_complaints")
+        (pl.col("share_base") < SMALL_N).alias("small"),
+    ).drop("share_base", "share_complaints")
 
 
 @dataclass(frozen=True)
@@ -355,7 +356,7 @@ def _share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[floa
         f"SELECT {share_sql} FROM ({facts}) x",  # noqa: S608
         [*share_params, *params],
     ).fetchall()[0]
-    base, complaints = int(row[0]), int(row[1])
+    base, complaints = int(row[1]), int(row[2])
     return (complaints / base * 100 if base else None), base
 
 

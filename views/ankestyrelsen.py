@@ -172,7 +172,13 @@ if municipality:
         area = ctx.names.category("law_area", law_area)
         until = appeals.danmarkskort_year(ctx.span.end) if ctx.span else None
         kort = query(appeals.danmarkskort, municipality, law_area, until)
-        if kort.is_empty():
+        if (
+            kort.is_empty()
+            and ctx.span
+            and not query(appeals.danmarkskort, municipality, law_area).is_empty()
+        ):
+            st.markdown(f"Ankestyrelsens Danmarkskort har ingen tal for {area} til og med {ctx.span.label}.")
+        elif kort.is_empty():
             st.markdown(_own_decisions_words(area, name))
         else:
             last = kort.row(-1, named=True)

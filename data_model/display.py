@@ -85,6 +85,7 @@ def display_frame(
     overrides = labels or {}
     columns = [c for c in frame.columns if c in keep or c in overrides or not is_internal(c)]
     exprs: list[pl.Expr] = []
+    used: set[str] = set()
     for name in columns:
         dtype = frame.schema[name]
         col = pl.col(name)
@@ -121,7 +122,11 @@ def display_frame(
             col = col.dt.strftime("%d.%m.%Y")
         elif screen and isinstance(dtype, pl.Datetime):
             col = col.dt.strftime("%d.%m.%Y %H:%M")
-        exprs.append(col.alias(overrides.get(name) or COLUMN_LABELS.get(name, name)))
+        header = overrides.get(name) or COLUMN_LABELS.get(name, name)
+        if header in used:  # two columns with one Danish label: keep both apart
+            header = f"{header} ({name})"
+        used.add(header)
+        exprs.append(col.alias(header))
     out = frame.select(exprs)
     if screen:
         out = out.with_columns(pl.col(pl.Utf8).fill_null(MISSING))

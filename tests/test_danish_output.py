@@ -67,6 +67,8 @@ def test_display_frame_values() -> None:
     assert screen.row(0) == ("A", "42,1", "ja", "±0 %", "±0")
     assert screen.row(1) == ("–", "–", "nej", "−12 %", "−3")
     assert display_frame(down).columns == down.columns  # applying it twice changes nothing
+    both = display_frame(pl.DataFrame({"municipality": ["a"], "municipality_name": ["b"]}))
+    assert both.columns == ["Kommune", "Kommune (municipality_name)"]  # never a clash
     xlsx = frame_to_xlsx(down)
     assert xlsx[:2] == b"PK"
 

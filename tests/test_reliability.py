@@ -1189,6 +1189,12 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
+        ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
+        "kinds and municipalities are ? parameters"
+        for expr in ("citizen", "in_base", "share_sql")
+    },
+    ("queries/recommendations.py", "CURRENT_STATUSES_SQL"): "a literal constant; its value is a ? parameter",
+    **{
         (
             "queries/inquiries.py",
             expr,

@@ -184,6 +184,7 @@ TABLES: tuple[str, ...] = (
     "event",
     "audit_log",
     "import_log",
+    "report_template",
 )
 
 

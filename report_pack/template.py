@@ -200,7 +200,9 @@ def template_from_json(data: bytes | str) -> tuple[str | None, list[TemplateItem
     if len(items) > MAX_ITEMS:
         raise TemplateError(f"En skabelon kan højst have {MAX_ITEMS} punkter")
     municipality = document.get("municipality")
-    return (str(municipality) if municipality is not None else None), [TemplateItem.from_dict(i) for i in items]
+    return (str(municipality) if municipality is not None else None), [
+        TemplateItem.from_dict(i) for i in items
+    ]
 
 
 def seed_templates(con: duckdb.DuckDBPyConnection, root: Path, actor: str) -> int:
@@ -211,7 +213,9 @@ def seed_templates(con: duckdb.DuckDBPyConnection, root: Path, actor: str) -> in
         municipality, items = template_from_json(path.read_bytes())
         if municipality is None:
             continue
-        known = con.execute("SELECT count(*) FROM municipality WHERE code = ?", [municipality]).fetchall()[0][0]
+        known = con.execute("SELECT count(*) FROM municipality WHERE code = ?", [municipality]).fetchall()[0][
+            0
+        ]
         if not known or load_template(con, municipality):
             continue
         save_template(con, municipality, items, actor)

@@ -25,6 +25,8 @@ from queries.describe import load_names
 from report_pack.document import Numbered, suppression_words, write_docx
 from report_pack.figures import Omitted, PackItem, collect
 from report_pack.resolve import Period, ascii_slug, period_by_id
+from report_pack.template import load_template
+from report_pack.template_pack import build_template_pack
 
 MANIFEST = "figures.json"
 Progress = Callable[[float, str], None]
@@ -98,11 +100,13 @@ def build_pack(
     *,
     today: date | None = None,
     zip_path: Path | str | None = None,
+    use_template: bool = True,
 ) -> PackResult:
     """Write the pack of ``period_id`` (a report period of ``municipality``) into ``out_dir``.
 
     ``suppress_threshold`` (e.g. 5) hides counts from 1 to threshold-1; None shows every number.
-    ``progress(fraction, Danish message)`` is called as the work goes on.
+    ``progress(fraction, Danish message)`` is called as the work goes on. When the municipality
+    has a report template (and ``use_template``), the pack follows it (report_pack.template_pack).
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -116,6 +120,12 @@ def build_pack(
     generated_at = datetime.now().replace(microsecond=0)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    template = load_template(con, municipality) if use_template else []
+    if template:
+        result = build_template_pack(
+            con, period, template, out, suppress_threshold, report, today=day, started=started
+        )
+        return _finish(result, zip_path, report, started)
 
     report(0.02, "Henter tallene …")
     names = load_names(con)
@@ -228,13 +238,17 @@ def build_pack(
         seconds=0.0,
         timings=timings,
     )
+    return _finish(result, zip_path, report, started)
+
+
+def _finish(result: PackResult, zip_path: Path | str | None, report: Progress, started: float) -> PackResult:
     if zip_path is not None:
         report(0.95, "Pakker zip-filen …")
         result.zip_path = Path(zip_path)
         result.zip_path.parent.mkdir(parents=True, exist_ok=True)
         result.zip_path.write_bytes(zip_bytes(result))
     result.seconds = time.perf_counter() - started
-    report(1.0, f"Færdig: {len(figure_entries)} figurer på {format_number(result.seconds, 1)} sekunder")
+    report(1.0, f"Færdig: {len(result.figures)} figurer på {format_number(result.seconds, 1)} sekunder")
     return result
 
 

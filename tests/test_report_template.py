@@ -5,16 +5,21 @@ found in the cross-tables of that municipality's template (tests/template_recall
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import polars as pl
 import pytest
+from docx import Document
 
 from data_model.db import connect
 from data_model.seed import load_sample_data
 from queries.crosstab import CrossSpec, make_restrict
 from queries.published_check import recompute
+from report_pack.__main__ import main
+from report_pack.resolve import period_by_id
 from report_pack.template import (
     TemplateError,
     TemplateItem,
@@ -24,8 +29,9 @@ from report_pack.template import (
     template_from_json,
     template_to_json,
 )
+from report_pack.template_pack import prepare
 from tests.conftest import ROOT, TODAY
-from tests.template_recall import expressible, locate
+from tests.template_recall import expressible, locate, table_for
 
 SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157"}
 
@@ -165,3 +171,72 @@ def test_a_figure_is_found_only_in_its_own_cell(sample: duckdb.DuckDBPyConnectio
     assert locate(sample, figure | {"unit_id": "510-sos-boern-bh"}, template, "510-2024", {}) is None
     assert locate(sample, figure, template[:1], "510-2024", {}) is None
     assert locate(sample, figure, template, "510-2023", {}) is None
+
+
+def test_the_pack_follows_the_template(sample: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    """One real build (the command line, Gentofte's eight items): every item in order and
+    numbered, as PNG + SVG + CSV + XLSX, Word tables with a totals row and numbered captions,
+    figures.json with every cell of every cross-table."""
+    db = tmp_path / "pack.duckdb"
+    sample.execute("CHECKPOINT")
+    shutil.copy(sample.execute("SELECT path FROM duckdb_databases() WHERE NOT internal").fetchall()[0][0], db)
+    out = tmp_path / "pakke"
+    argv = ["--municipality", "Gentofte", "--period", "maj-dec 2023", "--out", str(out), "--db", str(db)]
+    assert main([*argv, "--today", TODAY.isoformat()]) == 0
+    template = load_template(sample, "157")
+    manifest = json.loads((out / "figures.json").read_text(encoding="utf-8"))
+    assert manifest["template"] is True
+    assert [i["position"] for i in manifest["items"]] == list(range(1, len(template) + 1))
+    assert [i["title"] for i in manifest["items"]] == [t.title for t in template]
+    assert [i["table_number"] for i in manifest["items"]] == list(range(1, len(template) + 1))
+    figure_numbers = [i["figure_number"] for i in manifest["items"] if i["figure_number"]]
+    assert figure_numbers == list(range(1, len(figure_numbers) + 1))
+    for entry in manifest["items"]:
+        assert set(entry["files"]) == {"png", "svg", "csv", "xlsx"}, entry["title"]
+        for name in entry["files"].values():
+            assert (out / name).stat().st_size > 0
+        assert (out / entry["files"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    # every number: the manifest's cells are the cross-table the recall test reads
+    legal = next(i for i in manifest["items"] if i["spec"] and i["spec"]["rows"] == "legal_effect")
+    cells = {(c["row_code"], c["col_total"]): c["count"] for c in legal["cells"]}
+    assert cells[("processuel", True)] == 52 and cells[("materiel", True)] == 7
+    expected = table_for(sample, CrossSpec.from_dict(legal["spec"]), "157-2023")
+    assert len(legal["cells"]) == expected.height
+    document = Document(str(out / manifest["document"]))
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    tables = [c for c in captions if c.startswith("Tabel ")]
+    assert [c.split(":")[0] for c in tables] == [f"Tabel {n}" for n in range(1, len(template) + 1)]
+    assert tables[0] == f"Tabel 1: {template[0].title}"
+    assert [c.split(":")[0] for c in captions if c.startswith("Figur ")] == [
+        f"Figur {n}" for n in figure_numbers
+    ]
+    assert len(document.tables) == len(template)
+    first = document.tables[0]
+    assert first.rows[-1].cells[0].text == "I alt"
+    assert first.rows[-1].cells[-1].text == "158"
+    assert any("Kilde: Borgerrådgiveren, Gentofte" in p.text for p in document.paragraphs)
+
+
+def test_a_suppressed_template_pack_hides_small_counts(sample: duckdb.DuckDBPyConnection) -> None:
+    period = period_by_id(sample, "157-2023")
+    template = load_template(sample, "157")
+    entries, omitted, _generated = prepare(sample, period, template, today=TODAY, threshold=5)
+    assert not omitted
+    hidden = 0
+    for entry in entries:
+        if entry.spec is None or entry.cells is None:
+            continue
+        assert entry.item.suppressed_with == 5
+        plain = table_for(sample, entry.spec.with_(threshold=None), "157-2023")
+        for shown, full in zip(entry.cells["count"].to_list(), plain["count"].to_list(), strict=True):
+            assert shown == (None if 0 < full < 5 else full)
+            hidden += shown is None
+        assert (
+            entry.item.data.select(pl.exclude(entry.item.data.columns[0])).null_count().sum_horizontal()[0]
+            == (
+                entry.cells["count"].null_count()
+                + (entry.cells["share"].null_count() if entry.spec.share else 0)
+            )
+            or not entry.spec.share
+        )
+    assert hidden > 0

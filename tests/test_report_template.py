@@ -231,12 +231,7 @@ def test_a_suppressed_template_pack_hides_small_counts(sample: duckdb.DuckDBPyCo
         for shown, full in zip(entry.cells["count"].to_list(), plain["count"].to_list(), strict=True):
             assert shown == (None if 0 < full < 5 else full)
             hidden += shown is None
-        assert (
-            entry.item.data.select(pl.exclude(entry.item.data.columns[0])).null_count().sum_horizontal()[0]
-            == (
-                entry.cells["count"].null_count()
-                + (entry.cells["share"].null_count() if entry.spec.share else 0)
-            )
-            or not entry.spec.share
-        )
+        if not entry.spec.share:  # the Word/CSV table hides the same cells
+            nulls = entry.item.data.select(pl.exclude(entry.item.data.columns[0]).null_count())
+            assert nulls.sum_horizontal()[0] == entry.cells["count"].null_count()
     assert hidden > 0

@@ -161,7 +161,13 @@ class CrossSpec:
         restrict = values.pop("restrict", {}) or {}
         if isinstance(restrict, dict):
             restrict = restrict.items()
-        values["restrict"] = tuple(sorted((str(k), tuple(str(c) for c in v)) for k, v in restrict if v))
+        pairs = []
+        for key, codes in restrict:
+            if isinstance(codes, str) or not isinstance(codes, list | tuple):
+                raise ValueError(f"Afgrænsningen efter {key} skal være en liste af koder")
+            if codes:
+                pairs.append((str(key), tuple(str(c) for c in codes)))
+        values["restrict"] = tuple(sorted(pairs))
         return cls(**values)
 
     def to_json(self) -> str:

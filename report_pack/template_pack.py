@@ -10,6 +10,7 @@ import io
 import json
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -54,6 +55,7 @@ from report_pack.resolve import Period, ascii_slug
 from report_pack.template import TemplateItem
 
 Progress = Callable[[float, str], None]
+RENDER_WORKERS = 2
 RIGHT = {"count", "share", "percent", "signed", "pp", "int"}
 
 
@@ -160,6 +162,11 @@ def png_from_svg(svg: bytes) -> bytes:
     """The print PNG rasterised from the chart's SVG: one Vega run per chart instead of two
     (the same drawing and fonts as ``charts.export.to_png``, at its print scale)."""
     return vlc.svg_to_png(svg.decode("utf-8"), scale=PRINT_SCALE)
+
+
+def _render(spec: dict[str, Any]) -> tuple[bytes, bytes]:
+    svg = to_svg(spec)
+    return svg, png_from_svg(svg)
 
 
 def _number(entries: list[Entry]) -> None:
@@ -296,16 +303,20 @@ def build_template_pack(
     timings["queries"] = time.perf_counter() - started
 
     render_started = time.perf_counter()
+    report(0.1, f"Tegner {sum(e.item.draw is not None for e in entries)} figurer …")
+    specs = {e.position: e.item.chart() for e in entries if e.item.draw is not None}
+    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:  # vl-convert works outside the GIL
+        drawn = dict(zip(specs, pool.map(_render, specs.values()), strict=True))
+    timings["charts"] = time.perf_counter() - render_started
     files: list[str] = []
     manifest_items: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         item = entry.item
-        report(0.05 + 0.8 * index / max(len(entries), 1), f"{item.title} …")
+        report(0.5 + 0.35 * index / max(len(entries), 1), f"{item.title} …")
         stem = item.key
         names_of: dict[str, str] = {}
-        if item.draw is not None:
-            svg = to_svg(item.chart())
-            entry.png = png_from_svg(svg)
+        if entry.position in drawn:
+            svg, entry.png = drawn[entry.position]
             (out / f"{stem}.png").write_bytes(entry.png)
             (out / f"{stem}.svg").write_bytes(svg)
             names_of |= {"png": f"{stem}.png", "svg": f"{stem}.svg"}

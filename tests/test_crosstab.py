@@ -235,6 +235,8 @@ def test_spec_round_trips_through_json() -> None:
     assert CrossSpec.from_dict(spec.to_dict()) == spec
     assert title_words(spec) == "Klager pr. tema og område"
     assert CrossSpec(rows="unit", share="column").share is None  # no columns, no column share
+    with pytest.raises(ValueError, match="liste"):
+        CrossSpec.from_dict({"rows": "unit", "restrict": {"kind": "klage"}})
 
 
 def test_wide_table_reads_like_the_report(query_db: duckdb.DuckDBPyConnection) -> None:

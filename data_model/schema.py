@@ -238,7 +238,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         """,
     ),
     (
-        7,  # 6 is the imp branch's complaint_point rebuild: merge that first
+        6,
         "report templates: each municipality's own tables and figures, in its report's order",
         # kind 'crosstab' holds a cross-table spec as JSON (queries.crosstab.CrossSpec), kind
         # 'figure' the key of a standard figure (report_pack.figures); see report_pack/template.py

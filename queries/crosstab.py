@@ -181,31 +181,28 @@ def make_restrict(**codes: list[str] | tuple[str, ...] | None) -> tuple[tuple[st
 
 # --- the unit at a chosen level --------------------------------------------------------------
 
-# For each unit: its highest ancestor-or-self at the chosen level; a unit with none (a level the
-# municipality skips, or a unit above the level) takes the nearest ancestor-or-self above the
-# level. So a row at a level holds its unit and every unit under it.
+# For each unit: the first unit on its path from the top whose own level is the chosen level or
+# finer, else the unit itself (the rule of the unit-level filter, queries.scope.level_target on the
+# levels branch). So a sub-afdeling counts in its afdeling, a forvaltning without områder shows its
+# afdelinger at område level, and a unit above the level keeps what was registered on it directly.
 _LEVEL_MAP = """
-lv_param AS (SELECT ?::VARCHAR AS level, ?::INTEGER AS rank),
-lv_rank AS (SELECT * FROM (VALUES ('forvaltning', 1), ('omraade', 2), ('afdeling', 3)) t(level, rank)),
+lv_param AS (SELECT ?::INTEGER AS rank),
+lv_rank AS (SELECT * FROM (VALUES ('forvaltning', 0), ('omraade', 1), ('afdeling', 2)) t(level, rank)),
 lv AS (
     SELECT u.unit_id,
         CASE
-            WHEN p3.level = lp.level THEN p3.unit_id
-            WHEN p2.level = lp.level THEN p2.unit_id
-            WHEN p1.level = lp.level THEN p1.unit_id
-            WHEN u.level = lp.level THEN u.unit_id
-            WHEN coalesce(r0.rank, 3) <= lp.rank THEN u.unit_id
-            WHEN p1.unit_id IS NOT NULL AND coalesce(r1.rank, 3) <= lp.rank THEN p1.unit_id
-            WHEN p2.unit_id IS NOT NULL AND coalesce(r2.rank, 3) <= lp.rank THEN p2.unit_id
-            ELSE coalesce(p3.unit_id, p2.unit_id, p1.unit_id, u.unit_id)
+            WHEN coalesce(r3.rank, 2) >= lp.rank AND p3.unit_id IS NOT NULL THEN p3.unit_id
+            WHEN coalesce(r2.rank, 2) >= lp.rank AND p2.unit_id IS NOT NULL THEN p2.unit_id
+            WHEN coalesce(r1.rank, 2) >= lp.rank AND p1.unit_id IS NOT NULL THEN p1.unit_id
+            ELSE u.unit_id
         END AS row_unit
     FROM org_unit u CROSS JOIN lv_param lp
     LEFT JOIN org_unit p1 ON p1.unit_id = u.parent_id
     LEFT JOIN org_unit p2 ON p2.unit_id = p1.parent_id
     LEFT JOIN org_unit p3 ON p3.unit_id = p2.parent_id
-    LEFT JOIN lv_rank r0 ON r0.level = u.level
     LEFT JOIN lv_rank r1 ON r1.level = p1.level
     LEFT JOIN lv_rank r2 ON r2.level = p2.level
+    LEFT JOIN lv_rank r3 ON r3.level = p3.level
 )"""
 
 
@@ -213,7 +210,7 @@ def unit_at_level(con: duckdb.DuckDBPyConnection, level: str) -> dict[str, str]:
     """unit_id -> the unit that stands for it at ``level`` (see ``_LEVEL_MAP``)."""
     rows = con.execute(
         f"WITH {_LEVEL_MAP} SELECT unit_id, row_unit FROM lv",  # noqa: S608 (fixed text)
-        [level, LEVELS.index(level) + 1],
+        [LEVELS.index(level)],
     ).fetchall()
     return {str(a): str(b) for a, b in rows}
 
@@ -360,7 +357,7 @@ def _counts(con: duckdb.DuckDBPyConnection, f: Filters, spec: CrossSpec, span: S
     return con.sql(
         f"WITH {_LEVEL_MAP}, facts AS ({facts}) "  # noqa: S608
         f"SELECT {cols}, {measure.count_sql}::BIGINT AS count FROM facts x GROUP BY {sets}",
-        params=[spec.level, LEVELS.index(spec.level) + 1, *params],
+        params=[LEVELS.index(spec.level), *params],
     ).pl()
 
 
@@ -379,7 +376,7 @@ def all_codes(con: duckdb.DuckDBPyConnection, f: Filters, spec: CrossSpec, dimen
             f"WITH {_LEVEL_MAP} SELECT DISTINCT lv.row_unit FROM lv JOIN org_unit u ON u.unit_id = lv.unit_id "  # noqa: S608
             "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], u.municipality_code)) "
             "AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], u.unit_id))",
-            [spec.level, LEVELS.index(spec.level) + 1, munis, munis, units, units],
+            [LEVELS.index(spec.level), munis, munis, units, units],
         ).fetchall()
     elif source == "theme":
         column = "main_code" if dimension == "main_theme" else "code"

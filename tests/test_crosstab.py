@@ -80,6 +80,8 @@ def test_a_unit_rolls_up_to_its_level(query_db: duckdb.DuckDBPyConnection) -> No
     assert levels["999-sos-born"] == "999-sos-born"
     assert levels["999-sos"] == "999-sos"  # above the level: itself (its own inquiries)
     assert unit_at_level(query_db, "forvaltning")["999-sos-born"] == "999-sos"
+    # a forvaltning without områder shows its afdelinger at område level
+    assert unit_at_level(query_db, "omraade")["999-sos-born"] == "999-sos-born"
     frame = table(query_db, rows="unit", level="afdeling")
     assert cell(frame, "999-sos-born") == 2
     assert cell(frame, "999-sos") == 1

@@ -153,13 +153,13 @@ ctx = page_context("krydstabel")
 f = ctx.filters
 _from_url()
 _keep_valid()
+measure = st.session_state.get("xt_measure", "inquiries")
 page_header(
     "Krydstabel",
     "Tæl henvendelser, klager, klagepunkter eller Ankestyrelsens afgørelser og bemærkninger fordelt på "
-    "to dimensioner, med totaler i begge retninger. Tal under 5 er markeret med *.",
-    ctx.words,
+    "to dimensioner, med totaler i begge retninger. Tal under 5 er markeret med en stjerne.",
+    ctx.counting(xt.MEASURES[measure].words.lower()),
 )
-measure = st.session_state.get("xt_measure", "inquiries")
 allowed = xt.dimensions_for(measure)
 words = {d.key: d.words for d in xt.DIMENSIONS}
 if not state.presenting():
@@ -231,7 +231,7 @@ else:
     if not state.presenting():
         st.dataframe(_display(frame, spec), hide_index=True)
         st.caption(
-            "* under 5: tolk varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert klagepunkt én gang, "
+            "Tal med stjerne (\\*) er under 5: tolk dem varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert klagepunkt én gang, "
             "også når den indgår i flere rækker (fx flere temaer)."
         )
     show_figures([Figure("krydstabel", title, chart, xt.wide(frame, spec, with_share=True))], ctx.file_stem)

@@ -497,6 +497,19 @@ def _labels(
     return {c: (labels[c], i) for i, c in enumerate(ordered)}
 
 
+def _label_columns(side: str, labels: dict[str | None, tuple[str, int]]) -> list[pl.Expr]:
+    """<side>_label and <side>_order from the codes (the total last, as 'I alt')."""
+    code, total = f"{side}_code", f"{side}_total"
+
+    def pick(index: int, at_total: str | int) -> pl.Expr:
+        return pl.struct(code, total).map_elements(
+            lambda s: at_total if s[total] else labels[s[code]][index],
+            return_dtype=pl.Utf8 if index == 0 else pl.Int64,
+        )
+
+    return [pick(0, TOTAL).alias(f"{side}_label"), pick(1, len(labels)).alias(f"{side}_order")]
+
+
 def crosstab(
     con: duckdb.DuckDBPyConnection,
     f: Filters,
@@ -525,22 +538,8 @@ def crosstab(
         else {}
     )
     frame = counts.with_columns(
-        pl.struct("row_code", "row_total")
-        .map_elements(lambda s: TOTAL if s["row_total"] else rows[s["row_code"]][0], return_dtype=pl.Utf8)
-        .alias("row_label"),
-        pl.struct("row_code", "row_total")
-        .map_elements(
-            lambda s: len(rows) if s["row_total"] else rows[s["row_code"]][1], return_dtype=pl.Int64
-        )
-        .alias("row_order"),
-        pl.struct("col_code", "col_total")
-        .map_elements(lambda s: TOTAL if s["col_total"] else cols[s["col_code"]][0], return_dtype=pl.Utf8)
-        .alias("col_label"),
-        pl.struct("col_code", "col_total")
-        .map_elements(
-            lambda s: len(cols) if s["col_total"] else cols[s["col_code"]][1], return_dtype=pl.Int64
-        )
-        .alias("col_order"),
+        *_label_columns("row", rows),
+        *_label_columns("col", cols),
     )
     if frame.is_empty():
         frame = frame.with_columns(pl.lit(None, pl.Float64).alias("share"))

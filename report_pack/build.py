@@ -84,6 +84,27 @@ def export_frame(item: PackItem) -> pl.DataFrame:
     return frame.rename(renamed)
 
 
+def manifest_head(period: Period, generated_at: datetime, day: date, threshold: int | None) -> dict[str, Any]:
+    """What figures.json says first, in every pack: the pack, the period and the suppression."""
+    return {
+        "title": f"Beretningspakke: {period.municipality_name}, {period.label}",
+        "municipality": {"code": period.municipality_code, "name": period.municipality_name},
+        "period": {
+            "id": period.period_id,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "generated_at": generated_at.isoformat(),
+        "status_date": day.isoformat(),
+        "small_number_suppression": {
+            "used": threshold is not None,
+            "threshold": threshold,
+            "description": suppression_words(threshold),
+        },
+    }
+
+
 def _sheet_name(title: str) -> str:
     for bad in "[]:*?/\\":
         title = title.replace(bad, " ")
@@ -198,21 +219,7 @@ def build_pack(
     timings["docx"] = time.perf_counter() - docx_started
 
     manifest = {
-        "title": f"Beretningspakke: {period.municipality_name}, {period.label}",
-        "municipality": {"code": period.municipality_code, "name": period.municipality_name},
-        "period": {
-            "id": period.period_id,
-            "label": period.label,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "generated_at": generated_at.isoformat(),
-        "status_date": day.isoformat(),
-        "small_number_suppression": {
-            "used": suppress_threshold is not None,
-            "threshold": suppress_threshold,
-            "description": suppression_words(suppress_threshold),
-        },
+        **manifest_head(period, generated_at, day, suppress_threshold),
         "generated_data": collected.generated,
         "generated_data_note": (
             "Udvalget indeholder genererede eksempeldata (ikke rigtige sager)." if collected.generated else ""

@@ -147,6 +147,7 @@ def prepare(
             entries.append(_crosstab_entry(con, position, template_item, period, names, generated, threshold))
         elif template_item.figure in standard:
             item = standard[template_item.figure]
+            item.key = f"{position:02d}-{item.key}"  # files are numbered in the template's order
             item.title = template_item.title
             if template_item.caption:
                 item.note = f"{template_item.caption} {item.note}".strip()
@@ -293,7 +294,7 @@ def build_template_pack(
     started: float,
 ) -> Any:
     """Write the template's pack into ``out``; returns a ``report_pack.build.PackResult``."""
-    from report_pack.build import MANIFEST, PackResult, _sheet_name, export_frame, pack_stem
+    from report_pack.build import MANIFEST, PackResult, _sheet_name, export_frame, manifest_head, pack_stem
 
     timings: dict[str, float] = {}
     generated_at = datetime.now().replace(microsecond=0)
@@ -368,22 +369,8 @@ def build_template_pack(
     timings["docx"] = time.perf_counter() - docx_started
 
     manifest = {
-        "title": f"Beretningspakke: {period.municipality_name}, {period.label}",
+        **manifest_head(period, generated_at, today, threshold),
         "template": True,
-        "municipality": {"code": period.municipality_code, "name": period.municipality_name},
-        "period": {
-            "id": period.period_id,
-            "label": period.label,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "generated_at": generated_at.isoformat(),
-        "status_date": today.isoformat(),
-        "small_number_suppression": {
-            "used": threshold is not None,
-            "threshold": threshold,
-            "description": suppression_words(threshold),
-        },
         "generated_data": generated,
         "document": docx_name,
         "items": manifest_items,

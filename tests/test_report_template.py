@@ -195,6 +195,7 @@ def test_the_pack_follows_the_template(sample: duckdb.DuckDBPyConnection, tmp_pa
         assert set(entry["files"]) == {"png", "svg", "csv", "xlsx"}, entry["title"]
         for name in entry["files"].values():
             assert (out / name).stat().st_size > 0
+            assert name.startswith(f"{entry['position']:02d}-")  # numbered in the template's order
         assert (out / entry["files"]["png"]).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     # every number: the manifest's cells are the cross-table the recall test reads
     legal = next(i for i in manifest["items"] if i["spec"] and i["spec"]["rows"] == "legal_effect")

@@ -122,6 +122,14 @@ class CrossSpec:
     empty: bool = False  # also show rows/columns with nothing counted (every unit, category)
 
     def __post_init__(self) -> None:
+        if not isinstance(self.rows, str):
+            raise ValueError("Vælg, hvad rækkerne skal vise")
+        if self.threshold is not None and (
+            isinstance(self.threshold, bool) or not isinstance(self.threshold, int)
+        ):
+            raise ValueError("Grænsen for små tal skal være et helt tal")
+        if isinstance(self.periods, bool) or not isinstance(self.periods, int) or not 1 <= self.periods <= 50:
+            raise ValueError("Antal beretningsperioder skal være et helt tal fra 1 til 50")
         if self.measure not in MEASURES:
             raise ValueError(f"Ukendt mål: {self.measure}")
         allowed = dimensions_for(self.measure)

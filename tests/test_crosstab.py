@@ -215,6 +215,9 @@ def test_codes_are_parameters_not_sql(query_db: duckdb.DuckDBPyConnection) -> No
         {"rows": "unit", "measure": "personer"},
         {"rows": "unit", "threshold": 1},
         {"rows": "unit", "restrict": (("remark", ("begrundelse",)),)},
+        {"rows": None},
+        {"rows": "unit", "threshold": "5"},
+        {"rows": "period", "periods": 0},
     ],
 )
 def test_impossible_specs_are_refused_in_danish(spec: dict[str, object]) -> None:

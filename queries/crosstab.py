@@ -628,6 +628,13 @@ def wide(frame: pl.DataFrame, spec: CrossSpec, *, with_share: bool = False) -> p
     return table.sort("row_order").select(ordered).rename(renamed)
 
 
+def period_words(spec: CrossSpec, label: str) -> str:
+    """The span a table covers in words: a split by report period reaches back before ``label``."""
+    if "period" in (spec.rows, spec.columns):
+        return f"de seneste {spec.periods} beretningsperioder til og med {label}"
+    return label
+
+
 def row_header_words(spec: CrossSpec) -> str:
     return LEVEL_WORDS[spec.level] if spec.rows == "unit" else DIMENSION[spec.rows].words
 

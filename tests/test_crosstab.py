@@ -20,6 +20,7 @@ from queries.crosstab import (
     crosstab,
     dimensions_for,
     make_restrict,
+    period_words,
     title_words,
     unit_at_level,
     wide,
@@ -253,3 +254,11 @@ def test_wide_table_reads_like_the_report(query_db: duckdb.DuckDBPyConnection) -
     assert shown.filter(pl.col("Forvaltning") == TOTAL)[TOTAL][0] == 5
     one = CrossSpec(rows="kind")
     assert wide(table(query_db, rows="kind"), one).columns == ["Henvendelsestype", "Henvendelser"]
+
+
+def test_a_split_by_period_says_how_far_back_it_reaches() -> None:
+    assert (
+        period_words(CrossSpec(rows="period", periods=2), "2025")
+        == "de seneste 2 beretningsperioder til og med 2025"
+    )
+    assert period_words(CrossSpec(rows="unit"), "2025") == "2025"

@@ -222,7 +222,7 @@ else:
     counted = ctx.counting(measure_words.lower())
     chart = crosstab_chart(
         frame,
-        ctx.meta(title, counted),
+        ctx.meta(title, counted, period=xt.period_words(spec, ctx.span.label)),
         count_title=measure_words,
         row_title=xt.row_header_words(spec),
         column_title=xt.column_header_words(spec),

@@ -1183,6 +1183,29 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
+        ("queries/crosstab.py", expr): "DIMENSIONS/MEASURES table lookups (CrossSpec refuses unknown keys), "
+        "the fixed _LEVEL_MAP text and fixed relation fragments; codes, dates and levels are ? parameters"
+        for expr in (
+            "raw_unit",
+            "ids",
+            "columns",
+            "source",
+            "r",
+            "c",
+            "muni_col",
+            "date_col",
+            "getattr()",
+            "d",
+            "_LEVEL_MAP",
+            "facts",
+            "cols",
+            "measure.count_sql",
+            "sets",
+            "expr",
+            "column",
+        )
+    },
+    **{
         (
             "queries/inquiries.py",
             expr,

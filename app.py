@@ -35,6 +35,7 @@ PAGES = [
     st.Page(
         "views/anbefalinger.py", title="Anbefalinger", icon=":material/task_alt:", url_path="anbefalinger"
     ),
+    st.Page("views/krydstabel.py", title="Krydstabel", icon=":material/table_chart:", url_path="krydstabel"),
     st.Page("views/kommuner.py", title="Kommuner", icon=":material/map:", url_path="kommuner"),
     st.Page("views/registrering.py", title="Registrér", icon=":material/edit_note:", url_path="registrer"),
     st.Page("views/data.py", title="Data", icon=":material/database:", url_path="data"),

@@ -269,6 +269,7 @@ TABLES: tuple[str, ...] = (
     "event",
     "audit_log",
     "import_log",
+    "report_template",
 )
 
 

@@ -1195,6 +1195,29 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     ("queries/recommendations.py", "CURRENT_STATUSES_SQL"): "a literal constant; its value is a ? parameter",
     **{
+        ("queries/crosstab.py", expr): "DIMENSIONS/MEASURES table lookups (CrossSpec refuses unknown keys), "
+        "the fixed _LEVEL_MAP text and fixed relation fragments; codes, dates and levels are ? parameters"
+        for expr in (
+            "raw_unit",
+            "ids",
+            "columns",
+            "source",
+            "r",
+            "c",
+            "muni_col",
+            "date_col",
+            "getattr()",
+            "d",
+            "_LEVEL_MAP",
+            "facts",
+            "cols",
+            "measure.count_sql",
+            "sets",
+            "expr",
+            "column",
+        )
+    },
+    **{
         (
             "queries/inquiries.py",
             expr,

@@ -165,15 +165,25 @@ def _report_pack_section() -> None:
     except PackInputError as exc:
         st.warning(str(exc))
         return
+    from report_pack.template import load_template
+
+    template = query(load_template, period.municipality_code)
+    use_template = bool(template) and st.checkbox(
+        f"Følg kommunens rapportskabelon ({len(template)} tabeller og figurer)",
+        value=True,
+        key="pack_template",
+        help="Skabelonen redigeres på siden Krydstabel. Uden skabelon indeholder pakken standardfigurerne.",
+    )
+    contents = "Rapportskabelonens tabeller og figurer" if use_template else "Alle standardfigurer"
     st.caption(
-        f"Alle standardfigurer for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
-        "dem som CSV og Excel, figures.json og et Word-dokument med nummererede figurer, i én zip-fil."
+        f"{contents} for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
+        "dem som CSV og Excel, figures.json og et Word-dokument med nummererede tabeller og figurer, i én zip-fil."
     )
     hide_small = st.checkbox(
         f"Skjul små tal (1–{DEFAULT_THRESHOLD - 1}) til offentliggørelse", key="pack_suppress"
     )
     threshold = DEFAULT_THRESHOLD if hide_small else None
-    wanted = (period.period_id, threshold)
+    wanted = (period.period_id, threshold, use_template)
     if st.button("Eksportér beretningspakke", type="primary", icon=":material/folder_zip:", key="pack_build"):
         with st.status("Bygger beretningspakken …", expanded=True) as status:
             bar = st.progress(0.0, text="Henter tallene …")
@@ -190,6 +200,7 @@ def _report_pack_section() -> None:
                         folder,
                         threshold,
                         progress,
+                        use_template=use_template,
                     )
                     archive = zip_bytes(result)
             except Exception as exc:  # shown to the user; the page keeps working

@@ -15,6 +15,7 @@ from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS
 from data_model.seed import SeedError, load_sample_data
+from data_model.sheet_cli import add_sheet_options, run_sheet_import
 
 
 def _columns_help() -> str:
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", required=True, choices=sorted(KINDS), help="what the file holds")
     imp.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     imp.add_argument("--today", type=date.fromisoformat, help="date for 'after today' checks (YYYY-MM-DD)")
+    add_sheet_options(imp)
     db_option(imp)
 
     exp = sub.add_parser("export", help="write one kind of record to a file")
@@ -96,6 +98,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command == "import" and args.municipality:
+            return run_sheet_import(args)
         if args.command == "import":
             con = connect(args.db)
             report = import_file(con, args.file, args.kind, today=args.today, dry_run=args.dry_run)

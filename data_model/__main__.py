@@ -15,7 +15,7 @@ from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS
 from data_model.seed import SeedError, load_sample_data
-from data_model.sheet_cli import add_sheet_options, run_sheet_import
+from data_model.sheet_cli import EXTRA_COMMANDS, add_extra_commands, add_sheet_options, run_sheet_import
 
 
 def _columns_help() -> str:
@@ -92,12 +92,15 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("dir", type=Path, help="the backup folder (with manifest.json)")
     res.add_argument("--force", action="store_true", help="replace a database that has data")
     db_option(res)
+    add_extra_commands(sub, db_option)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        if args.command in EXTRA_COMMANDS:
+            return EXTRA_COMMANDS[args.command](args)
         if args.command == "import" and args.municipality:
             return run_sheet_import(args)
         if args.command == "import":

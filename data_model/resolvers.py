@@ -5,6 +5,7 @@ one, ``data_model.editing.rename_unit``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -187,9 +188,12 @@ class UnitResolver:
             return Resolution(None, "not_under", tuple(self.path_name(h) for h in sorted(heads)))
         return Resolution(None, "unknown", tuple(self.index.nearest(path[-1])))
 
-    def create(self, path: list[tuple[str, str]]) -> Resolution:
+    def create(
+        self, path: list[tuple[str, str]], top_sector: Callable[[str], str] | None = None
+    ) -> Resolution:
         """Add the missing units of ``path`` ((level, name), top first) under the parent the sheet
-        names; a new top unit gets the cross-cutting sector, a new child its parent's sector."""
+        names; a new top unit gets ``top_sector(name)`` (else the cross-cutting sector), a new
+        child its parent's sector."""
         parent: str | None = None
         for level, name in path:
             key = normalise(name)
@@ -207,7 +211,9 @@ class UnitResolver:
             if len(existing) > 1:
                 return Resolution(None, "ambiguous", tuple(self.path_name(h) for h in existing))
             unit_id = self._new_id(name)
-            sector = self.units[parent].sector_code if parent else DEFAULT_SECTOR
+            sector = (
+                self.units[parent].sector_code if parent else (top_sector or (lambda _: DEFAULT_SECTOR))(name)
+            )
             self.units[unit_id] = _Unit(unit_id, name.strip(), parent, level, sector, None, None)
             self.created.append(
                 {

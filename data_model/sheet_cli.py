@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from data_model import denmark
 from data_model.db import connect
 from data_model.matching import normalise
+from data_model.readers import UnreadableFile
+from data_model.seed import is_empty
+from data_model.setup import (
+    PeriodPlan,
+    mark_empty_on_purpose,
+    needs_setup,
+    read_organisation,
+    set_up_municipality,
+)
 from data_model.sheet_import import import_sheet
 from data_model.sheet_mapping import SHEET_KINDS, MappingFileError, read_mapping_file, write_mapping_file
 
@@ -89,3 +100,66 @@ def run_sheet_import(args: argparse.Namespace) -> int:
     if report.created_units or report.created_themes:
         print("Oprettet: " + "; ".join(report.created_units + report.created_themes))
     return 0 if report.ok else 1
+
+
+def add_extra_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
+    new = sub.add_parser(
+        "new",
+        help="create an empty database on purpose: the dashboard opens on the municipality set-up, "
+        "not on the sample data",
+    )
+    db_option(new)
+    setup = sub.add_parser(
+        "setup",
+        help="set up a municipality: report periods, organisation, the common theme and category lists",
+        description="The organisation file has two or three columns: forvaltning; område; afdeling "
+        "(headings optional; an optional Sektor column). Report periods are twelve months from "
+        "--start-month (1 = calendar years), one per year from --first-year to --last-year.",
+    )
+    setup.add_argument("--municipality", required=True, help="code or name, one of the 98")
+    setup.add_argument("--first-year", type=int, help="first report period's year")
+    setup.add_argument("--last-year", type=int, help="last report period's year (default: the first)")
+    setup.add_argument("--start-month", type=int, default=1, help="month the report year starts (1-12)")
+    setup.add_argument("--organisation", type=Path, help="CSV/XLSX with forvaltning; område; afdeling")
+    setup.add_argument(
+        "--no-common-lists", action="store_true", help="do not load the common themes/categories"
+    )
+    db_option(setup)
+
+
+def run_new(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    if not needs_setup(con) or not is_empty(con):
+        print("Databasen indeholder allerede data; den er ikke ændret.", file=sys.stderr)
+        return 1
+    mark_empty_on_purpose(con)
+    print("Tom database oprettet. Dashboardet åbner på opsætningen af kommunen (siden Data).")
+    return 0
+
+
+def run_setup(args: argparse.Namespace) -> int:
+    code = denmark.find_municipality(args.municipality)
+    if code is None or code == denmark.WHOLE_COUNTRY:
+        print(f"Fejl: '{args.municipality}' er ikke en af de 98 kommuner.", file=sys.stderr)
+        return 2
+    organisation = None
+    if args.organisation:
+        try:
+            organisation = read_organisation(args.organisation.name, args.organisation.read_bytes())
+        except UnreadableFile as exc:
+            print(f"Fejl: {exc}", file=sys.stderr)
+            return 2
+    plan = None
+    if args.first_year:
+        plan = PeriodPlan(args.first_year, args.last_year or args.first_year, args.start_month)
+    con = connect(args.db)
+    report = set_up_municipality(
+        con, code, periods=plan, organisation=organisation, common_lists=not args.no_common_lists
+    )
+    for problem in report.problems:
+        print(problem.as_text(), file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+EXTRA_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"new": run_new, "setup": run_setup}

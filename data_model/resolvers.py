@@ -57,6 +57,12 @@ CATEGORY_SYNONYMS: dict[str, dict[str, str]] = {
         "handicap voksne": "voksen_handicap",
         "socialområdet": "social_generelt",
         "det sociale område": "social_generelt",
+        "det generelle socialområde": "social_generelt",
+        "hele socialområdet": "social_generelt",
+        "børnehandicapområdet": "boern_handicap",
+        "børn og unge med handicap": "boern_handicap",
+        "voksenhandicapområdet": "voksen_handicap",
+        "voksne med handicap": "voksen_handicap",
     },
     "legal_effect": {
         "ved ikke": "ukendt",

@@ -11,7 +11,9 @@ from typing import Any
 from data_model import denmark
 from data_model.db import connect
 from data_model.matching import normalise
+from data_model.national import NATIONAL_KINDS, import_national
 from data_model.readers import UnreadableFile
+from data_model.resolvers import CategoryResolver
 from data_model.seed import is_empty
 from data_model.setup import (
     PeriodPlan,
@@ -125,6 +127,18 @@ def add_extra_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], 
         "--no-common-lists", action="store_true", help="do not load the common themes/categories"
     )
     db_option(setup)
+    national = sub.add_parser(
+        "national",
+        help="import national figures: Ankestyrelsen's Danmarkskort or the population per municipality",
+        description=national_doc(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    national.add_argument("file", type=Path, help="CSV or XLSX as downloaded")
+    national.add_argument("--kind", required=True, choices=NATIONAL_KINDS, help="what the file holds")
+    national.add_argument("--law-area", help="law area of the whole file, when it has no law-area column")
+    national.add_argument("--year", type=int, help="year of the whole file, when it has no year column")
+    national.add_argument("--dry-run", action="store_true", help="check only, write nothing")
+    db_option(national)
 
 
 def run_new(args: argparse.Namespace) -> int:
@@ -162,4 +176,37 @@ def run_setup(args: argparse.Namespace) -> int:
     return 0 if report.ok else 1
 
 
-EXTRA_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"new": run_new, "setup": run_setup}
+def national_doc() -> str:
+    from data_model import national
+
+    return (national.__doc__ or "").split("\n\n", 1)[-1]
+
+
+def run_national(args: argparse.Namespace) -> int:
+    con = connect(args.db)
+    law_area = None
+    if args.law_area:
+        found = CategoryResolver(con, "law_area").resolve(args.law_area)
+        if found.code is None:
+            print(f"Fejl: ukendt lovområde '{args.law_area}'.", file=sys.stderr)
+            return 2
+        law_area = found.code
+    report = import_national(
+        con, args.file, args.kind, law_area=law_area, year=args.year, dry_run=args.dry_run
+    )
+    for problem in report.problems:
+        print(problem.as_text(), file=sys.stderr)
+    for note in report.notes:
+        print(note)
+    if report.ok and args.dry_run:
+        print(f"{report.file_name}: {report.rows} række(r) kan indlæses (intet skrevet).")
+    else:
+        print(report.summary())
+    return 0 if report.ok else 1
+
+
+EXTRA_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "new": run_new,
+    "setup": run_setup,
+    "national": run_national,
+}

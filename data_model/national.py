@@ -209,14 +209,14 @@ def import_national(
                     kind_m, new_municipalities, list(range(1, len(missing) + 1)), today=date.today()
                 )
                 result = ImportReport(kind="municipalities", file_name=report.file_name, rows=len(munis))
-                write_records(con, kind_m, munis, result, actor=actor, transaction=False)
+                write_records(con, kind_m, munis, result, actor=actor, own_transaction=False)
                 report.written.append(("Kommuner", result))
             problems = check_references(con, KINDS[target], valid, valid_numbers)
             if problems:
                 report.problems += problems
                 raise _Stop
             result = ImportReport(kind=target, file_name=report.file_name, rows=len(valid))
-            write_records(con, KINDS[target], valid, result, actor=actor, transaction=False)
+            write_records(con, KINDS[target], valid, result, actor=actor, own_transaction=False)
             report.written.append(("Danmarkskort" if kind == "danmarkskort" else "Indbyggertal", result))
             con.execute("COMMIT")
         except _Stop:

@@ -270,7 +270,7 @@ def set_up_municipality(
                 report.problems += problems
                 raise _Stop
             result = ImportReport(kind=kind_name, file_name="opsætning", rows=len(records))
-            write_records(con, kind, records, result, actor=actor, transaction=False)
+            write_records(con, kind, records, result, actor=actor, own_transaction=False)
             report.written.append((label, result))
         con.execute("COMMIT")
     except _Stop:

@@ -743,7 +743,7 @@ def _land(
     if not records:
         return
     result = ImportReport(kind=kind_name, file_name=report.file_name, rows=len(records))
-    write_records(con, kind, records, result, actor=actor, transaction=False)
+    write_records(con, kind, records, result, actor=actor, own_transaction=False)
     report.written.append((_KIND_WORDS.get(kind_name, kind_name), result))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_model.__main__ import main
@@ -174,6 +175,7 @@ def test_ankestyrelsen_page_shows_rank_among_98(
     )
     small_db.close()
     monkeypatch.setenv("BORGERRAAD_DB", db)
+    st.cache_data.clear()  # the query cache is keyed by data version, not by database file
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.query_params["kommune"] = "510"
     at.run()

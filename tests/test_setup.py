@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_model import denmark
@@ -135,6 +136,7 @@ def fresh_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     mark_empty_on_purpose(con)
     con.close()
     monkeypatch.setenv("BORGERRAAD_DB", str(path))
+    st.cache_data.clear()  # the query cache is keyed by data version, not by database file
     return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
 
 

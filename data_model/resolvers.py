@@ -145,6 +145,7 @@ class UnitResolver:
             self.index.add(self.head[unit_id], unit_id, show=False, loose=False)
         for head in self.members:
             self.index.shown[head] = self.path_name(head)
+        self._memo: dict[tuple[str, ...], Resolution] = {}
 
     def names(self, unit_id: str) -> set[str]:
         """Normalised current and former names of a unit's lineage."""
@@ -183,11 +184,18 @@ class UnitResolver:
         """``path``: the names the sheet gives, top level first (forvaltning, område, afdeling)."""
         if not path:
             return Resolution(None, "ok")
+        key = tuple(normalise(p) for p in path)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(path)
+        found = self._memo[key]
+        return Resolution(self.member_at(found.code, day), "ok") if found.code else found
+
+    def _resolve(self, path: list[str]) -> Resolution:
         heads = self.index.find(path[-1])
         higher = [normalise(p) for p in path[:-1]]
         fitting = sorted(h for h in heads if all(n in self._ancestor_names(h) for n in higher))
         if len(fitting) == 1:
-            return Resolution(self.member_at(fitting[0], day), "ok")
+            return Resolution(fitting[0], "ok")
         if len(fitting) > 1:
             return Resolution(None, "ambiguous", tuple(self.path_name(h) for h in fitting))
         if heads:
@@ -261,11 +269,19 @@ class ThemeResolver:
         self.taken = {str(r[0]) for r in con.execute("SELECT code FROM theme").fetchall()}
         self.index = NameIndex()
         self.created: list[dict[str, Any]] = []
+        self._memo: dict[tuple[str, bool], Resolution] = {}
         for code, name, _ in rows:
             self.index.add(str(code), str(name))
             self.index.add(str(code), str(code), show=False, loose=False)
 
-    def resolve(self, text: str) -> Resolution:
+    def resolve(self, text: str, suggest: bool = True) -> Resolution:
+        """``suggest=False`` skips the nearest names (difflib), for a quick 'is this one theme?'."""
+        key = (normalise(text), suggest)
+        if key not in self._memo:
+            self._memo[key] = self._resolve(text, suggest)
+        return self._memo[key]
+
+    def _resolve(self, text: str, suggest: bool) -> Resolution:
         parts = [p for p in _THEME_PATH.split(text) if p.strip()]
         found = self.index.find(text)
         if not found and len(parts) == 2:
@@ -278,7 +294,9 @@ class ThemeResolver:
             return Resolution(next(iter(found)), "ok")
         if found:
             return Resolution(None, "ambiguous", tuple(sorted(self.index.shown.get(c, c) for c in found)))
-        return Resolution(None, "unknown", tuple(self.index.nearest(parts[-1] if parts else text)))
+        return Resolution(
+            None, "unknown", tuple(self.index.nearest(parts[-1] if parts else text)) if suggest else ()
+        )
 
     def create(self, text: str) -> Resolution:
         parts = [p.strip() for p in _THEME_PATH.split(text) if p.strip()]
@@ -299,6 +317,7 @@ class ThemeResolver:
         self.taken.add(code)
         self.parent[code] = parent
         self.index.add(code, name)
+        self._memo.clear()
         self.created.append(
             {"code": code, "name": name, "parent_code": parent, "municipality_code": self.municipality}
         )
@@ -311,6 +330,7 @@ class CategoryResolver:
     def __init__(self, con: duckdb.DuckDBPyConnection, kind: str) -> None:
         self.kind = kind
         self.index = NameIndex()
+        self._memo: dict[str, Resolution] = {}
         rows = con.execute(
             "SELECT code, label FROM category WHERE kind = ? ORDER BY sort_order", [kind]
         ).fetchall()
@@ -323,12 +343,18 @@ class CategoryResolver:
                 self.index.add(code, word, show=False, loose=False)
 
     def resolve(self, text: str) -> Resolution:
-        found = self.index.find(text)
-        if len(found) == 1:
-            return Resolution(next(iter(found)), "ok")
-        if found:
-            return Resolution(None, "ambiguous", tuple(sorted(self.index.shown.get(c, c) for c in found)))
-        return Resolution(None, "unknown", tuple(self.index.nearest(text)))
+        key = normalise(text)
+        if key not in self._memo:
+            found = self.index.find(text)
+            if len(found) == 1:
+                self._memo[key] = Resolution(next(iter(found)), "ok")
+            elif found:
+                self._memo[key] = Resolution(
+                    None, "ambiguous", tuple(sorted(self.index.shown.get(c, c) for c in found))
+                )
+            else:
+                self._memo[key] = Resolution(None, "unknown", tuple(self.index.nearest(text)))
+        return self._memo[key]
 
 
 class PeriodResolver:

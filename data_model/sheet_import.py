@@ -200,6 +200,11 @@ class _Translator:
         self._unresolved: dict[tuple[str, str], Unresolved] = {}
         self.used: dict[str, dict[str, str]] = {}  # target -> {her name: code} for the saved mapping
 
+    def _category_resolver(self, kind: str) -> CategoryResolver:
+        if kind not in self._categories:
+            self._categories[kind] = CategoryResolver(self.con, kind)
+        return self._categories[kind]
+
     def _miss(self, target: str, row: _Row, key: str, value: str, resolution: Resolution) -> None:
         entry = self._unresolved.setdefault(
             (target, normalise(value)),
@@ -229,7 +234,7 @@ class _Translator:
             return None
         target = role(self.report.kind, key).target or ""
         kind = target.split(":", 1)[1]
-        resolver = self._categories.setdefault(kind, CategoryResolver(self.con, kind))
+        resolver = self._category_resolver(kind)
         if code := self._explicit(
             target, value, lambda c: c in resolver.index.shown or bool(resolver.index.find(c))
         ):
@@ -252,14 +257,14 @@ class _Translator:
     def _whole(self, row: _Row, key: str, value: str) -> bool:
         target = role(self.report.kind, key).target or ""
         kind = target.split(":", 1)[1]
-        resolver = self._categories.setdefault(kind, CategoryResolver(self.con, kind))
+        resolver = self._category_resolver(kind)
         return bool(resolver.resolve(value).code or self.mapping.value(target, value))
 
     def theme_codes(self, row: _Row, key: str = "themes") -> list[str]:
         value = row.text(key)
         if not value:
             return []
-        whole = self.themes.resolve(value)
+        whole = self.themes.resolve(value, suggest=False)
         parts = [value] if whole.code or self.mapping.value("theme", value) else split_cell(value)
         codes: list[str] = []
         for part in parts:

@@ -24,17 +24,10 @@ from typing import Any
 import duckdb
 
 from data_model import denmark
-from data_model.importer import (
-    LOCAL_ACTOR,
-    ImportReport,
-    Problem,
-    check_references,
-    database_failure,
-    validate_rows,
-    write_records,
-)
+from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, database_failure, validate_rows
 from data_model.kinds import KINDS
 from data_model.labels import REASONS
+from data_model.landing import Refused, land, one_transaction
 from data_model.matching import NameIndex, normalise
 from data_model.parsing import is_blank, parse_int, parse_number
 from data_model.readers import UnreadableFile, read_table
@@ -200,40 +193,27 @@ def import_national(
     known = {str(r[0]) for r in con.execute("SELECT code FROM municipality").fetchall()}
     missing = sorted({r["municipality_code"] for r in records} - known)
     new_municipalities = [{"code": c, "name": denmark.municipality_name(c)} for c in missing]
+    label = "Danmarkskort" if kind == "danmarkskort" else "Indbyggertal"
     try:
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with one_transaction(con):
             if new_municipalities:
-                kind_m = KINDS["municipalities"]
+                numbers_m = list(range(1, len(missing) + 1))
                 munis, _, _ = validate_rows(
-                    kind_m, new_municipalities, list(range(1, len(missing) + 1)), today=date.today()
+                    KINDS["municipalities"], new_municipalities, numbers_m, today=date.today()
                 )
-                result = ImportReport(kind="municipalities", file_name=report.file_name, rows=len(munis))
-                write_records(con, kind_m, munis, result, actor=actor, own_transaction=False)
+                result = land(
+                    con, "municipalities", munis, numbers_m, file_name=report.file_name, actor=actor
+                )
                 report.written.append(("Kommuner", result))
-            problems = check_references(con, KINDS[target], valid, valid_numbers)
-            if problems:
-                report.problems += problems
-                raise _Stop
-            result = ImportReport(kind=target, file_name=report.file_name, rows=len(valid))
-            write_records(con, KINDS[target], valid, result, actor=actor, own_transaction=False)
-            report.written.append(("Danmarkskort" if kind == "danmarkskort" else "Indbyggertal", result))
-            con.execute("COMMIT")
-        except _Stop:
-            con.execute("ROLLBACK")
-            report.written = []
-        except Exception:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
-            raise
+            result = land(con, target, valid, valid_numbers, file_name=report.file_name, actor=actor)
+            report.written.append((label, result))
+    except Refused as exc:
+        report.problems += exc.problems
+        report.written = []
     except duckdb.Error as exc:
         report.written = []
         report.problems.append(Problem(None, "", "", database_failure(exc)))
     return report
-
-
-class _Stop(Exception):
-    pass
 
 
 def records_with_rows(records: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
@@ -342,19 +322,7 @@ def _danmarkskort(
         if code is None or row_year is None:
             continue
         has_country = has_country or code == denmark.WHOLE_COUNTRY
-        records.append(
-            {
-                "municipality_code": code,
-                "year": row_year,
-                "law_area_code": area,
-                "decided_on_merits": on_merits,
-                "changed": changed,
-                "sent_back": sent_back,
-                "rejected": rejected,
-                "provenance": "imported",
-                "_row": number,
-            }
-        )
+        records.append(_statistic(code, row_year, area, (on_merits, changed, sent_back, rejected), number))
         if code != denmark.WHOLE_COUNTRY:
             total = totals.setdefault((int(row_year), area), [0, 0, 0, 0])
             for i, value in enumerate((on_merits, changed, sent_back, rejected)):
@@ -366,20 +334,29 @@ def _danmarkskort(
     if not has_country and totals:
         for (row_year, area), (on_merits, changed, sent_back, rejected) in sorted(totals.items()):
             records.append(
-                {
-                    "municipality_code": denmark.WHOLE_COUNTRY,
-                    "year": row_year,
-                    "law_area_code": area,
-                    "decided_on_merits": on_merits,
-                    "changed": changed,
-                    "sent_back": sent_back,
-                    "rejected": rejected,
-                    "provenance": "imported",
-                    "_row": 0,
-                }
+                _statistic(
+                    denmark.WHOLE_COUNTRY, row_year, area, (on_merits, changed, sent_back, rejected), 0
+                )
             )
         report.notes.append("Filen har ingen række for hele landet: den er lagt sammen af kommunernes tal.")
     return records
+
+
+def _statistic(
+    code: str, year: Any, area: str, counts: tuple[int, int, int, int], row: int
+) -> dict[str, Any]:
+    on_merits, changed, sent_back, rejected = counts
+    return {
+        "municipality_code": code,
+        "year": year,
+        "law_area_code": area,
+        "decided_on_merits": on_merits,
+        "changed": changed,
+        "sent_back": sent_back,
+        "rejected": rejected,
+        "provenance": "imported",
+        "_row": row,
+    }
 
 
 def _all_fractions(body: list[list[Any]], index: int) -> bool:

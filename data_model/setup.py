@@ -16,16 +16,10 @@ from typing import Any
 import duckdb
 
 from data_model import denmark
-from data_model.importer import (
-    LOCAL_ACTOR,
-    ImportReport,
-    Problem,
-    check_references,
-    validate_rows,
-    write_records,
-)
+from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, database_failure, validate_rows
 from data_model.kinds import KINDS
 from data_model.labels import REASONS
+from data_model.landing import Refused, land, one_transaction
 from data_model.matching import normalise
 from data_model.readers import RawTable, UnreadableFile, read_table
 from data_model.resolvers import UnitResolver
@@ -258,33 +252,24 @@ def set_up_municipality(
         plan.append(("org_units", "Enheder", units, list(range(1, len(units) + 1))))
     if report.problems:
         return report
-    con.execute("BEGIN TRANSACTION")
     try:
-        for kind_name, label, rows, numbers in plan:
-            if not rows:
-                continue
-            kind = KINDS[kind_name]
-            records, valid, problems = validate_rows(kind, rows, numbers, today=date.today())
-            problems += check_references(con, kind, records, valid)
-            if problems:
-                report.problems += problems
-                raise _Stop
-            result = ImportReport(kind=kind_name, file_name="opsætning", rows=len(records))
-            write_records(con, kind, records, result, actor=actor, own_transaction=False)
-            report.written.append((label, result))
-        con.execute("COMMIT")
-    except _Stop:
-        con.execute("ROLLBACK")
+        with one_transaction(con):
+            for kind_name, label, rows, numbers in plan:
+                if rows:
+                    records, valid, problems = validate_rows(
+                        KINDS[kind_name], rows, numbers, today=date.today()
+                    )
+                    if problems:
+                        raise Refused(problems)
+                    result = land(con, kind_name, records, valid, file_name="opsætning", actor=actor)
+                    report.written.append((label, result))
+    except Refused as exc:
+        report.problems += exc.problems
         report.written = []
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
+    except duckdb.Error as exc:  # disk full, file damaged: a report, never a trace
+        report.problems.append(Problem(None, "", "", database_failure(exc)))
+        report.written = []
     return report
-
-
-class _Stop(Exception):
-    pass
 
 
 def _plan_units(

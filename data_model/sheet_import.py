@@ -10,7 +10,6 @@ sheet that repeats this month's rows, adds nothing twice.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections import Counter
 from collections.abc import Callable
@@ -22,18 +21,10 @@ from typing import Any
 import duckdb
 
 from data_model import denmark
-from data_model.importer import (
-    LOCAL_ACTOR,
-    ImportReport,
-    Problem,
-    audit,
-    check_references,
-    database_failure,
-    validate_rows,
-    write_records,
-)
+from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, audit, database_failure, validate_rows
 from data_model.kinds import KINDS
 from data_model.labels import REASONS, field_label
+from data_model.landing import Refused, land, one_transaction
 from data_model.matching import normalise, split_cell
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_bool, parse_date
@@ -121,11 +112,6 @@ class SheetReport:
         if self.created_units or self.created_themes:
             created = f" Oprettet: {len(self.created_units)} enhed(er), {len(self.created_themes)} tema(er)."
         return f"{self.file_name}: {self.rows} række(r) importeret. " + "; ".join(parts) + "." + created
-
-
-class _Refused(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
 
 
 def _cell_text(value: Any) -> str:
@@ -354,21 +340,29 @@ def _labels(row: _Row, pairs: dict[str, str]) -> dict[str, str]:
 
 
 # --- per kind: her rows -> canonical records ------------------------------------------------------
-def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
-    inquiries, points = _Batch("inquiries"), _Batch("complaint_points")
+def _identities(t: _Translator, rows: list[_Row], day: str, texts: list[str]) -> list[tuple[str, ...]]:
+    """What makes a row the same row next month: her own number when the sheet has one, else
+    the date, the organisation names and the texts she writes when she registers it (not what
+    is filled in later, such as the outcome or the closing date)."""
     identities = []
     for row in rows:
+        if row.text("ref"):
+            identities.append((row.text("ref"),))
+            continue
         path, _ = t.org_path(row)
         identities.append(
-            (row.text("ref"),)
-            if row.text("ref")
-            else (
-                _day_key(row.cells.get("received")),
+            (
+                _day_key(row.cells.get(day)),
                 *[normalise(v) for _, v in path],
-                normalise(row.text("kind")),
-                normalise(row.text("summary")),
+                *[normalise(row.text(k)) for k in texts],
             )
         )
+    return identities
+
+
+def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
+    inquiries, points = _Batch("inquiries"), _Batch("complaint_points")
+    identities = _identities(t, rows, "received", ["kind", "summary"])
     for row, identity, occurrence in zip(rows, identities, _occurrences(identities), strict=True):
         inquiry_id = derived_id(t.municipality, "ark", [*identity, str(occurrence)])
         path, leaf = t.org_path(row)
@@ -417,19 +411,7 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
 
 def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     decisions = _Batch("appeal_decisions")
-    identities = []
-    for row in rows:
-        path, _ = t.org_path(row)
-        identities.append(
-            (row.text("ref"),)
-            if row.text("ref")
-            else (
-                _day_key(row.cells.get("decided")),
-                normalise(row.text("law_area")),
-                normalise(row.text("outcome")),
-                *[normalise(v) for _, v in path],
-            )
-        )
+    identities = _identities(t, rows, "decided", ["law_area", "outcome"])
     for row, identity, occurrence in zip(rows, identities, _occurrences(identities), strict=True):
         path, leaf = t.org_path(row)
         decisions.add(
@@ -681,7 +663,7 @@ def import_sheet(
         return report
     try:
         _write(con, report, translator, validated, known_municipality, actor)
-    except _Refused as exc:
+    except Refused as exc:
         report.problems += exc.problems
         report.written = []
     except duckdb.Error as exc:
@@ -710,26 +692,21 @@ def _write(
         code = report.municipality
         extra.append(("municipalities", [{"code": code, "name": denmark.municipality_name(code)}]))
     extra += [("themes", translator.themes.created), ("org_units", translator.units.created)]
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with one_transaction(con):
         for kind_name, rows in extra:
             if rows:
-                records, numbers, problems = validate_rows(
-                    KINDS[kind_name], rows, list(range(1, len(rows) + 1)), today=date.today()
-                )
-                _land(con, report, kind_name, records, numbers, problems, actor)
+                numbers = list(range(1, len(rows) + 1))
+                records, valid, problems = validate_rows(KINDS[kind_name], rows, numbers, today=date.today())
+                if problems:
+                    raise Refused(problems)
+                _land(con, report, kind_name, records, valid, actor)
         for batch, records, numbers in validated:
             if batch.kind == "complaint_points":
                 _drop_stale_points(con, validated[0][1], records, actor)
             if records:
-                _land(con, report, batch.kind, records, numbers, [], actor)
+                _land(con, report, batch.kind, records, numbers, actor)
         if report.mapping is not None:
             save_mapping(con, report.municipality, report.mapping)
-        con.execute("COMMIT")
-    except Exception:
-        with contextlib.suppress(duckdb.Error):
-            con.execute("ROLLBACK")
-        raise
 
 
 def _land(
@@ -738,17 +715,9 @@ def _land(
     kind_name: str,
     records: list[Record],
     numbers: list[int],
-    problems: list[Problem],
     actor: str,
 ) -> None:
-    kind = KINDS[kind_name]
-    problems = problems + check_references(con, kind, records, numbers)
-    if problems:
-        raise _Refused(problems)
-    if not records:
-        return
-    result = ImportReport(kind=kind_name, file_name=report.file_name, rows=len(records))
-    write_records(con, kind, records, result, actor=actor, own_transaction=False)
+    result = land(con, kind_name, records, numbers, file_name=report.file_name, actor=actor)
     report.written.append((_KIND_WORDS.get(kind_name, kind_name), result))
 
 

@@ -24,6 +24,7 @@ from data_model.setup import (
     organisation_rows,
     pasted_to_csv,
     read_organisation,
+    rename_labels,
     set_up_municipality,
 )
 from data_model.sheet_import import SheetReport, import_sheet
@@ -348,6 +349,63 @@ def _setup_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         args=(municipality, plan, organisation, common, actor),
     )
     _show_done("setup_done")
+    _lists_section(con, actor)
+
+
+_LIST_KINDS = {
+    "theme": "Temaer",
+    "inquiry_kind": "Henvendelsestyper",
+    "case_type": "Sagstyper",
+    "channel": "Kanaler",
+    "outcome": "Udfald",
+    "legal_effect": "Retsstilling",
+    "remark_theme": "Ankestyrelsens bemærkninger",
+    "follow_up_status": "Opfølgningsstatus",
+}
+
+
+def _lists_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
+    """Rename the common themes and categories to her own words (new themes: Registrér, or
+    created from her sheet). Each change is saved like a form: validated and audited."""
+    with st.expander("Temaer og kategorier: brug dine egne betegnelser"):
+        which = st.selectbox("Liste", list(_LIST_KINDS), format_func=_LIST_KINDS.get, key="lists_kind")
+        if which == "theme":
+            frame = con.sql(
+                "SELECT t.code AS Kode, coalesce(p.name, '') AS Hovedtema, t.name AS Betegnelse FROM theme t "
+                "LEFT JOIN theme p ON p.code = t.parent_code ORDER BY coalesce(p.name, t.name), t.parent_code NULLS FIRST, t.name"
+            ).pl()
+        else:
+            frame = con.sql(
+                "SELECT code AS Kode, '' AS Hovedtema, label AS Betegnelse FROM category WHERE kind = ? ORDER BY sort_order",
+                params=[which],
+            ).pl()
+        if frame.is_empty():
+            st.caption("Listen er tom: opsæt kommunen med de fælles lister først.")
+            return
+        st.caption(
+            "Ret betegnelsen i tabellen og gem. Koderne bliver de samme, så alt registreret følger med."
+        )
+        edited = st.data_editor(
+            frame.drop("Hovedtema") if which != "theme" else frame,
+            disabled=["Kode", "Hovedtema"],
+            hide_index=True,
+            key=f"lists_editor_{which}",
+        )
+        if st.button("Gem betegnelserne", key="lists_save"):
+            _save_names(which, frame, pl.DataFrame(edited), actor)
+
+
+def _save_names(which: str, before: pl.DataFrame, after: pl.DataFrame, actor: str) -> None:
+    old = dict(zip(before["Kode"], before["Betegnelse"], strict=True))
+    changes = {
+        code: str(name)
+        for code, name in zip(after["Kode"], after["Betegnelse"], strict=True)
+        if name and str(name).strip() and name != old.get(code)
+    }
+    saved, problems = rename_labels(get_connection().cursor(), which, changes, actor=actor)
+    if problems:
+        st.error(" ".join(p.as_text() for p in problems))
+    st.success(f"{saved} betegnelse(r) gemt.", icon="✅")
 
 
 # Writes run in the buttons' callbacks, before the page is drawn: the filter menu can then be

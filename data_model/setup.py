@@ -308,3 +308,29 @@ def period_plan_label(plan: PeriodPlan) -> str:
     if plan.start_month == 1:
         return f"kalenderår {plan.first_year}–{plan.last_year}"
     return f"{MONTHS[plan.start_month - 1]}–{MONTHS[plan.start_month - 2]}, fra {plan.first_year}"
+
+
+def rename_labels(
+    con: duckdb.DuckDBPyConnection, which: str, names: dict[str, str], *, actor: str = LOCAL_ACTOR
+) -> tuple[int, list[Problem]]:
+    """Her own words for themes (``which='theme'``) or one kind of category: codes stay, so
+    everything registered follows. Each change is validated and audited like a form."""
+    from data_model.editing import EditRefused, load_row, save
+    from data_model.models import Category, Theme
+
+    saved, problems = 0, []
+    for code, name in names.items():
+        kind, key, column = (
+            ("themes", (code,), "name") if which == "theme" else ("categories", (which, code), "label")
+        )
+        row = load_row(con, kind, key)
+        if row is None or not name.strip() or row[column] == name.strip():
+            continue
+        model = Theme if kind == "themes" else Category
+        try:
+            record = model.model_validate(row | {column: name.strip()})
+            save(con, kind, record, actor=actor, expected=row, action="omdøb")
+            saved += 1
+        except EditRefused as refused:
+            problems += refused.problems
+    return saved, problems

@@ -175,3 +175,45 @@ def test_a_fresh_empty_database_is_set_up_through_the_data_page_and_shows_the_fi
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Henvendelser"] == "3" and metrics["Klager"] == "2" and metrics["Klagepunkter"] == "3"
+
+
+def test_data_page_on_a_set_up_database_offers_her_sheet_and_her_own_names(
+    query_db, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = query_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    query_db.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["kommune"] = "999"
+    at.run().switch_page("views/data.py").run()
+    assert not at.exception
+    assert at.segmented_control(key="own_choice").value == "sheet"  # set up already: her sheet first
+    assert at.selectbox(key="sheet_municipality").value == "999"
+    at.segmented_control(key="own_choice").set_value("setup").run()
+    assert not at.exception and at.selectbox(key="lists_kind").value == "theme"
+    at.segmented_control(key="own_choice").set_value("national").run()
+    assert not at.exception and at.radio(key="national_kind").value == "danmarkskort"
+
+
+def test_her_own_words_for_themes_and_categories(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    from data_model.setup import rename_labels
+    from data_model.sheet_import import import_sheet
+
+    saved, problems = rename_labels(
+        small_db, "theme", {"sagsbehandlingstid": "Lang sagsbehandling"}, actor="test"
+    )
+    assert (saved, problems) == (1, [])
+    saved, problems = rename_labels(small_db, "outcome", {"genoptaget": "Sagen genoptaget"}, actor="test")
+    assert (saved, problems) == (1, [])
+    assert small_db.execute("SELECT name FROM theme WHERE code = 'sagsbehandlingstid'").fetchall() == [
+        ("Lang sagsbehandling",)
+    ]
+    sheet = write(
+        tmp_path / "ark.csv",
+        "Dato;Forvaltning;Type;Emne;Udfald\n05-01-2025;Teknik og Miljø;Klage;Lang sagsbehandling;Sagen genoptaget\n",
+    )
+    assert import_sheet(small_db, sheet, "inquiries", "999").ok  # her words now resolve
+    assert small_db.execute("SELECT count(*) FROM audit_log WHERE action = 'omdøb'").fetchall()[0][0] == 2

@@ -11,6 +11,7 @@ sheet that repeats this month's rows, adds nothing twice.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -92,7 +93,7 @@ class SheetReport:
         """Every reason nothing was imported, in Danish, columns first."""
         known = ", ".join(r.label for r in ROLES[self.kind])
         lines = [
-            f"Kolonne '{h}' kendes ikke. Angiv i oversættelsen, hvad den indeholder ({known}), eller at den skal ignoreres."
+            f"Kolonne '{_masked(h)}' kendes ikke. Angiv i oversættelsen, hvad den indeholder ({known}), eller at den skal ignoreres."
             for h in self.unknown_columns
         ]
         lines += [p.as_text() for p in self.problems]
@@ -145,6 +146,11 @@ def _day_key(value: Any) -> str:
     except ValueError:
         return normalise(value)
     return day.isoformat() if day else ""
+
+
+def _masked(text: str) -> str:
+    """Never echo something shaped like a CPR number, not even a heading."""
+    return re.sub(r"\d", "•", text) if looks_like_cpr(text) else text
 
 
 @dataclass
@@ -347,6 +353,7 @@ def _identities(t: _Translator, rows: list[_Row], day: str, texts: list[str]) ->
     identities = []
     for row in rows:
         if row.text("ref"):
+            t._cpr(row, "ref", row.text("ref"))  # her own number must not be a CPR number either
             identities.append((row.text("ref"),))
             continue
         path, _ = t.org_path(row)
@@ -601,7 +608,8 @@ def import_sheet(
     for header, key in report.columns.items():
         used.columns.setdefault(header, key)  # the file she keeps lists every column
     for header in report.unknown_columns:
-        used.columns.setdefault(header, "")  # written to her mapping file, for her to fill in
+        if not looks_like_cpr(header):
+            used.columns.setdefault(header, "")  # written to her mapping file, for her to fill in
     taken = Counter(k for k in report.columns.values() if k != IGNORE)
     for header, key in report.columns.items():
         if taken[key] > 1:

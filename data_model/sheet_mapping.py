@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from data_model.matching import normalise
+from data_model.parsing import looks_like_cpr
 
 IGNORE = "ignore"
 IGNORE_LABEL = "(ignorér kolonnen)"
@@ -399,8 +400,10 @@ def load_mapping(con: duckdb.DuckDBPyConnection, municipality: str, kind: str) -
 
 
 def save_mapping(con: duckdb.DuckDBPyConnection, municipality: str, mapping: SheetMapping) -> None:
-    """Upsert inside the caller's transaction."""
-    payload = json.dumps({"columns": mapping.columns, "values": mapping.values}, ensure_ascii=False)
+    """Upsert inside the caller's transaction. Anything shaped like a CPR number is left out."""
+    columns = {h: k for h, k in mapping.columns.items() if not looks_like_cpr(h)}
+    values = {t: {n: c for n, c in v.items() if not looks_like_cpr(n)} for t, v in mapping.values.items()}
+    payload = json.dumps({"columns": columns, "values": values}, ensure_ascii=False)
     con.execute(
         "INSERT INTO sheet_mapping (municipality_code, kind, mapping, updated_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (municipality_code, kind) DO UPDATE SET mapping = excluded.mapping, "

@@ -255,6 +255,18 @@ def test_a_row_with_more_cells_than_headings_is_refused(small_db, tmp_path: Path
     assert [p.row for p in report.problems] == [6] and _inquiries(small_db) == []
 
 
+def test_a_cpr_number_as_her_own_number_or_heading_is_never_echoed(small_db, tmp_path: Path) -> None:
+    sheet = "Dato;Løbenr;Afdeling;Type;120345-6789\n05-01-2025;010190-1234;Børn og Familie;Klage;x\n"
+    report = import_sheet(small_db, write(tmp_path / "ark.csv", sheet), "inquiries", "999", today=TODAY)
+    assert not report.ok and "120345" not in "\n".join(report.lines())
+    answers = SheetMapping("inquiries", columns={"120345-6789": "ignore"})
+    report = import_sheet(
+        small_db, write(tmp_path / "ark.csv", sheet), "inquiries", "999", mapping=answers, today=TODAY
+    )
+    assert [(p.row, p.column) for p in report.problems] == [(2, "Løbenr")]
+    assert "010190" not in "\n".join(report.lines()) and _inquiries(small_db) == []
+
+
 def test_derived_ids_never_look_like_cpr() -> None:
     from data_model.parsing import looks_like_cpr
 

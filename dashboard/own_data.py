@@ -28,7 +28,15 @@ from data_model.setup import (
     set_up_municipality,
 )
 from data_model.sheet_import import SheetReport, import_sheet
-from data_model.sheet_mapping import IGNORE, IGNORE_LABEL, ROLES, SHEET_KINDS, TARGET_WORDS, SheetMapping
+from data_model.sheet_mapping import (
+    IGNORE,
+    IGNORE_LABEL,
+    ROLES,
+    SHEET_KINDS,
+    TARGET_WORDS,
+    MappingFileError,
+    SheetMapping,
+)
 
 SHEET_KIND_LABELS = {
     "inquiries": "Henvendelser (registreringsark)",
@@ -171,6 +179,16 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         return
     name, data = given
     answers = _answers(municipality, kind)
+    with st.expander("Har du en gemt oversættelse (JSON eller CSV)?"):
+        kept = st.file_uploader("Oversættelse", type=["json", "csv"], key="sheet_mapping_file")
+    if kept is not None:
+        try:
+            text = kept.getvalue().decode("utf-8-sig")
+            answers = SheetMapping.parse(kind, text, csv_format=kept.name.lower().endswith(".csv")).merged(
+                answers
+            )
+        except (MappingFileError, UnicodeDecodeError) as exc:
+            st.error(f"Oversættelsen kan ikke læses: {exc}")
     create = bool(st.session_state.get("sheet_create"))
     report = import_sheet(
         con, name, kind, municipality, data=data, mapping=answers, create_missing=create, dry_run=True

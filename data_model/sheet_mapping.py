@@ -338,11 +338,17 @@ class SheetMapping:
             raise MappingFileError("Filen skal indeholde et JSON-objekt med 'kolonner' og 'værdier'.")
         if data.get("type") not in (None, kind):
             raise MappingFileError(f"Filen er en oversættelse for '{data.get('type')}', ikke '{kind}'.")
+        if not isinstance(data.get("kolonner") or {}, dict) or not isinstance(
+            data.get("værdier") or {}, dict
+        ):
+            raise MappingFileError("'kolonner' og 'værdier' skal være JSON-objekter.")
         for header, key in (data.get("kolonner") or {}).items():
             mapping._add(kind, "kolonne", header, key or "", f"Kolonnen '{header}'")
         for word, values in (data.get("værdier") or data.get("vaerdier") or {}).items():
             if not isinstance(values, dict):
                 raise MappingFileError(f"'{word}' skal være et objekt med navn: kode.")
+            if normalise(word) not in _WORD_TARGETS and word not in TARGET_WORDS:
+                raise MappingFileError(f"Ukendt type '{word}' (brug {', '.join(_WORD_TARGETS)}).")
             for text_value, code in values.items():
                 mapping._add(kind, word, text_value, "" if code is None else str(code), f"'{text_value}'")
         return mapping

@@ -376,3 +376,21 @@ def test_unknown_municipality_and_wrong_kind_are_refused(small_db, tmp_path: Pat
     assert not import_sheet(small_db, sheet, "inquiries", "1234", today=TODAY).ok
     with pytest.raises(KeyError):
         import_sheet(small_db, sheet, "themes", "999", today=TODAY)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{",
+        "[]",
+        '{"kolonner": ["Dato"]}',
+        '{"kolonner": {"Dato": "Rumfart"}}',
+        '{"type": "themes"}',
+        '{"værdier": {"planet": {}}}',
+    ],
+)
+def test_a_broken_mapping_file_is_refused_in_danish(text: str) -> None:
+    from data_model.sheet_mapping import MappingFileError
+
+    with pytest.raises(MappingFileError):
+        SheetMapping.parse("inquiries", text, csv_format=False)

@@ -346,41 +346,34 @@ def _labels(row: _Row, pairs: dict[str, str]) -> dict[str, str]:
 
 
 # --- per kind: her rows -> canonical records ------------------------------------------------------
-def _identities(t: _Translator, rows: list[_Row], day: str, texts: list[str]) -> list[tuple[str, ...]]:
+def _identities(
+    t: _Translator, rows: list[_Row], day: str, values: list[tuple[str | None, ...]]
+) -> list[tuple[str, ...]]:
     """What makes a row the same row next month: her own number when the sheet has one, else
-    the date, the organisation names and the texts she writes when she registers it (not what
-    is filled in later, such as the outcome or the closing date)."""
-    identities = []
-    for row in rows:
+    the date, what it resolved to (unit, kind ...: so adding a Forvaltning column or writing
+    'klage' for 'Klage' changes nothing) and the text she writes when she registers it; never
+    what is filled in later, such as the outcome or the closing date."""
+    identities: list[tuple[str, ...]] = []
+    for row, parts in zip(rows, values, strict=True):
         if row.text("ref"):
             t._cpr(row, "ref", row.text("ref"))  # her own number must not be a CPR number either
             identities.append((row.text("ref"),))
-            continue
-        path, _ = t.org_path(row)
-        identities.append(
-            (
-                _day_key(row.cells.get(day)),
-                *[normalise(v) for _, v in path],
-                *[normalise(row.text(k)) for k in texts],
-            )
-        )
+        else:
+            identities.append((_day_key(row.cells.get(day)), *[p or "" for p in parts]))
     return identities
 
 
 def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     inquiries, points = _Batch("inquiries"), _Batch("complaint_points")
-    identities = _identities(t, rows, "received", ["kind", "summary"])
-    for row, identity, occurrence in zip(rows, identities, _occurrences(identities), strict=True):
-        inquiry_id = derived_id(t.municipality, "ark", [*identity, str(occurrence)])
+    resolved: list[tuple[dict[str, Any], list[str]]] = []
+    for row in rows:
         path, leaf = t.org_path(row)
-        unit_id = t.unit(row, path, row.day("received"), leaf)
         record = {
-            "inquiry_id": inquiry_id,
             "municipality_code": t.municipality,
             "received": row.cells.get("received"),
             "kind_code": t.category(row, "kind"),
             "closed": row.cells.get("closed"),
-            "unit_id": unit_id,
+            "unit_id": t.unit(row, path, row.day("received"), leaf),
             "case_type_code": t.category(row, "case_type"),
             "channel_code": t.category(row, "channel"),
             "outcome_code": t.category(row, "outcome"),
@@ -388,7 +381,7 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
             "summary": row.cells.get("summary"),
             "provenance": "imported",
         }
-        inquiries.add(record, row.number)
+        resolved.append((record, t.theme_codes(row)))
         inquiries.labels |= _labels(
             row,
             {
@@ -402,28 +395,31 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
                 "summary": "summary",
             },
         )
-        for code in t.theme_codes(row):
-            points.add(
-                {
-                    "point_id": f"{inquiry_id}-{code}",
-                    "inquiry_id": inquiry_id,
-                    "theme_code": code,
-                    "unit_id": unit_id,
-                },
-                row.number,
-            )
         points.labels |= _labels(row, {"theme_code": "themes"})
+    identities = _identities(
+        t,
+        rows,
+        "received",
+        [(r["unit_id"], r["kind_code"], normalise(_cell_text(r["summary"]))) for r, _ in resolved],
+    )
+    for row, (record, themes), identity, occurrence in zip(
+        rows, resolved, identities, _occurrences(identities), strict=True
+    ):
+        inquiry_id = derived_id(t.municipality, "ark", [*identity, str(occurrence)])
+        inquiries.add({"inquiry_id": inquiry_id, **record}, row.number)
+        for code in themes:
+            point = {"point_id": f"{inquiry_id}-{code}", "inquiry_id": inquiry_id, "theme_code": code}
+            points.add(point | {"unit_id": record["unit_id"]}, row.number)
     return [inquiries, points]
 
 
 def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     decisions = _Batch("appeal_decisions")
-    identities = _identities(t, rows, "decided", ["law_area", "outcome"])
-    for row, identity, occurrence in zip(rows, identities, _occurrences(identities), strict=True):
+    records: list[dict[str, Any]] = []
+    for row in rows:
         path, leaf = t.org_path(row)
-        decisions.add(
+        records.append(
             {
-                "decision_id": derived_id(t.municipality, "ank", [*identity, str(occurrence)]),
                 "municipality_code": t.municipality,
                 "law_area_code": t.category(row, "law_area"),
                 "decided": row.cells.get("decided"),
@@ -431,8 +427,7 @@ def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
                 "unit_id": t.unit(row, path, row.day("decided"), leaf),
                 "remark_codes": t.categories(row, "remarks"),
                 "provenance": "imported",
-            },
-            row.number,
+            }
         )
         decisions.labels |= _labels(
             row,
@@ -443,6 +438,14 @@ def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
                 "remark_codes": "remarks",
             },
         )
+    identities = _identities(
+        t, rows, "decided", [(r["law_area_code"], r["outcome_code"], r["unit_id"]) for r in records]
+    )
+    for row, record, identity, occurrence in zip(
+        rows, records, identities, _occurrences(identities), strict=True
+    ):
+        decision_id = derived_id(t.municipality, "ank", [*identity, str(occurrence)])
+        decisions.add({"decision_id": decision_id, **record}, row.number)
     return [decisions]
 
 

@@ -93,7 +93,9 @@ def test_importing_again_or_next_months_cumulative_sheet_adds_nothing_twice(smal
     rows[4] = (
         "10-02-2025;;Børn og Familie;klage;Sagsbehandlingstid og manglende svar;Venter på svar;Løst af borgerrådgiveren"
     )
-    rows[2] = "04-02-2025;Teknik og Miljø;;Råd og vejledning;Kommunikation og adfærd;Spørgsmål om byggesag;"
+    rows[2] = (
+        "04-02-2025;Teknik og miljø;;Råd og vejledning / vejvisning;Kommunikation og adfærd;Spørgsmål om byggesag;"
+    )
     rows.append("02-03-2025;Teknik og Miljø;;Klage;Aktindsigt;Aktindsigt i byggesag;")
     report = import_sheet(
         small_db, write(tmp_path / "februar.csv", "\n".join(rows) + "\n"), "inquiries", "999", today=TODAY
@@ -104,6 +106,23 @@ def test_importing_again_or_next_months_cumulative_sheet_adds_nothing_twice(smal
     assert counts["Klagepunkter"] == (2, 0, 3)
     assert (
         small_db.execute("SELECT count(*) FROM inquiry WHERE provenance = 'imported'").fetchall()[0][0] == 5
+    )
+
+
+def test_a_column_added_next_month_changes_no_ids(small_db, tmp_path: Path) -> None:
+    assert import_sheet(small_db, write(tmp_path / "a.csv", SHEET), "inquiries", "999", today=TODAY).ok
+    wider = [
+        line.replace("Dato;", "Dato;Kanal;", 1) if i == 0 else line.replace(";", ";Telefon;", 1)
+        for i, line in enumerate(SHEET.splitlines())
+    ]
+    wider = [w.replace(";;Børn og Familie;", ";Social og Sundhed;Børn og Familie;") for w in wider]
+    report = import_sheet(
+        small_db, write(tmp_path / "b.csv", "\n".join(wider) + "\n"), "inquiries", "999", today=TODAY
+    )
+    assert report.ok, report.lines()
+    assert {label: (r.new, r.changed) for label, r in report.written}["Henvendelser"] == (0, 4)
+    assert (
+        small_db.execute("SELECT count(*) FROM inquiry WHERE channel_code = 'telefon'").fetchall()[0][0] == 4
     )
 
 

@@ -99,8 +99,9 @@ def run_sheet_import(args: argparse.Namespace) -> int:
         print(f"{report.file_name}: {report.rows} række(r) kan indlæses (intet skrevet).")
     else:
         print(report.summary())
-    if report.created_units or report.created_themes:
-        print("Oprettet: " + "; ".join(report.created_units + report.created_themes))
+    if report.ok and (report.created_units or report.created_themes):
+        word = "Oprettes ved indlæsning" if args.dry_run else "Oprettet"
+        print(f"{word}: " + "; ".join(report.created_units + report.created_themes))
     return 0 if report.ok else 1
 
 

@@ -413,3 +413,23 @@ def test_a_broken_mapping_file_is_refused_in_danish(text: str) -> None:
 
     with pytest.raises(MappingFileError):
         SheetMapping.parse("inquiries", text, csv_format=False)
+
+
+def test_cli_dry_run_and_create_missing(small_db, tmp_path: Path, capsys) -> None:
+    db = _db_path(small_db)
+    small_db.close()
+    sheet = write(
+        tmp_path / "ark.csv",
+        "Dato;Forvaltning;Afdeling;Type\n05-01-2025;Kultur og Fritid;Biblioteket;Klage\n",
+    )
+    base = ["import", str(sheet), "--kind", "inquiries", "--municipality", "999", "--db", db]
+    assert main(base) == 1 and "ukendt enhed 'Kultur og Fritid > Biblioteket'" in capsys.readouterr().err
+    assert main([*base, "--create-missing", "--dry-run"]) == 0
+    assert "kan indlæses (intet skrevet)" in capsys.readouterr().out
+    con = duckdb.connect(db)
+    assert con.execute("SELECT count(*) FROM org_unit WHERE name = 'Biblioteket'").fetchall()[0][0] == 0
+    con.close()
+    assert main([*base, "--create-missing"]) == 0
+    out = capsys.readouterr().out
+    assert "Enheder: 2 nye" in out and "Henvendelser: 1 nye" in out
+    assert main(["import", str(sheet), "--kind", "themes", "--municipality", "999", "--db", db]) == 2

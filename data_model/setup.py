@@ -23,6 +23,7 @@ from data_model.landing import Refused, land, one_transaction
 from data_model.matching import normalise
 from data_model.readers import RawTable, UnreadableFile, read_table
 from data_model.resolvers import UnitResolver
+from data_model.sheet_mapping import FORMER_NAMES, load_mapping, save_mapping
 
 REFERENCE = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
 EMPTY_ON_PURPOSE = "empty_on_purpose"
@@ -319,6 +320,7 @@ def rename_labels(
     from data_model.models import Category, Theme
 
     saved, problems = 0, []
+    former = load_mapping(con, FORMER_NAMES, FORMER_NAMES)
     for code, name in names.items():
         kind, key, column = (
             ("themes", (code,), "name") if which == "theme" else ("categories", (which, code), "label")
@@ -333,4 +335,9 @@ def rename_labels(
             saved += 1
         except EditRefused as refused:
             problems += refused.problems
+            continue
+        target = "theme" if which == "theme" else f"category:{which}"
+        former.set_value(target, str(row[column]), code)  # her old sheets keep matching
+    if saved:
+        save_mapping(con, FORMER_NAMES, former)
     return saved, problems

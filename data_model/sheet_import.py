@@ -32,6 +32,7 @@ from data_model.parsing import is_blank, looks_like_cpr, parse_bool, parse_date
 from data_model.readers import UnreadableFile, read_table
 from data_model.resolvers import CategoryResolver, PeriodResolver, Resolution, ThemeResolver, UnitResolver
 from data_model.sheet_mapping import (
+    FORMER_NAMES,
     IGNORE,
     ORG_ROLES,
     ROLES,
@@ -599,7 +600,9 @@ def import_sheet(
     if not known_municipality and municipality not in denmark.municipalities():
         report.problems.append(Problem(None, "Kommune", municipality, REASONS["unknown_municipality"]))
         return report
-    used = load_mapping(con, municipality, kind).merged(mapping)
+    former = load_mapping(con, FORMER_NAMES, FORMER_NAMES)  # themes' and categories' old names
+    former.kind = kind
+    used = former.merged(load_mapping(con, municipality, kind)).merged(mapping)
     report.mapping = used
     try:
         table = read_table(path, data)

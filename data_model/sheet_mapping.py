@@ -18,6 +18,7 @@ from data_model.matching import normalise
 from data_model.parsing import looks_like_cpr
 
 IGNORE = "ignore"
+FORMER_NAMES = "*"  # municipality and kind of the names themes and categories had before a rename
 IGNORE_LABEL = "(ignorér kolonnen)"
 ORG_ROLES = ("forvaltning", "omraade", "afdeling")
 

@@ -216,4 +216,14 @@ def test_her_own_words_for_themes_and_categories(small_db: duckdb.DuckDBPyConnec
         "Dato;Forvaltning;Type;Emne;Udfald\n05-01-2025;Teknik og Miljø;Klage;Lang sagsbehandling;Sagen genoptaget\n",
     )
     assert import_sheet(small_db, sheet, "inquiries", "999").ok  # her words now resolve
+    older = write(
+        tmp_path / "gammelt.csv",
+        "Dato;Forvaltning;Type;Emne;Udfald\n06-01-2025;Teknik og Miljø;Klage;Sagsbehandlingstid og manglende svar;Genoptaget af forvaltningen\n",
+    )
+    report = import_sheet(small_db, older, "inquiries", "999")
+    assert report.ok, report.lines()  # and the former names still match last year's sheets
+    assert small_db.execute(
+        "SELECT p.theme_code, i.outcome_code FROM complaint_point p JOIN inquiry i USING (inquiry_id) "
+        "WHERE i.received = '2025-01-06'"
+    ).fetchall() == [("sagsbehandlingstid", "genoptaget")]
     assert small_db.execute("SELECT count(*) FROM audit_log WHERE action = 'omdøb'").fetchall()[0][0] == 2

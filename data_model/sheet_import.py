@@ -31,6 +31,7 @@ from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_bool, parse_date
 from data_model.readers import UnreadableFile, read_table
 from data_model.resolvers import CategoryResolver, PeriodResolver, Resolution, ThemeResolver, UnitResolver
+from data_model.setup import guess_sector
 from data_model.sheet_mapping import (
     FORMER_NAMES,
     IGNORE,
@@ -292,7 +293,7 @@ class _Translator:
             return code  # her choice for the name alone, when the full path says no more
         if found.code is None and self.create_missing and found.status in ("unknown", "not_under"):
             before = len(self.units.created)
-            found = self.units.create([(k, v) for k, v in path])
+            found = self.units.create([(k, v) for k, v in path], guess_sector)
             self.report.created_units += [u["name"] for u in self.units.created[before:]]
         if found.code is None:
             self._miss("unit", row, key, shown, found)

@@ -212,12 +212,18 @@ def test_create_missing_adds_units_and_themes_under_the_parent_the_sheet_names(
         "Dato;Forvaltning;Afdeling;Type;Tema\n"
         "05-01-2025;Social og Sundhed;Handicap og Psykiatri;Klage;Forvaltningsloven: Tavshedspligt\n"
         "06-01-2025;Kultur og Fritid;Biblioteker;Klage;Åbningstider\n"
+        "07-01-2025;Job og Ydelser;;Klage;Begrundelse\n"
     )
     path = write(tmp_path / "ark.csv", sheet)
     assert not import_sheet(small_db, path, "inquiries", "999", today=TODAY).ok
     report = import_sheet(small_db, path, "inquiries", "999", create_missing=True, today=TODAY)
     assert report.ok, report.lines()
-    assert report.created_units == ["Biblioteker", "Handicap og Psykiatri", "Kultur og Fritid"]
+    assert report.created_units == [
+        "Biblioteker",
+        "Handicap og Psykiatri",
+        "Job og Ydelser",
+        "Kultur og Fritid",
+    ]
     units = dict(
         small_db.execute(
             "SELECT u.name, coalesce(p.name, '-') || '/' || u.sector_code FROM org_unit u "
@@ -226,6 +232,7 @@ def test_create_missing_adds_units_and_themes_under_the_parent_the_sheet_names(
     )
     assert units["Handicap og Psykiatri"] == "Social og Sundhed/aeldre_sundhed_social"
     assert units["Biblioteker"] == "Kultur og Fritid/tvaergaaende"
+    assert units["Job og Ydelser"] == "-/beskaeftigelse"  # a new department's sector guessed from its name
     themes = dict(
         small_db.execute(
             "SELECT name, coalesce(parent_code, '-') FROM theme WHERE municipality_code = '999'"

@@ -67,7 +67,7 @@ def run_sheet_import(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    con = connect(args.db)
+    con = connect(args.db, create=False)  # a mistyped --db must not create a new, empty database
     known = {str(c): str(n) for c, n in con.execute("SELECT code, name FROM municipality").fetchall()}
     code = municipality_code(known, str(args.municipality).strip())
     if code is None:
@@ -167,7 +167,7 @@ def run_setup(args: argparse.Namespace) -> int:
     plan = None
     if args.first_year:
         plan = PeriodPlan(args.first_year, args.last_year or args.first_year, args.start_month)
-    con = connect(args.db)
+    con = connect(args.db, create=False)
     report = set_up_municipality(
         con, code, periods=plan, organisation=organisation, common_lists=not args.no_common_lists
     )
@@ -184,7 +184,7 @@ def national_doc() -> str:
 
 
 def run_national(args: argparse.Namespace) -> int:
-    con = connect(args.db)
+    con = connect(args.db, create=False)
     law_area = None
     if args.law_area:
         found = CategoryResolver(con, "law_area").resolve(args.law_area)

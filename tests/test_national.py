@@ -182,3 +182,27 @@ def test_ankestyrelsen_page_shows_rank_among_98(
     at.switch_page("views/ankestyrelsen.py").run()
     assert not at.exception
     assert any("af 98" in m.value for m in at.markdown)
+
+
+def test_a_mistyped_database_path_is_refused_not_created(tmp_path: Path, capsys) -> None:
+    missing = tmp_path / "stavefejl.duckdb"
+    sheet = EXAMPLES / "EKSEMPEL_registreringsark.csv"
+    assert (
+        main(
+            [
+                "national",
+                str(EXAMPLES / "EKSEMPEL_indbyggertal.csv"),
+                "--kind",
+                "population",
+                "--db",
+                str(missing),
+            ]
+        )
+        == 2
+    )
+    assert (
+        main(["import", str(sheet), "--kind", "inquiries", "--municipality", "510", "--db", str(missing)])
+        == 2
+    )
+    assert main(["setup", "--municipality", "510", "--db", str(missing)]) == 2
+    assert "findes ikke" in capsys.readouterr().err and not missing.exists()

@@ -331,7 +331,34 @@ def _setup_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     last = columns[2].number_input("Sidste år", 2000, 2100, this_year, key="setup_last_year")
     plan = PeriodPlan(int(first), int(last), int(start_month))
     if municipality and plan.last_year >= plan.first_year:
-        st.caption("Perioder: " + ", ".join(p["label"] for p in plan.periods(municipality)))
+        st.caption("Beretningsperioderne; ret betegnelsen, hvis du kalder dem noget andet:")
+        shown = pl.DataFrame(
+            [
+                {
+                    "År": p["start_date"].year,
+                    "Betegnelse": p["label"],
+                    "Fra": p["start_date"],
+                    "Til": p["end_date"],
+                }
+                for p in plan.periods(municipality)
+            ]
+        )
+        edited = pl.DataFrame(
+            st.data_editor(
+                shown,
+                disabled=["År", "Fra", "Til"],
+                hide_index=True,
+                column_config={
+                    "Fra": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                    "Til": st.column_config.DateColumn(format="DD.MM.YYYY"),
+                },
+                key=f"setup_periods_{plan.first_year}_{plan.last_year}_{plan.start_month}",
+            )
+        )
+        labels = tuple(
+            (int(y), str(label)) for y, label in zip(edited["År"], edited["Betegnelse"], strict=True) if label
+        )
+        plan = PeriodPlan(plan.first_year, plan.last_year, plan.start_month, labels)
     organisation: RawTable | None = None
     given = _read_input(
         "setup_org",

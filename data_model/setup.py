@@ -106,13 +106,16 @@ class PeriodPlan:
     first_year: int
     last_year: int
     start_month: int = 1  # 1 = calendar years; 4 = April-March, ...
+    labels: tuple[tuple[int, str], ...] = ()  # her own names for some years ('Beretning 2024')
 
     def periods(self, municipality: str) -> list[dict[str, Any]]:
         rows = []
+        own = dict(self.labels)
         for year in range(self.first_year, self.last_year + 1):
             start = date(year, self.start_month, 1)
             end = date(year + 1, self.start_month, 1) - timedelta(days=1)  # twelve months
             label = str(year) if self.start_month == 1 else f"{year}/{str(year + 1)[2:]}"
+            label = own.get(year, "").strip() or label
             rows.append(
                 {
                     "period_id": f"{municipality}-{year}",

@@ -45,6 +45,8 @@ def test_report_periods_calendar_or_any_twelve_months() -> None:
         ("2024", date(2024, 1, 1), date(2024, 12, 31)),
         ("2025", date(2025, 1, 1), date(2025, 12, 31)),
     ]
+    named = PeriodPlan(2024, 2025, labels=((2025, "Beretning 2025"),)).periods("510")
+    assert [p["label"] for p in named] == ["2024", "Beretning 2025"]
     april = PeriodPlan(2024, 2024, 4).periods("165")
     assert [(p["period_id"], p["label"], p["start_date"], p["end_date"]) for p in april] == [
         ("165-2024", "2024/25", date(2024, 4, 1), date(2025, 3, 31))

@@ -9,7 +9,6 @@ from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.data import query
 from dashboard.layout import page_header, table_downloads
-from dashboard.own_data import own_data_section
 from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
@@ -65,7 +64,9 @@ def _import_section(actor: str) -> None:
 with importing:
     user = current_user()
     if require_editor(user):  # viewers read and export; they get no uploader and no import button
-        own_data_section(user.id)  # her own sheet, municipality set-up, national figures
+        from dashboard.own_data import own_data_section  # her own sheet, set-up, national figures
+
+        own_data_section(user.id)
         _import_section(user.id)
 
 with exporting:

@@ -68,6 +68,9 @@ def load_sample_data(
                 (failed if report.problems else reports).append(report)
     if failed:
         raise SeedError(failed)
+    from report_pack.template import seed_templates  # the pack's layer; imported late, no cycle
+
+    seed_templates(con, root, SEED_ACTOR)
     return reports
 
 
@@ -78,7 +81,7 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 def ensure_seeded(con: duckdb.DuckDBPyConnection, *, today: date | None = None) -> bool:
     """Load the sample data into an empty database; True when it did. A database created empty
-    on purpose (``python -m data_model new``) stays empty and opens on the set-up."""
+    on purpose (``python -m data_model seed --empty``) stays empty and opens on the set-up."""
     if not is_empty(con) or empty_on_purpose(con):
         return False
     load_sample_data(con, today=today)

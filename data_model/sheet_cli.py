@@ -14,11 +14,8 @@ from data_model.matching import normalise
 from data_model.national import NATIONAL_KINDS, import_national
 from data_model.readers import UnreadableFile
 from data_model.resolvers import CategoryResolver
-from data_model.seed import is_empty
 from data_model.setup import (
     PeriodPlan,
-    mark_empty_on_purpose,
-    needs_setup,
     read_organisation,
     set_up_municipality,
 )
@@ -106,12 +103,6 @@ def run_sheet_import(args: argparse.Namespace) -> int:
 
 
 def add_extra_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], None]) -> None:
-    new = sub.add_parser(
-        "new",
-        help="create an empty database on purpose: the dashboard opens on the municipality set-up, "
-        "not on the sample data",
-    )
-    db_option(new)
     setup = sub.add_parser(
         "setup",
         help="set up a municipality: report periods, organisation, the common theme and category lists",
@@ -140,16 +131,6 @@ def add_extra_commands(sub: Any, db_option: Callable[[argparse.ArgumentParser], 
     national.add_argument("--year", type=int, help="year of the whole file, when it has no year column")
     national.add_argument("--dry-run", action="store_true", help="check only, write nothing")
     db_option(national)
-
-
-def run_new(args: argparse.Namespace) -> int:
-    con = connect(args.db)
-    if not needs_setup(con) or not is_empty(con):
-        print("Databasen indeholder allerede data; den er ikke ændret.", file=sys.stderr)
-        return 1
-    mark_empty_on_purpose(con)
-    print("Tom database oprettet. Dashboardet åbner på opsætningen af kommunen (siden Data).")
-    return 0
 
 
 def run_setup(args: argparse.Namespace) -> int:
@@ -207,7 +188,6 @@ def run_national(args: argparse.Namespace) -> int:
 
 
 EXTRA_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "new": run_new,
     "setup": run_setup,
     "national": run_national,
 }

@@ -103,7 +103,7 @@ def test_set_up_refuses_an_unknown_sector_whole(empty_db: duckdb.DuckDBPyConnect
 
 def test_a_database_created_empty_on_purpose_is_not_seeded(tmp_path: Path, capsys) -> None:
     path = tmp_path / "tom.duckdb"
-    assert main(["new", "--db", str(path)]) == 0
+    assert main(["seed", "--empty", "--db", str(path)]) == 0
     con = connect(path)
     assert empty_on_purpose(con) and not ensure_seeded(con)
     assert con.execute("SELECT count(*) FROM inquiry").fetchall()[0][0] == 0

@@ -181,7 +181,8 @@ def test_ankestyrelsen_page_shows_rank_among_98(
     at.run()
     at.switch_page("views/ankestyrelsen.py").run()
     assert not at.exception
-    assert any("af 98" in m.value for m in at.markdown)
+    shown = [e.value for e in [*at.markdown, *at.caption, *at.info] if isinstance(e.value, str)]
+    assert any("af alle 98 kommuner" in text for text in shown), shown
 
 
 def test_a_mistyped_database_path_is_refused_not_created(tmp_path: Path, capsys) -> None:

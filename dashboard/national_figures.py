@@ -43,7 +43,12 @@ def national_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
             key="national_year",
         )
         year = int(given_year) if given_year else None
-    upload = st.file_uploader("Fil (Excel eller CSV)", type=["xlsx", "csv", "txt"], key="national_file")
+    upload = st.file_uploader(
+        "Fil (Excel eller CSV)",
+        type=["xlsx", "csv", "txt"],
+        key="national_file",
+        help="Træk filen hen på feltet, eller klik på »Vælg fil«. Intet gemmes, før du har set kontrollen.",
+    )
     if upload is None:
         return
     data = upload.getvalue()

@@ -43,6 +43,7 @@ SHEET_KIND_LABELS = {
     "appeal_decisions": "Ankestyrelsens afgørelser (din kopi)",
     "recommendations": "Anbefalinger med opfølgning",
 }
+UPLOAD_HELP = "Træk filen hen på feltet, eller klik på »Vælg fil«. Intet gemmes, før alt er afklaret."
 CHOICES = {
     "sheet": "Mit eget ark",
     "setup": "Opsæt kommune",
@@ -139,7 +140,9 @@ def _choices(con: duckdb.DuckDBPyConnection, municipality: str, target: str) -> 
 
 def _read_input(prefix: str, label: str, paste_help: str) -> tuple[str, bytes] | None:
     round_ = st.session_state.get(f"{prefix}_round", 0)  # a new uploader, empty, after an import
-    upload = st.file_uploader(label, type=["xlsx", "csv", "txt"], key=f"{prefix}_file_{round_}")
+    upload = st.file_uploader(
+        label, type=["xlsx", "csv", "txt"], key=f"{prefix}_file_{round_}", help=UPLOAD_HELP
+    )
     pasted = st.text_area(paste_help, key=f"{prefix}_paste", height=110)
     if upload is not None:
         return upload.name, upload.getvalue()
@@ -173,14 +176,18 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         "Arket indeholder", SHEET_KINDS, format_func=SHEET_KIND_LABELS.get, key="sheet_kind"
     )
     given = _read_input(
-        "sheet", "Dit ark (Excel eller CSV)", "… eller indsæt rækkerne fra Excel her, med overskriftsrækken"
+        "sheet",
+        "Fil: dit eget ark (Excel eller CSV)",
+        "… eller indsæt rækkerne fra Excel her, med overskriftsrækken",
     )
     if given is None or municipality is None:
         return
     name, data = given
     answers = _answers(municipality, kind)
     with st.expander("Har du en gemt oversættelse (JSON eller CSV)?"):
-        kept = st.file_uploader("Oversættelse", type=["json", "csv"], key="sheet_mapping_file")
+        kept = st.file_uploader(
+            "Fil med oversættelsen", type=["json", "csv"], key="sheet_mapping_file", help=UPLOAD_HELP
+        )
     if kept is not None:
         try:
             text = kept.getvalue().decode("utf-8-sig")
@@ -362,7 +369,7 @@ def _setup_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     organisation: RawTable | None = None
     given = _read_input(
         "setup_org",
-        "Organisationen (Excel eller CSV: forvaltning; område; afdeling)",
+        "Fil: organisationen (Excel eller CSV: forvaltning; område; afdeling)",
         "… eller indsæt rækkerne fra Excel: forvaltning, (område,) afdeling",
     )
     if given is not None:

@@ -5,26 +5,100 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from charts.export import to_png, to_svg
+from charts.theme import scale_fonts
 from dashboard import state
 from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
-from data_model.labels import format_count, format_percent, format_signed
+from data_model.labels import (
+    field_label,
+    format_count,
+    format_day,
+    format_number,
+    format_percent,
+    format_signed,
+)
 from queries.inquiries import KeyFigure
 
+# Always: charts are a light card (as printed) that never grows wider than its column, key-figure
+# labels wrap instead of being cut, captions keep 4.5:1 contrast, and focus is always visible.
+BASE_CSS = """
+<style>
+[data-testid="stVegaLiteChart"] {background: #ffffff; border-radius: 0.5rem; max-width: 100%;}
+[data-testid="stVegaLiteChart"] svg {max-width: 100%; height: auto;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *
+  {white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMetricDelta"] {height: auto !important; max-width: 100%;}
+[data-testid="stCaptionContainer"] {color: inherit !important; opacity: 0.8;}
+:focus-visible {outline: 3px solid #0072B2 !important; outline-offset: 2px;}
+</style>
+"""
+# Dark screens (the app follows the system setting): the accent colour is light there, so text
+# on it must be dark.
+DARK_CSS = """
+<style>
+@media (prefers-color-scheme: dark) {
+  [data-tag], [data-tag] * {color: #0e1117 !important;}
+  :focus-visible {outline-color: #56B4E9 !important;}
+}
+</style>
+"""
+# Meeting mode: no menu, large numbers over wrapped labels, and one whole chart (title, filter,
+# source) fits the screen: it is drawn with larger type and shrinks to the window, never zoomed.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1.5rem; max-width: 1400px;}
+.block-container {padding: 1rem 2rem 2rem 2rem; max-width: none;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
-[data-testid="stVegaLiteChart"] {zoom: 1.35;}
+h1 {font-size: 2.2rem !important; padding-top: 0 !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2rem !important; line-height: 1.15;}
+[data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+[data-testid="stVegaLiteChart"] svg {max-height: calc(100vh - 2rem); width: auto;}
 </style>
 """
+PRESENTATION_FONT_SCALE = 1.4
+TABLE_ROWS = 300  # longer chart data is shown in the scrolling grid instead of a plain table
+CHART_COLUMNS: dict[str, str] = {
+    "label": "Kategori",
+    "count": "Antal",
+    "share": "Andel",
+    "bucket_label": "Periode",
+    "series": "Gruppe",
+    "small": "Under 5",
+    "inquiries": "Henvendelser",
+    "complaints": "Klager",
+    "complaint_share": "Klageandel",
+    "department": "Forvaltning",
+    "unit": "Enhed",
+    "current": "Denne periode",
+    "previous": "Forrige periode",
+    "diff": "Ændring",
+    "pct_change": "Ændring i %",
+    "uncertain": "Usikker",
+    "small_n": "Lille n",
+    "outcome": "Resultat",
+    "status": "Status",
+    "municipality": "Kommune",
+    "period": "Periode",
+    "value": "Værdi",
+    "per_1000": "Pr. 1.000 indbyggere",
+    "pct": "Omgørelsesprocent",
+    "country_pct": "Hele landet",
+    "rank": "Placering",
+    "ranked_of": "Ud af",
+    "window": "Vindue",
+    "start": "Fra",
+    "end": "Til",
+    "complete": "Fuldstændig",
+}
+_SHARES = {"share", "complaint_share"}
+_HELPERS = {"bucket", "outcome_order", "sort_order"}  # sort keys, shown through their labels
 
 
 @dataclass(frozen=True)
@@ -118,10 +192,52 @@ def _downloads(figure: Figure, file_stem: str) -> None:
     )
 
 
+def _cell(column: str, value: object) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, int):
+        return format_count(value) if column not in {"year", "rank", "ranked_of"} else str(value)
+    if isinstance(value, float):
+        return format_percent(value * 100, 1) if column in _SHARES else format_number(value, 1)
+    if isinstance(value, date):
+        return format_day(value)
+    return str(value)
+
+
+def data_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """A chart's data as a Danish, printable table: Danish headers, numbers as text the Danish
+    way, booleans as ja/nej, sort-only columns left out."""
+    shown = [c for c in frame.columns if c not in _HELPERS]
+    return pl.DataFrame(
+        {CHART_COLUMNS.get(c, field_label(c)): [_cell(c, v) for v in frame[c].to_list()] for c in shown},
+        schema={CHART_COLUMNS.get(c, field_label(c)): pl.Utf8 for c in shown},
+    )
+
+
+def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
+    """The spec the screen draws: the printed chart, with larger type in presentation mode."""
+    spec = chart.to_dict()
+    return scale_fonts(spec, PRESENTATION_FONT_SCALE, widths=True) if presenting else spec
+
+
 def show_figure(figure: Figure, file_stem: str) -> None:
-    """The chart as it will be printed (theme=None keeps our theme), then its download row."""
-    st.altair_chart(figure.chart, theme=None, key=f"chart-{figure.key}")
-    if not state.presenting():
+    """The chart as it will be printed (theme=None keeps our theme), never wider than its column,
+    its one-sentence description (also the chart's label for screen readers), its data as a
+    table one click away, then its download row."""
+    presenting = state.presenting()
+    spec = screen_spec(figure.chart, presenting)
+    # drawn at its own size and shrunk (never zoomed) to the column when the window is narrower
+    st.vega_lite_chart(spec, theme=None, width="content", key=f"chart-{figure.key}")
+    st.caption(spec.get("description") or figure.title)
+    with st.expander("Vis data som tabel"):
+        table = data_table(figure.data)
+        if table.height <= TABLE_ROWS:
+            st.table(table)  # a real HTML table: screen readers can walk it
+        else:
+            st.dataframe(table, hide_index=True)
+    if not presenting:
         _downloads(figure, f"{file_stem}-{figure.key}")
 
 
@@ -159,6 +275,9 @@ def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
 
 
 def presentation_style() -> None:
+    """The page's style: always the base rules, the dark rules on a dark screen, and the meeting
+    mode's rules (plus its exit button) when presenting."""
+    st.html(BASE_CSS + DARK_CSS)
     if state.presenting():
         st.html(PRESENTATION_CSS)
         st.button("Afslut præsentation", icon=":material/close:", on_click=_stop_presenting)

@@ -291,7 +291,7 @@ def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
 
 def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     """Year over year: the difference per label, increases and decreases in two colours; changes
-    within chance (``uncertain``) are drawn pale, and both counts are in the tooltip.
+    within chance (``uncertain``) are drawn pale and marked "(usikker)", both counts printed.
 
     Expects label, current, previous, diff, pct_change, uncertain.
     """
@@ -332,6 +332,8 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         .transform_calculate(
             # a suppressed (null) count prints as a dash, never as "null"
             label_text="(isValid(datum.previous) ? datum.previous : '–') + ' → ' + (isValid(datum.current) ? datum.current : '–')"
+            # paleness is not the only sign of a change within chance: it says so in words
+            + " + (datum.uncertain ? ' (usikker)' : '')"
         )
     )
     chart = (bars + labels).properties(width=WIDTH, height=_bar_height(frame.height))
@@ -342,7 +344,7 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     description = "Søjlediagram: ændringen i antal pr. kategori fra forrige periode" + (
         "; " + ", ".join(parts) + "." if parts else "."
     )
-    return finish(chart, meta, width=WIDTH + 80, description=description)
+    return finish(chart, meta, width=WIDTH + 140, description=description)
 
 
 def _stacked_bars(

@@ -137,7 +137,8 @@ def finish(
         .properties(width=width, height=16)
     )
     combined = alt.vconcat(chart, caption, spacing=6).properties(
-        title=alt.TitleParams(text=meta.title, subtitle=[meta.subtitle]),
+        # limit 0 on the title itself: Streamlit otherwise cuts it (and the subtitle) with "…"
+        title=alt.TitleParams(text=meta.title, subtitle=[meta.subtitle], limit=0),
         padding=PADDING,
         description=description or f"Diagram: {meta.title}. {meta.subtitle}.",
     )

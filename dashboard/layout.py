@@ -50,7 +50,8 @@ DARK_CSS = """
 </style>
 """
 # Meeting mode: no menu, large numbers over wrapped labels, and one whole chart (title, filter,
-# source) fits the screen: it is drawn with larger type and shrinks to the window, never zoomed.
+# source) fits the screen: drawn with larger type, then scaled as a vector drawing to the width
+# of the window and at most the height left under the page title (never cut, never scrolled).
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -59,7 +60,9 @@ html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
 h1 {font-size: 2.2rem !important; padding-top: 0 !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2rem !important; line-height: 1.15;}
 [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
-[data-testid="stVegaLiteChart"] svg {max-height: calc(100vh - 2rem); width: auto;}
+[data-testid="stVegaLiteChart"] {width: 100% !important;}
+[data-testid="stVegaLiteChart"] svg
+  {width: 100% !important; height: auto !important; max-height: max(60vh, calc(100vh - 18rem));}
 </style>
 """
 PRESENTATION_FONT_SCALE = 1.4

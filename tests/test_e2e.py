@@ -31,7 +31,8 @@ SHOTS = ROOT / "test-artifacts" / "screenshots"
 SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
 SCHEMES = ["light", "dark"]
 MODES = {"normal": "", "praesentation": "&visning=praesentation"}
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_ALL = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+AXE_CONTRAST = {"type": "rule", "values": ["color-contrast"]}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -167,8 +168,8 @@ MEASURE = """() => {
   return {problems, charts: charts.map((c) => px(c.getBoundingClientRect().height))};
 }"""
 
-AXE_RUN = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+AXE_RUN = """async (only) => {
+  const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) =>
     `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}` +
     ` ${v.nodes[0] ? v.nodes[0].failureSummary.replace(/\\s+/g, ' ').slice(0, 160) : ''}`);
@@ -196,6 +197,22 @@ def _settle(page, pause: int = 1500) -> None:
         timeout=120_000,
     )
     page.wait_for_timeout(pause)  # vega charts render asynchronously after the script finished
+
+
+def _settle_layout(page) -> None:
+    """After a resize, give grids and charts up to 3 s to take the new width (a passing overflow
+    while Streamlit re-measures is no defect; one that stays is)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_timeout(300)
+    try:
+        page.wait_for_function(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return !m || m.scrollWidth <= m.clientWidth + 1; }",
+            timeout=3000,
+        )
+    except PlaywrightTimeout:
+        pass  # measured and reported below
 
 
 def _app_background(page) -> str:
@@ -239,7 +256,7 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
             assert (background == "rgb(255, 255, 255)") is (scheme == "light"), f"{scheme}: {background}"
             for width, height in SIZES:
                 page.set_viewport_size({"width": width, "height": height})
-                page.wait_for_timeout(700)  # charts redraw at the new width
+                _settle_layout(page)
                 where = f"{PAGES[path]} {mode} {scheme} {width}×{height}"
                 measured = page.evaluate(MEASURE)
                 problems += [f"{where}: {p}" for p in measured["problems"]]
@@ -252,13 +269,20 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
                 page.screenshot(path=str(SHOTS / f"{PAGES[path]}-{mode}-{scheme}-{width}.png"))
             page.set_viewport_size({"width": 1440, "height": 900})
             page.wait_for_timeout(500)
-            problems += [f"{PAGES[path]} {mode} {scheme}: axe {v}" for v in page.evaluate(AXE_RUN, AXE_TAGS)]
+            # every WCAG 2.1 A/AA rule once; in dark only what the colours change (contrast)
+            only = AXE_ALL if scheme == "light" else AXE_CONTRAST
+            problems += [f"{PAGES[path]} {mode} {scheme}: axe {v}" for v in page.evaluate(AXE_RUN, only)]
         if not presenting:
             page.emulate_media(color_scheme="light")
             _full_height_shot(page, f"{PAGES[path]}-{mode}-light-1440", 1440)
     finally:
         page.close()
     assert not problems, "\n".join(problems)
+
+
+FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {tag: e.tagName, id: e.getAttribute('data-testid') || '', text: (e.innerText || e.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim().slice(0, 60),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? 'yes' : 'no', shadow: s.boxShadow}; }"""
 
 
 def test_keyboard_reaches_controls_with_visible_focus(server: str, browser) -> None:
@@ -268,20 +292,15 @@ def test_keyboard_reaches_controls_with_visible_focus(server: str, browser) -> N
     seen: list[dict[str, str]] = []
     try:
         page.locator("body").focus()
-        for _ in range(60):
+        for _ in range(150):  # the menu and filters first, then the page; stop at the first PNG button
             page.keyboard.press("Tab")
-            seen.append(
-                page.evaluate(
-                    """() => { const e = document.activeElement; const s = getComputedStyle(e);
-                    return {tag: e.tagName, text: (e.innerText || e.getAttribute('aria-label') || '').trim().slice(0, 40),
-                            outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? 'yes' : 'no',
-                            shadow: s.boxShadow}; }"""
-                )
-            )
+            seen.append(page.evaluate(FOCUSED))
+            if seen[-1]["text"].endswith(" PNG") and "download" in seen[-1]["text"]:
+                break
         texts = [entry["text"] for entry in seen]
         assert any("Tendenser" in t for t in texts), texts  # the page menu
         assert any("Vis data som tabel" in t for t in texts), texts
-        assert any(t.startswith("PNG") for t in texts), texts
+        assert any(t.endswith(" PNG") and "download" in t for t in texts), texts  # our download row
         unmarked = [
             e for e in seen if e["tag"] != "BODY" and e["outline"] == "no" and e["shadow"] in ("none", "")
         ]
@@ -317,7 +336,7 @@ def test_split_trend_has_legend_on_screen(server: str, browser) -> None:
     try:
         legend = page.locator('[data-testid="stVegaLiteChart"] .role-legend').first
         assert legend.count() == 1
-        assert "Social og Sundhed" in legend.inner_text() or legend.locator("text").count() >= 4
+        assert "Social og Sundhed" in (legend.text_content() or "")
         page.screenshot(path=str(SHOTS / "tendenser-opdelt.png"))
     finally:
         page.close()

@@ -87,7 +87,9 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
                 "label:N",
                 sort=order.to_series().to_list(),
                 title=None,
-                axis=alt.Axis(labelExpr="split(datum.label, ' · ')", labelLimit=0, labelPadding=6),
+                axis=alt.Axis(
+                    labelExpr="split(datum.label, ' · ')", labelLimit=0, labelPadding=6, labelOverlap=False
+                ),
             ),
             x=alt.X(
                 "count:Q",

@@ -60,7 +60,7 @@ html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
 h1 {font-size: 2.2rem !important; padding-top: 0 !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2rem !important; line-height: 1.15;}
 [data-testid="stMetricLabel"] p {font-size: 1.1rem;}
-[data-testid="stVegaLiteChart"] {width: 100% !important;}
+div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {width: 100% !important;}
 [data-testid="stVegaLiteChart"] svg
   {width: 100% !important; height: auto !important; max-height: max(60vh, calc(100vh - 18rem));}
 </style>

@@ -189,7 +189,7 @@ def _open(browser, url: str, scheme: str = "light", size: tuple[int, int] = (144
     return page
 
 
-def _settle(page, pause: int = 1500) -> None:
+def _settle(page, pause: int = 800) -> None:
     """Wait until the script run has finished and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
     page.wait_for_function(
@@ -204,7 +204,7 @@ def _settle_layout(page) -> None:
     while Streamlit re-measures is no defect; one that stays is)."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    page.wait_for_timeout(300)
+    page.wait_for_timeout(150)
     try:
         page.wait_for_function(
             "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"

@@ -103,11 +103,11 @@ SOURCE_FONT_SIZE = 12
 _FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
 
 
-def scale_fonts(spec: dict[str, Any], factor: float, *, widths: bool = False) -> dict[str, Any]:
-    """A copy of a chart spec with every font size (theme and marks), and with ``widths`` every
-    view's width, multiplied by ``factor``: presentation mode, readable from the back of a
-    meeting room, the chart itself unchanged."""
-    keys = {*_FONT_KEYS, "width"} if widths else set(_FONT_KEYS)
+def scale_fonts(spec: dict[str, Any], factor: float, *, sizes: bool = False) -> dict[str, Any]:
+    """A copy of a chart spec with every font size (theme and marks), and with ``sizes`` every
+    view's width and height, multiplied by ``factor``: presentation mode, readable from the back
+    of a meeting room (a zoom that reflows, so the drawing can then be fitted to the window)."""
+    keys = {*_FONT_KEYS, "width", "height"} if sizes else set(_FONT_KEYS)
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):

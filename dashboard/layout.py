@@ -59,12 +59,14 @@ PRESENTATION_CSS = """
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
 h1 {font-size: 2.2rem !important; padding-top: 0 !important;}
 [data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2rem !important; line-height: 1.15;}
-[data-testid="stMetricLabel"] p {font-size: 1.1rem;}
+[data-testid="stMetricLabel"] p {font-size: 0.95rem; hyphens: auto;}
 div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {width: 100% !important;}
 [data-testid="stVegaLiteChart"] svg
   {width: 100% !important; height: auto !important; max-height: max(60vh, calc(100vh - 18rem));}
 </style>
 """
+# The page is Danish (WCAG 3.1.1): screen readers must not read it with English pronunciation.
+DANISH_PAGE = "<script>document.documentElement.lang = 'da';</script>"
 PRESENTATION_FONT_SCALE = 1.4
 TABLE_ROWS = 300  # longer chart data is shown in the scrolling grid instead of a plain table
 CHART_COLUMNS: dict[str, str] = {
@@ -222,7 +224,7 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
 def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
     """The spec the screen draws: the printed chart, with larger type in presentation mode."""
     spec = chart.to_dict()
-    return scale_fonts(spec, PRESENTATION_FONT_SCALE, widths=True) if presenting else spec
+    return scale_fonts(spec, PRESENTATION_FONT_SCALE, sizes=True) if presenting else spec
 
 
 def show_figure(figure: Figure, file_stem: str) -> None:
@@ -278,9 +280,10 @@ def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
 
 
 def presentation_style() -> None:
-    """The page's style: always the base rules, the dark rules on a dark screen, and the meeting
-    mode's rules (plus its exit button) when presenting."""
-    st.html(BASE_CSS + DARK_CSS)
+    """The page's style and language: always the base rules, the dark rules on a dark screen,
+    the page marked as Danish, and the meeting mode's rules (plus its exit button) when
+    presenting. Only fixed text goes into this HTML, never data."""
+    st.html(BASE_CSS + DARK_CSS + DANISH_PAGE, unsafe_allow_javascript=True)
     if state.presenting():
         st.html(PRESENTATION_CSS)
         st.button("Afslut præsentation", icon=":material/close:", on_click=_stop_presenting)

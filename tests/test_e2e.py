@@ -246,6 +246,7 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         assert page.get_by_text("Page not found").count() == 0
         assert page.locator('[data-testid="stSidebar"]').is_visible() is not presenting
+        assert page.evaluate("document.documentElement.lang") == "da"  # read aloud as Danish
         if path in ("", "tendenser", "ankestyrelsen"):
             assert page.locator(".vega-embed").count() >= 1
         page.add_script_tag(path=str(AXE))

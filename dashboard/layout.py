@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import altair as alt
@@ -15,15 +14,9 @@ import streamlit as st
 from charts.export import to_png, to_svg
 from charts.theme import scale_fonts
 from dashboard import state
+from data_model.display import display_frame, metric_delta
 from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
-from data_model.labels import (
-    field_label,
-    format_count,
-    format_day,
-    format_number,
-    format_percent,
-    format_signed,
-)
+from data_model.labels import format_count, format_percent
 from queries.inquiries import KeyFigure
 
 # Always: charts are a light card (as printed) that never grows wider than its column, key-figure
@@ -69,41 +62,6 @@ div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {wid
 DANISH_PAGE = "<script>document.documentElement.lang = 'da';</script>"
 PRESENTATION_FONT_SCALE = 1.4
 TABLE_ROWS = 300  # longer chart data is shown in the scrolling grid instead of a plain table
-CHART_COLUMNS: dict[str, str] = {
-    "label": "Kategori",
-    "count": "Antal",
-    "share": "Andel",
-    "bucket_label": "Periode",
-    "series": "Gruppe",
-    "small": "Under 5",
-    "inquiries": "Henvendelser",
-    "complaints": "Klager",
-    "complaint_share": "Klageandel",
-    "department": "Forvaltning",
-    "unit": "Enhed",
-    "current": "Denne periode",
-    "previous": "Forrige periode",
-    "diff": "Ændring",
-    "pct_change": "Ændring i %",
-    "uncertain": "Usikker",
-    "small_n": "Lille n",
-    "outcome": "Resultat",
-    "status": "Status",
-    "municipality": "Kommune",
-    "period": "Periode",
-    "value": "Værdi",
-    "per_1000": "Pr. 1.000 indbyggere",
-    "pct": "Omgørelsesprocent",
-    "country_pct": "Hele landet",
-    "rank": "Placering",
-    "ranked_of": "Ud af",
-    "window": "Vindue",
-    "start": "Fra",
-    "end": "Til",
-    "complete": "Fuldstændig",
-}
-_SHARES = {"share", "complaint_share"}
-_HELPERS = {"bucket", "outcome_order", "sort_order"}  # sort keys, shown through their labels
 
 
 @dataclass(frozen=True)
@@ -135,26 +93,23 @@ def _metric_value(figure: KeyFigure) -> str:
     return format_percent(figure.value) if figure.unit == "percent" else format_count(figure.value)
 
 
-def _metric_delta(figure: KeyFigure) -> str | None:
-    if figure.delta is None:
-        return None
-    suffix = " pct.-point" if figure.unit == "percent" else ""
-    return format_signed(figure.delta, 1 if figure.unit == "percent" else 0, suffix)
-
-
 def key_figures(
     figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
 ) -> None:
-    """A row of metrics; a rise in complaints is shown in red, not 'good' green. The arrows
-    compare with ``compared_with`` (the previous comparable period), said once below the row."""
+    """A row of metrics: a fall points down, no change has no arrow, and a rise is red only
+    where lower is clearly better (``lower_is_better``), else grey. The arrows compare with
+    ``compared_with`` (the previous comparable period), said once below the row."""
     columns = st.columns(len(figures))
     for column, figure in zip(columns, figures, strict=True):
         help_text = f"n = {format_count(figure.n)}" if figure.n is not None else None
+        better = "lower" if figure.label in (lower_is_better or set()) else None
+        delta = metric_delta(figure.delta, figure.unit, better)
         column.metric(
             figure.label,
             _metric_value(figure),
-            _metric_delta(figure),
-            delta_color="inverse" if figure.label in (lower_is_better or set()) else "off",
+            delta.text if delta else None,
+            delta_color=delta.color if delta else "off",
+            delta_arrow=delta.arrow if delta else "auto",  # type: ignore[arg-type]
             help=help_text,
         )
     if compared_with and any(f.delta is not None for f in figures):
@@ -184,10 +139,10 @@ def _downloads(figure: Figure, file_stem: str) -> None:
         [
             ("PNG", lambda: to_png(figure.chart), "png", "image/png"),
             ("SVG", lambda: to_svg(figure.chart), "svg", "image/svg+xml"),
-            ("Data (CSV)", lambda: frame_to_csv(figure.data), "csv", MIME_TYPES["csv"]),
+            ("Data (CSV)", lambda: frame_to_csv(display_frame(figure.data)), "csv", MIME_TYPES["csv"]),
             (
                 "Data (Excel)",
-                lambda: frame_to_xlsx(figure.data, sheet=figure.title),
+                lambda: frame_to_xlsx(display_frame(figure.data), sheet=figure.title),
                 "xlsx",
                 MIME_TYPES["xlsx"],
             ),
@@ -197,28 +152,9 @@ def _downloads(figure: Figure, file_stem: str) -> None:
     )
 
 
-def _cell(column: str, value: object) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, bool):
-        return "ja" if value else "nej"
-    if isinstance(value, int):
-        return format_count(value) if column not in {"year", "rank", "ranked_of"} else str(value)
-    if isinstance(value, float):
-        return format_percent(value * 100, 1) if column in _SHARES else format_number(value, 1)
-    if isinstance(value, date):
-        return format_day(value)
-    return str(value)
-
-
 def data_table(frame: pl.DataFrame) -> pl.DataFrame:
-    """A chart's data as a Danish, printable table: Danish headers, numbers as text the Danish
-    way, booleans as ja/nej, sort-only columns left out."""
-    shown = [c for c in frame.columns if c not in _HELPERS]
-    return pl.DataFrame(
-        {CHART_COLUMNS.get(c, field_label(c)): [_cell(c, v) for v in frame[c].to_list()] for c in shown},
-        schema={CHART_COLUMNS.get(c, field_label(c)): pl.Utf8 for c in shown},
-    )
+    """A chart's data as the table under it: what every table shows (``display_frame``)."""
+    return display_frame(frame, screen=True)
 
 
 def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
@@ -269,10 +205,12 @@ def show_figures(figures: list[Figure], file_stem: str) -> None:
 
 
 def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
+    """CSV and Excel of a table, with Danish headers and values (``display_frame``)."""
+    shown = display_frame(frame)
     _download_row(
         [
-            ("CSV", lambda: frame_to_csv(frame), "csv", MIME_TYPES["csv"]),
-            ("Excel", lambda: frame_to_xlsx(frame), "xlsx", MIME_TYPES["xlsx"]),
+            ("CSV", lambda: frame_to_csv(shown), "csv", MIME_TYPES["csv"]),
+            ("Excel", lambda: frame_to_xlsx(shown), "xlsx", MIME_TYPES["xlsx"]),
         ],
         file_stem,
         f"tabel-{key}",

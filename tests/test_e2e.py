@@ -49,6 +49,7 @@ PAGES = {
     "aar-for-aar": "aar-for-aar",
     "ankestyrelsen": "ankestyrelsen",
     "anbefalinger": "anbefalinger",
+    "krydstabel": "krydstabel",
     "kommuner": "kommuner",
     "registrer": "registrer",
     "data": "data",
@@ -252,7 +253,14 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
         page.add_script_tag(path=str(AXE))
         for scheme in SCHEMES:
             page.emulate_media(color_scheme=scheme)
-            page.wait_for_timeout(300)
+            light = "rgb(255, 255, 255)"
+            page.wait_for_function(
+                "([light, dark]) => (getComputedStyle(document.querySelector('[data-testid=\"stApp\"]'))"
+                ".backgroundColor === light) !== dark",
+                arg=[light, scheme == "dark"],
+                timeout=10_000,
+            )
+            page.wait_for_timeout(200)
             background = _app_background(page)
             assert (background == "rgb(255, 255, 255)") is (scheme == "light"), f"{scheme}: {background}"
             for width, height in SIZES:

@@ -121,6 +121,36 @@ UNITS = pl.DataFrame(
 )
 
 
+CHANGES = pl.DataFrame(
+    {
+        "label": ["Social og Sundhed", "Arbejdsmarked og Borgerservice"],
+        "current": [158, 102],
+        "previous": [104, 125],
+        "diff": [54, -23],
+        "pct_change": [52.0, -18.0],
+        "uncertain": [False, True],
+    }
+)
+BEFORE_AFTER = pl.DataFrame(
+    {
+        "window": ["Før", "Efter"],
+        "complete": [True, False],
+        "start": [date(2024, 1, 1), date(2025, 1, 1)],
+        "end": [date(2024, 12, 31), date(2025, 12, 31)],
+        "complaints": [97, 100],
+    }
+)
+# one of each kind of chart: bars with long labels, a split trend with events, two-line unit
+# names, labels printed right of the plot, and a narrow chart (drawn at a larger scale for print)
+BUILDS = {
+    "breakdown": lambda: builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"),
+    "trend": lambda: builders.trend_lines(SPLIT_TREND, META, count_title="Henvendelser", events=LONG_EVENT),
+    "units": lambda: builders.unit_bars(UNITS, META),
+    "change": lambda: builders.change_bars(CHANGES, META),
+    "before-after": lambda: builders.before_after_bars(BEFORE_AFTER, META),
+}
+
+
 def _layers(spec: dict) -> list[dict]:
     """Every mark layer of the chart part (nested layers flattened)."""
 
@@ -161,30 +191,14 @@ def test_unit_names_are_never_cut() -> None:
     assert spec["config"]["title"]["limit"] == 0
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda: builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"),
-        lambda: builders.trend_lines(SPLIT_TREND, META, count_title="Henvendelser", events=LONG_EVENT),
-        lambda: builders.unit_bars(UNITS, META),
-    ],
-    ids=["breakdown", "trend", "units"],
-)
+@pytest.mark.parametrize("make", list(BUILDS.values()), ids=list(BUILDS))
 def test_every_chart_describes_itself_in_one_danish_sentence(make) -> None:
     description = _spec(make())["description"]
     assert description.endswith(".") and len(description) > 40
     assert not re.search(r"[.!?]\s+[A-ZÆØÅ]", description)  # one sentence
 
 
-@pytest.mark.parametrize(
-    "make",
-    [
-        lambda: builders.breakdown_bars(BREAKDOWN, META, count_title="Klagepunkter"),
-        lambda: builders.trend_lines(SPLIT_TREND, META, count_title="Henvendelser", events=LONG_EVENT),
-        lambda: builders.unit_bars(UNITS, META),
-    ],
-    ids=["breakdown", "trend", "units"],
-)
+@pytest.mark.parametrize("make", list(BUILDS.values()), ids=list(BUILDS))
 def test_print_png_is_300_dpi_at_16_cm_and_nothing_is_clipped(make) -> None:
     """At 16 cm wide the PNG has at least 300 dpi and says 300 dpi; its outer margin is blank,
     so no title, label, legend or annotation was cut off at the edge."""

@@ -341,7 +341,7 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         base.mark_text(align="left", dx=4)
         .encode(
             text=alt.Text("label_text:N"),
-            x=alt.value(WIDTH + 4),
+            x=alt.value("width"),  # just right of the plot, however wide it is drawn
         )
         .transform_calculate(
             # a suppressed (null) count prints as a dash, never as "null"

@@ -276,6 +276,7 @@ PAGES = [
     ("views/anbefalinger.py", "kommune=165&periode=165-2024"),
     ("views/kommuner.py", "kommune=157&periode=157-2023"),
     ("views/data.py", "kommune=510&periode=510-2024"),
+    ("views/krydstabel.py", "kommune=510&periode=510-2024"),
 ]
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import types
 import typing
 from collections import Counter
@@ -26,6 +25,7 @@ from data_model.kinds import KINDS, Kind, column_map, normalise_header
 from data_model.labels import REASONS, field_label
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
+from data_model.personal_data import mask_value
 from data_model.readers import UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
@@ -97,7 +97,7 @@ def _shown(value: Any, reason_key: str = "") -> str:
         return ""
     text = str(value)
     if reason_key == "cpr":
-        return re.sub(r"\d", "•", text)[:_MAX_SHOWN_VALUE]  # never echo personal data
+        return mask_value(value)[:_MAX_SHOWN_VALUE]  # never echo personal data: 010190-****
     return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
 
 
@@ -401,7 +401,10 @@ def import_file(
     """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically."""
     kind = KINDS[kind_name]
     path = Path(path)
-    report = ImportReport(kind=kind_name, file_name=path.name)
+    report = ImportReport(kind=kind_name, file_name=mask_value(path.name))
+    if looks_like_cpr(path.name):  # the name would be kept in the import and audit logs
+        report.problems.append(Problem(None, "Filnavn", report.file_name, REASONS["cpr_file_name"]))
+        return report
     try:
         table = read_table(path, data)
     except UnreadableFile as exc:

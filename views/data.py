@@ -14,6 +14,7 @@ from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
+from data_model.personal_data import mask_value
 from data_model.readers import UnreadableFile, read_table
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
@@ -36,14 +37,10 @@ def _import_section(actor: str) -> None:
         data = upload.getvalue()
         try:
             preview = read_table(upload.name, data)
-            st.caption(
-                f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {', '.join(map(str, preview.headers))}"
-            )
+            headers = [mask_value(h) for h in preview.headers]  # CPR numbers are never shown
+            st.caption(f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {', '.join(headers)}")
             st.dataframe(
-                [
-                    dict(zip(map(str, preview.headers), map(str, row), strict=False))
-                    for row in preview.rows[:10]
-                ],
+                [dict(zip(headers, map(mask_value, row), strict=False)) for row in preview.rows[:10]],
                 hide_index=True,
             )
         except UnreadableFile:

@@ -1,0 +1,218 @@
+"""The one CPR detector: a Danish personal identity number must never be stored or shown.
+
+A CPR number is ``ddmmyy`` (a birth date) and a four-digit serial. People and programs write it
+in many shapes, and every one of them is refused:
+
+- the groups joined by nothing, a hyphen, space, dot, slash, no-break space (U+00A0, U+202F),
+  thin space, en/em dash, minus sign or underscore (``010190-1234``, ``010190 1234``,
+  ``0101901234``, ``010190.1234``, ``010190–1234``), also with the date itself split the same
+  way (``01.01.90-1234``, ``01 01 90 1234``), with invisible format characters (zero-width
+  space, soft hyphen) anywhere inside;
+- a number: int, float, Decimal, with the ten digits; and an Excel number that lost its leading
+  zero (``101901234``: nine digits whose zero-padded form is a CPR number), also as the whole text
+  of a cell;
+- inside nested values (Parquet struct, list and map cells, binary cells) and in names (file
+  names, column headers).
+
+Only valid dates count (day 01-31 within the month's length, month 01-12), so ordinary ids such
+as ``991234-5678`` or ``12345678901`` (eleven digits) and phone numbers (``12 34 56 78``, eight
+digits) pass. Ten digits in a row that start with a valid date *are* treated as a CPR number:
+when in doubt, refuse. Anything shown back to the user goes through ``mask_value``, which keeps
+only the date part: ``010190-****``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+
+# Between the groups: hyphens and dashes (U+2010-U+2015), minus sign, dot, slash, underscore, and
+# any white space (\s covers U+00A0, U+202F, U+2009, tab and newline).
+_SEP = r"[\s.\-/_\u2010-\u2015\u2212]"
+_CPR = re.compile(
+    rf"(?<!\d)(?P<day>\d{{2}})(?P<sep>{_SEP}?)(?P<month>\d{{2}})(?P=sep)(?P<year>\d{{2}})"
+    rf"{_SEP}{{0,3}}\d{{4}}(?!\d)"
+)
+_LOST_ZERO = re.compile(r"^\s*[+-]?(\d{9})\s*$")  # the whole cell: nine digits
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MAX_NESTED = 100_000  # values looked at inside one nested cell; more is refused as unreadable
+
+
+def _invisible(char: str) -> bool:
+    return unicodedata.category(char) == "Cf"  # zero-width space/joiners, soft hyphen, BOM, ...
+
+
+def _visible(text: str) -> str:
+    """The text without format characters, which would otherwise split a CPR number unseen."""
+    return "".join(c for c in text if not _invisible(c)) if not text.isascii() else text
+
+
+def _valid_date(day: str, month: str) -> bool:
+    d, m = int(day), int(month)
+    return 1 <= m <= 12 and 1 <= d <= _DAYS_IN_MONTH[m - 1]
+
+
+def _matches(text: str) -> list[re.Match[str]]:
+    return [m for m in _CPR.finditer(text) if _valid_date(m["day"], m["month"])]
+
+
+def _lost_zero(text: str) -> str | None:
+    """'0' + the digits when the whole text is nine digits that were a CPR number with a leading 0."""
+    match = _LOST_ZERO.match(text)
+    if match is None:
+        return None
+    padded = "0" + match.group(1)
+    return padded if _valid_date(padded[0:2], padded[2:4]) else None
+
+
+def _number_text(value: Any) -> str | None:
+    """The digits of a number as a spreadsheet would show them; None for what is not a number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            return None
+        return str(int(value)) if value == value.to_integral_value() else format(value, "f")
+    return None
+
+
+def _text_has_cpr(text: str) -> bool:
+    text = _visible(text)
+    return bool(_matches(text)) or _lost_zero(text) is not None
+
+
+def _leaves(value: Any) -> Iterable[Any]:
+    """Every scalar inside a (possibly nested) cell value: mapping keys and values, list items."""
+    stack = [value]
+    seen = 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > _MAX_NESTED:
+            yield "0101000000"  # absurdly deep or wide: treat as unsafe rather than skip it
+            return
+        if isinstance(item, Mapping):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple | set | frozenset):
+            stack.extend(item)
+        else:
+            yield item
+
+
+def _scalar_text(item: Any) -> str | None:
+    if item is None or isinstance(item, date | datetime | time | timedelta):
+        return None
+    if isinstance(item, str):
+        return item
+    if isinstance(item, bytes | bytearray | memoryview):
+        return bytes(item).decode("utf-8", errors="ignore")
+    number = _number_text(item)
+    if number is not None:
+        return number
+    if hasattr(item, "item") and callable(item.item):  # numpy scalars
+        try:
+            return _scalar_text(item.item())
+        except (TypeError, ValueError):
+            return str(item)
+    return str(item)
+
+
+def contains_cpr(value: Any) -> bool:
+    """True when the value (text, number, bytes or a nested cell) holds a CPR number."""
+    for item in _leaves(value):
+        text = _scalar_text(item)
+        if text and _text_has_cpr(text):
+            return True
+    return False
+
+
+def looks_like_cpr(text: str | None) -> bool:
+    """True when the text holds something shaped like a CPR number with a valid birth date."""
+    return bool(text) and contains_cpr(text)
+
+
+def _masked_match(match: re.Match[str]) -> str:
+    return f"{match['day']}{match['month']}{match['year']}-****"
+
+
+def mask_text(text: str) -> str:
+    """The text with every CPR number replaced by its date and stars: ``010190-****``."""
+    visible = _visible(text)
+    if not _matches(visible) and _lost_zero(visible) is None:
+        return text
+    if (padded := _lost_zero(visible)) is not None:
+        return f"{padded[:6]}-****"
+    return _CPR.sub(lambda m: _masked_match(m) if _valid_date(m["day"], m["month"]) else m.group(0), visible)
+
+
+def mask_value(value: Any) -> str:
+    """Any value as text fit to show: CPR numbers masked, and when a nested value holds one in a
+    shape the text cannot show masked, every digit hidden."""
+    if value is None:
+        return ""
+    text = _scalar_text(value) if not isinstance(value, Mapping | list | tuple | set | frozenset) else None
+    if text is None:
+        text = str(value)
+    masked = mask_text(text)
+    if contains_cpr(masked) or (masked == text and contains_cpr(value)):
+        return re.sub(r"\d", "•", masked)
+    return masked
+
+
+@dataclass(frozen=True)
+class CprHit:
+    """Where a CPR number was found; ``row`` is the number the user sees (None: the name)."""
+
+    row: int | None
+    column: str
+    masked: str
+
+
+def scan_arrow(table: Any) -> CprHit | None:
+    """The first CPR number in a pyarrow table (row counted from 1), or None.
+
+    Text columns are narrowed down vectorised (a CPR number needs at least nine digits) and only
+    the candidates are checked one by one, so a large backup is scanned in seconds.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for name in table.column_names:
+        column = table.column(name).combine_chunks() if table.num_rows else None
+        if column is None:
+            continue
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            column = column.dictionary_decode()
+            kind = column.type
+        if pa.types.is_string(kind) or pa.types.is_large_string(kind) or pa.types.is_string_view(kind):
+            digits = pc.utf8_length(pc.replace_substring_regex(column, pattern=r"\P{Nd}", replacement=""))
+            candidates = pc.indices_nonzero(pc.fill_null(pc.greater_equal(digits, 9), False))
+        elif pa.types.is_integer(kind) or pa.types.is_floating(kind) or pa.types.is_decimal(kind):
+            size = pc.abs(pc.cast(column, pa.float64()))
+            wide = pc.and_(pc.greater_equal(size, 1e8), pc.less(size, 1e10))
+            fraction = pc.not_equal(size, pc.floor(size))  # 1501901234.5 still shows the digits
+            candidates = pc.indices_nonzero(
+                pc.fill_null(pc.or_(wide, pc.and_(fraction, pc.greater_equal(size, 1e5))), False)
+            )
+        elif pa.types.is_temporal(kind) or pa.types.is_boolean(kind) or pa.types.is_null(kind):
+            continue
+        else:  # binary, list, struct, map: cell by cell
+            candidates = pa.array(range(len(column)), pa.int64())
+        for index in candidates.to_pylist():
+            value = column[index].as_py()
+            if contains_cpr(value):
+                return CprHit(index + 1, name, mask_value(value))
+    return None

@@ -21,6 +21,7 @@ import duckdb
 import polars as pl
 from pydantic import ValidationError
 
+from data_model.csv_safety import unneutralise
 from data_model.kinds import KINDS, Kind, column_map, normalise_header
 from data_model.labels import REASONS, field_label
 from data_model.models import Record
@@ -420,7 +421,7 @@ def import_file(
         row: dict[str, Any] = {}
         for name, cell in zip(fields, cells, strict=False):
             if name is not None:
-                row[name] = cell
+                row[name] = unneutralise(cell)  # '=... from our own CSV export comes back as =...
         rows.append(row)
         numbers.append(table.first_row_number + offset)
     report.rows = len(rows)

@@ -15,6 +15,7 @@ from dashboard.auth import current_user, sidebar_login
 from dashboard.connection import get_connection, warm_up_chart_export
 from dashboard.data import catalog, default_municipality, names
 from dashboard.layout import presentation_style
+from dashboard.safe_text import md_escape
 from dashboard.sidebar import draw_sidebar
 from data_model.db import DatabaseError
 
@@ -42,7 +43,7 @@ PAGES = [
 try:
     get_connection()
 except DatabaseError as exc:
-    st.error(f"Databasen kan ikke åbnes: {exc}")
+    st.error(f"Databasen kan ikke åbnes: {md_escape(exc)}")
     st.stop()
 
 warm_up_chart_export()

@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.safe_text import md_escape
+
 LOCAL_EDITOR = "lokal redaktør"
 
 
@@ -59,7 +61,7 @@ def sidebar_login(user: User) -> None:
         if not user.login_configured:
             st.caption("Ingen login er sat op: du arbejder som lokal redaktør.")
         elif user.logged_in:
-            st.caption(f"Logget ind som {user.id} ({'redaktør' if user.can_edit else 'læser'}).")
+            st.caption(f"Logget ind som {md_escape(user.id)} ({'redaktør' if user.can_edit else 'læser'}).")
             st.button("Log ud", on_click=st.logout, key="logout")
         else:
             st.button("Log ind", on_click=st.login, key="login")

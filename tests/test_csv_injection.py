@@ -163,6 +163,7 @@ def csv_downloads(at, made: list) -> dict[str, bytes]:
 
 
 def _app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, query: str = ""):
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
 
     path = con.execute(
@@ -170,6 +171,7 @@ def _app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, query:
     ).fetchall()[0][0]
     con.close()
     monkeypatch.setenv("BORGERRAAD_DB", path)
+    st.cache_data.clear()  # cached per data version, not per database file
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for pair in filter(None, query.split("&")):
         key, value = pair.split("=", 1)

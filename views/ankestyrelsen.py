@@ -9,6 +9,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_number, format_signed
 from queries import appeals
 from queries.inquiries import KeyFigure
@@ -116,7 +117,7 @@ if municipality:
             else f", {format_signed(last['change_pp'], 1)} procentpoint fra året før"
         )
         st.markdown(
-            f"**{last['year']}: {name} {format_number(last['pct'], 1)} %** (n = {format_count(last['n'])}) mod hele landets "
+            f"**{last['year']}: {md_escape(name)} {format_number(last['pct'], 1)} %** (n = {format_count(last['n'])}) mod hele landets "
             f"{format_number(last['country_pct'], 1)} %. Placering nr. {last['rank']} af {last['ranked_of']} kommuner med tal "
             f"(1 = lavest omgørelsesprocent){change}."
         )

@@ -9,6 +9,7 @@ from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.data import query
 from dashboard.layout import page_header, table_downloads
+from dashboard.safe_text import md_escape
 from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
@@ -38,7 +39,9 @@ def _import_section(actor: str) -> None:
         try:
             preview = read_table(upload.name, data)
             headers = [mask_value(h) for h in preview.headers]  # CPR numbers are never shown
-            st.caption(f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {', '.join(headers)}")
+            st.caption(
+                f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {md_escape(', '.join(headers))}"
+            )
             st.dataframe(
                 [dict(zip(headers, map(mask_value, row), strict=False)) for row in preview.rows[:10]],
                 hide_index=True,
@@ -47,7 +50,7 @@ def _import_section(actor: str) -> None:
             pass  # the validation report below says why
         report = import_file(get_connection().cursor(), upload.name, kind, data=data, dry_run=True)
         if report.problems:
-            st.error(f"{report.summary()} Ret filen og indlæs den igen.", icon="🚫")
+            st.error(f"{md_escape(report.summary())} Ret filen og indlæs den igen.", icon="🚫")
             problems = report.problems_frame()
             st.dataframe(problems, hide_index=True)
             table_downloads(problems, "valideringsrapport", "problems")
@@ -55,7 +58,7 @@ def _import_section(actor: str) -> None:
             st.success(f"Alle {report.rows} rækker er gyldige. Intet er skrevet endnu.", icon="✅")
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
                 done = import_file(get_connection().cursor(), upload.name, kind, data=data, actor=actor)
-                (st.success if done.ok else st.error)(done.summary())
+                (st.success if done.ok else st.error)(md_escape(done.summary()))
 
 
 with importing:
@@ -132,10 +135,10 @@ def _report_pack_section() -> None:
     try:
         period = query(period_by_id, period_id)
     except PackInputError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
         return
     st.caption(
-        f"Alle standardfigurer for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
+        f"Alle standardfigurer for {md_escape(period.municipality_name)}, {md_escape(period.label)} som PNG og SVG, tallene bag "
         "dem som CSV og Excel, figures.json og et Word-dokument med nummererede figurer, i én zip-fil."
     )
     hide_small = st.checkbox(
@@ -163,7 +166,7 @@ def _report_pack_section() -> None:
                     archive = zip_bytes(result)
             except Exception as exc:  # shown to the user; the page keeps working
                 status.update(label="Beretningspakken kunne ikke bygges", state="error")
-                st.error(f"Beretningspakken kunne ikke bygges: {exc}")
+                st.error(f"Beretningspakken kunne ikke bygges: {md_escape(exc)}")
                 return
             omitted = f", {len(result.omitted)} udeladt uden data" if result.omitted else ""
             st.session_state["pack_zip"] = (

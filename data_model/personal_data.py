@@ -24,7 +24,6 @@ only the date part: ``010190-****``.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -43,13 +42,18 @@ _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _MAX_NESTED = 100_000  # values looked at inside one nested cell; more is refused as unreadable
 
 
-def _invisible(char: str) -> bool:
-    return unicodedata.category(char) == "Cf"  # zero-width space/joiners, soft hyphen, BOM, ...
+# Unicode format characters (category Cf: soft hyphen, zero-width space/joiners, direction marks,
+# word joiner, BOM, tag characters): invisible, so they could split a CPR number unseen.
+_FORMAT_CHARS = re.compile(
+    "[\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb\U000110bd\U000110cd\U00013430-\U0001343f"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def _visible(text: str) -> str:
-    """The text without format characters, which would otherwise split a CPR number unseen."""
-    return "".join(c for c in text if not _invisible(c)) if not text.isascii() else text
+    """The text without format characters."""
+    return text if text.isascii() else _FORMAT_CHARS.sub("", text)
 
 
 def _valid_date(day: str, month: str) -> bool:
@@ -131,6 +135,13 @@ def _scalar_text(item: Any) -> str | None:
 
 def contains_cpr(value: Any) -> bool:
     """True when the value (text, number, bytes or a nested cell) holds a CPR number."""
+    kind = type(value)
+    if kind is str:  # the common cases first: an import checks every cell
+        return _text_has_cpr(value)
+    if value is None or kind is bool or kind is date or kind is datetime:
+        return False
+    if kind is int:
+        return _text_has_cpr(str(value))
     for item in _leaves(value):
         text = _scalar_text(item)
         if text and _text_has_cpr(text):

@@ -27,7 +27,7 @@ from data_model.backup import BackupError, backup_database, restore_database
 from data_model.editing import validate
 from data_model.importer import import_file
 from data_model.personal_data import contains_cpr, looks_like_cpr, mask_value
-from tests.conftest import TODAY, write
+from tests.conftest import TODAY, open_app, write
 
 HEADER = "inquiry_id,municipality_code,received,closed,kind_code,unit_id,outcome_code,summary\n"
 SEPARATORS = ["", "-", " ", ".", "/", "\u00a0", "\u202f", "\u2009", "\u2013", "\u2014", "\u2212", " - "]
@@ -321,16 +321,7 @@ def test_restore_of_clean_data_still_works(small_db, tmp_path: Path) -> None:
 def test_the_upload_preview_masks_cpr_numbers(
     small_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT
-
-    path = small_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    small_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at = open_app(small_db, monkeypatch).run()
     at.switch_page("views/data.py").run()
     at.selectbox(key="import_kind").set_value("inquiries").run()
     data = (

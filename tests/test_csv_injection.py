@@ -21,7 +21,7 @@ from data_model.__main__ import main
 from data_model.csv_safety import TRIGGERS, neutralise, unneutralise
 from data_model.export import frame_to_csv, kind_frame
 from data_model.importer import import_file
-from tests.conftest import ROOT, TODAY, write
+from tests.conftest import TODAY, open_app, write
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -162,29 +162,12 @@ def csv_downloads(at, made: list) -> dict[str, bytes]:
     return found
 
 
-def _app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, query: str = ""):
-    import streamlit as st
-    from streamlit.testing.v1 import AppTest
-
-    path = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    con.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    st.cache_data.clear()  # cached per data version, not per database file
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    for pair in filter(None, query.split("&")):
-        key, value = pair.split("=", 1)
-        at.query_params[key] = value
-    return at
-
-
 def test_chart_and_table_downloads_are_neutralised(
     query_db, monkeypatch: pytest.MonkeyPatch, downloads
 ) -> None:
     query_db.execute("UPDATE org_unit SET name = ? WHERE unit_id = '999-tek'", [HOSTILE[0]])
     query_db.execute("UPDATE org_unit SET name = ? WHERE unit_id = '999-sos'", [HOSTILE[4]])
-    at = _app(query_db, monkeypatch, "kommune=999&periode=999-2025").run()
+    at = open_app(query_db, monkeypatch, "kommune=999&periode=999-2025").run()
     assert not at.exception
     found = csv_downloads(at, downloads)
     assert any("enheder" in key for key in found), list(found)
@@ -201,7 +184,7 @@ def test_chart_and_table_downloads_are_neutralised(
 def test_the_validation_report_download_is_neutralised(
     small_db, monkeypatch: pytest.MonkeyPatch, downloads
 ) -> None:
-    at = _app(small_db, monkeypatch).run()
+    at = open_app(small_db, monkeypatch).run()
     at.switch_page("views/data.py").run()
     at.selectbox(key="import_kind").set_value("inquiries").run()
     bad = (

@@ -13,14 +13,13 @@ import string
 from typing import Any
 
 import pytest
-import streamlit as st_cache
 from hypothesis import given
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.safe_text import md_escape
 from queries.filters import Catalog, from_query_params
-from tests.conftest import ROOT
+from tests.conftest import open_app
 
 EVIL = "**[x](https://evil.example/login)**"
 LINK = "[Log ind igen](https://evil.example)"
@@ -122,16 +121,7 @@ def app(query_db, monkeypatch: pytest.MonkeyPatch):
     def make(query: str = "", setup: list[tuple[str, list[Any]]] | None = None) -> AppTest:
         for sql, params in setup or []:
             query_db.execute(sql, params)
-        path = query_db.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()[0][0]
-        query_db.close()
-        monkeypatch.setenv("BORGERRAAD_DB", path)
-        st_cache.cache_data.clear()  # cached per data version, not per database file
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for pair in filter(None, query.split("&")):
-            key, value = pair.split("=", 1)
-            at.query_params[key] = value
+        at = open_app(query_db, monkeypatch, query)
         return at
 
     return make

@@ -227,3 +227,14 @@ def scan_arrow(table: Any) -> CprHit | None:
             if contains_cpr(value):
                 return CprHit(index + 1, name, mask_value(value))
     return None
+
+
+def mask_frame(frame: Any) -> Any:
+    """A Polars frame with every CPR number in its text columns masked: for logs written before
+    the file-name guard (an import log may still hold ``klage 010190-1234.csv``)."""
+    import polars as pl
+
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.col(name).map_elements(mask_value, return_dtype=pl.String, skip_nulls=True) for name in texts
+    )

@@ -337,3 +337,15 @@ def test_the_upload_preview_masks_cpr_numbers(
     ]
     assert any("010190-****" in s for s in shown)
     assert_never_shown("0101901234", *shown)
+
+
+def test_old_logs_with_a_cpr_file_name_are_shown_masked(small_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database from before the file-name guard may hold a CPR number in its logs."""
+    small_db.execute("UPDATE import_log SET file_name = 'klage 010190-1234.csv'")
+    small_db.execute("UPDATE audit_log SET record_id = 'klage 0101901234.csv'")
+    at = open_app(small_db, monkeypatch).run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception
+    shown = [frame.value.to_csv() for frame in at.dataframe]
+    assert any("klage 010190-****.csv" in s for s in shown)
+    assert_never_shown("0101901234", *shown)

@@ -15,7 +15,7 @@ from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
-from data_model.personal_data import mask_value
+from data_model.personal_data import mask_frame, mask_value
 from data_model.readers import UnreadableFile, read_table
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
@@ -103,10 +103,10 @@ with origin:
         "der gengiver beretningernes tal, og vises med 'Genererede data' i figurernes kildelinje."
     )
     st.subheader("Indlæsninger")
-    st.dataframe(query(import_history), hide_index=True)
+    st.dataframe(mask_frame(query(import_history)), hide_index=True)  # old logs: CPR never shown
     st.subheader("Ændringslog")
     st.caption("Hver ændring: hvem, hvornår, hvad, og værdien før og efter.")
-    st.dataframe(query(audit_entries), hide_index=True)
+    st.dataframe(mask_frame(query(audit_entries)), hide_index=True)
     st.subheader("Publicerede tal med kilde")
     figures = query(benchmark.published_figures)
     st.dataframe(figures, hide_index=True)

@@ -96,7 +96,8 @@ def rendered(at: AppTest) -> list[str]:
                     value = getattr(proto, attr, None)
                     if isinstance(value, str) and value:
                         texts.append(value)
-                texts.extend(str(o) for o in getattr(proto, "options", []) or [] if isinstance(o, str))
+                for option in getattr(proto, "options", None) or []:  # radio: str; segmented: .content
+                    texts.append(option if isinstance(option, str) else getattr(option, "content", ""))
                 value = getattr(child, "value", None)
                 if isinstance(value, str) and value:
                     texts.append(value)
@@ -163,6 +164,7 @@ HOSTILE_DB = [
         ("overblik", "kommune=999&periode=999-2025&enhed=999-tek"),
         ("tendenser", "kommune=999&enhed=999-tek"),
         ("aar_for_aar", "kommune=999&periode=999-2025"),
+        ("aar_for_aar", "kommune=999&periode=999-2025&visning=praesentation"),  # titles as options
         ("ankestyrelsen", "kommune=999&periode=999-2025"),
         ("anbefalinger", "kommune=999"),
         ("kommuner", "kommune=999"),
@@ -179,6 +181,9 @@ def test_hostile_names_in_the_database_render_literally(app, page: str, query: s
     assert_literal(texts, "**[", "](https://", "<b>", ":red[")
     if page in ("overblik", "tendenser"):  # the unit filter is said in words: literally
         assert any(md_escape(EVIL) in t for t in texts), texts
+    if "praesentation" in query:  # the figure picker's options carry the period labels
+        options = [o.content for b in at.get("button_group") for o in b.proto.options]
+        assert any(md_escape("[2024](https://evil.example)") in o for o in options), options
 
 
 def test_a_recommendation_title_and_source_are_shown_escaped(app) -> None:

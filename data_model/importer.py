@@ -98,7 +98,7 @@ def _shown(value: Any, reason_key: str = "") -> str:
         return ""
     text = str(value)
     if reason_key == "cpr":
-        return mask_value(value)[:_MAX_SHOWN_VALUE]  # never echo personal data: 010190-****
+        return mask_value(value)[:_MAX_SHOWN_VALUE]  # never echo personal data: ••••••-••••
     return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
 
 

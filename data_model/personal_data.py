@@ -18,7 +18,7 @@ Only valid dates count (day 01-31 within the month's length, month 01-12), so or
 as ``991234-5678`` or ``12345678901`` (eleven digits) and phone numbers (``12 34 56 78``, eight
 digits) pass. Ten digits in a row that start with a valid date *are* treated as a CPR number:
 when in doubt, refuse. Anything shown back to the user goes through ``mask_value``, which keeps
-only the date part: ``010190-****``.
+the text around it and hides every digit of the number: ``borger ••••••-•••• ringede``.
 """
 
 from __future__ import annotations
@@ -154,18 +154,17 @@ def looks_like_cpr(text: str | None) -> bool:
     return bool(text) and contains_cpr(text)
 
 
-def _masked_match(match: re.Match[str]) -> str:
-    return f"{match['day']}{match['month']}{match['year']}-****"
+MASK = "••••••-••••"  # not even the birth date is shown
 
 
 def mask_text(text: str) -> str:
-    """The text with every CPR number replaced by its date and stars: ``010190-****``."""
+    """The text with every CPR number replaced by ``MASK``."""
     visible = _visible(text)
     if not _matches(visible) and _lost_zero(visible) is None:
         return text
-    if (padded := _lost_zero(visible)) is not None:
-        return f"{padded[:6]}-****"
-    return _CPR.sub(lambda m: _masked_match(m) if _valid_date(m["day"], m["month"]) else m.group(0), visible)
+    if _lost_zero(visible) is not None:
+        return MASK
+    return _CPR.sub(lambda m: MASK if _valid_date(m["day"], m["month"]) else m.group(0), visible)
 
 
 def mask_value(value: Any) -> str:

@@ -12,6 +12,7 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
 from dashboard.safe_text import md_escape
+from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
@@ -44,6 +45,10 @@ figures.append(
         n=int(appeal_now["on_merits"][0]),
     )
 )
+# no meaningful complaint share: said below the row instead of a "–"
+figures = [
+    fig for fig in figures if fig.label != "Klageandel" or fig.value is not None or fig.previous is not None
+]
 key_figures(
     figures,
     lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"},
@@ -51,6 +56,8 @@ key_figures(
 )
 if spans and spans[2]:
     st.caption(md_escape(spans[2]))
+if not any(fig.label == "Klageandel" for fig in figures):
+    st.caption(inquiries.NO_SHARE_WORDS)
 
 units = query(inquiries.unit_table, f, ctx.span)
 if units.is_empty():
@@ -59,6 +66,14 @@ if units.is_empty():
 
 themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
 share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+share_figures = complaint_share_figures(
+    share,
+    ctx.meta(
+        "Klageandel",
+        f"{inquiries.SHARE_BASE_WORDS} · alle beretningsperioder · n = borgerhenvendelser",
+        period="alle perioder",
+    ),
+)
 show_figures(
     [
         Figure(
@@ -77,19 +92,7 @@ show_figures(
             ),
             themes,
         ),
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klager i procent af henvendelser",
-                    "Alle beretningsperioder · n = antal henvendelser",
-                    period="alle perioder",
-                ),
-            ),
-            share,
-        ),
+        *share_figures,
     ],
     ctx.file_stem,
 )

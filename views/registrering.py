@@ -18,6 +18,7 @@ from dashboard.connection import get_connection
 from dashboard.data import catalog, names
 from dashboard.safe_text import md_escape
 from data_model.editing import (
+    ALREADY_SAVED,
     EditRefused,
     load_row,
     new_id,
@@ -50,6 +51,9 @@ def _options(kind: str) -> dict[str, str]:
 
 
 def show_problems(problems: list[Problem]) -> None:
+    if [p.reason for p in problems] == [ALREADY_SAVED]:
+        st.info(ALREADY_SAVED, icon="✅")  # a double click: the first click saved it
+        return
     lines = [
         f"- **{md_escape(p.column or 'Posten')}**{f' ({md_escape(p.value)})' if p.value else ''}: {md_escape(p.reason)}"
         for p in problems

@@ -170,6 +170,7 @@ HOSTILE_DB = [
         ("kommuner", "kommune=999"),
         ("data", "kommune=999&periode=999-2025"),
         ("registrering", "kommune=999"),
+        ("krydstabel", "kommune=999&periode=999-2025"),
     ],
 )
 def test_hostile_names_in_the_database_render_literally(app, page: str, query: str) -> None:

@@ -328,7 +328,9 @@ def test_the_upload_preview_masks_cpr_numbers(
     data = (
         HEADER.replace("summary", "cpr 0101901234") + "a1,999,2024-02-01,,klage,999-tek,,010190 1234\n"
     ).encode()
-    at.get("file_uploader")[0].set_value(("klage.csv", data, "text/csv")).run()
+    next(u for u in at.get("file_uploader") if u.key == "import_file").set_value(
+        ("klage.csv", data, "text/csv")
+    ).run()
     assert not at.exception, at.exception
     shown = [str(e.value) for kind in ("caption", "error", "markdown", "success") for e in at.get(kind)]
     frames = at.dataframe

@@ -192,7 +192,9 @@ def test_the_validation_report_download_is_neutralised(
         b"a1,999,2024-02-01,klage,=cmd|' /C calc'!A0\n"
         b"a2,999,2024-02-01,@SUM(1+1),999-tek\n"
     )
-    at.get("file_uploader")[0].set_value(("fejl.csv", bad, "text/csv")).run()
+    next(u for u in at.get("file_uploader") if u.key == "import_file").set_value(
+        ("fejl.csv", bad, "text/csv")
+    ).run()
     assert not at.exception
     found = {k: v for k, v in csv_downloads(at, downloads).items() if "problems" in k}
     assert found, "the validation report has a CSV download"

@@ -200,7 +200,9 @@ def test_an_uploaded_file_name_and_headers_are_shown_escaped(app) -> None:
     at = app().run()
     at.switch_page("views/data.py").run()
     data = b"code,name,[x](https://evil.example)\nf1,Navn,x\n"
-    at.get("file_uploader")[0].set_value(("[klik](https:evil.example).csv", data, "text/csv")).run()
+    next(u for u in at.get("file_uploader") if u.key == "import_file").set_value(
+        ("[klik](https:evil.example).csv", data, "text/csv")
+    ).run()
     assert not at.exception
     texts = rendered(at)
     assert any("Forhåndsvisning" in t for t in texts)

@@ -16,6 +16,7 @@ from dashboard.auth import gate, sidebar_login
 from dashboard.connection import get_connection, warm_up_chart_export
 from dashboard.data import catalog, default_municipality, names, setup_needed
 from dashboard.layout import presentation_style
+from dashboard.safe_text import md_escape
 from dashboard.sidebar import draw_sidebar
 from data_model.db import DatabaseError
 
@@ -46,7 +47,7 @@ user = gate()  # stops here on broken secrets, and before login when login is co
 try:
     get_connection()
 except DatabaseError as exc:
-    st.error(f"Databasen kan ikke åbnes: {exc}")
+    st.error(f"Databasen kan ikke åbnes: {md_escape(exc)}")
     st.stop()
 
 warm_up_chart_export()

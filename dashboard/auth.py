@@ -24,6 +24,8 @@ from typing import Any
 
 import streamlit as st
 
+from dashboard.safe_text import md_escape
+
 LOCAL_EDITOR = "lokal redaktør"
 REMOTE_READER = "læser uden login"
 
@@ -236,7 +238,7 @@ def gate() -> User:
     if isinstance(config, SecretsProblem):
         st.error(
             "Dashboardet er stoppet, fordi opsætningen i .streamlit/secrets.toml ikke kan bruges: "
-            f"{config.message.rstrip('.')}. Ret filen og genstart dashboardet. Indtil da vises ingen data.",
+            f"{md_escape(config.message.rstrip('.'))}. Ret filen og genstart dashboardet. Indtil da vises ingen data.",
             icon="🛑",
         )
         st.stop()
@@ -264,7 +266,7 @@ def sidebar_login(user: User) -> None:
         elif not user.login_configured:
             st.caption("Ingen login er sat op: du arbejder som lokal redaktør (kun på denne computer).")
         elif user.logged_in:
-            st.caption(f"Logget ind som {user.id} ({'redaktør' if user.can_edit else 'læser'}).")
+            st.caption(f"Logget ind som {md_escape(user.id)} ({'redaktør' if user.can_edit else 'læser'}).")
             st.button("Log ud", on_click=st.logout, key="logout")
         else:
             st.button("Log ind", on_click=st.login, key="login")

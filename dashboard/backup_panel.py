@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard.auth import current_user
 from dashboard.backup_schedule import finished_backups, take_backup
 from dashboard.connection import current_backup_settings, get_connection, scheduled_backups
+from dashboard.safe_text import md_escape
 from data_model.db import DatabaseError
 
 
@@ -31,18 +32,20 @@ def backup_section(container: Any) -> None:
                 try:
                     path, manifest = take_backup(get_connection(), settings.folder, "manuel")
                 except DatabaseError as exc:  # BackupError included; Danish, nothing half-written left
-                    st.error(str(exc), icon="🚫")
+                    st.error(md_escape(exc), icon="🚫")
                 else:
                     rows = sum(t["rows"] for t in manifest["tables"])
                     st.success(
-                        f"Sikkerhedskopi skrevet og kontrolleret: {path} "
+                        f"Sikkerhedskopi skrevet og kontrolleret: {md_escape(path)} "
                         f"({len(manifest['tables'])} tabeller, {rows} rækker).",
                         icon="✅",
                     )
-        st.caption(settings.describe())
+        st.caption(md_escape(settings.describe()))
         scheduler = scheduled_backups()
         if scheduler is not None:
-            st.caption(scheduler.status)
+            st.caption(md_escape(scheduler.status))
         done = finished_backups(settings.folder)
         if done:
-            st.caption(f"{len(done)} sikkerhedskopi(er) i {settings.folder}; nyeste: {done[-1][1].name}.")
+            st.caption(
+                f"{len(done)} sikkerhedskopi(er) i {md_escape(settings.folder)}; nyeste: {md_escape(done[-1][1].name)}."
+            )

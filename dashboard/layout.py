@@ -14,6 +14,7 @@ import streamlit as st
 from charts.export import to_png, to_svg
 from charts.theme import scale_fonts
 from dashboard import state
+from dashboard.safe_text import md_escape
 from data_model.display import display_frame, metric_delta
 from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
 from data_model.labels import format_count, format_percent
@@ -77,10 +78,10 @@ class Figure:
 def page_header(title: str, description: str, filter_words: str) -> None:
     st.title(title)
     if state.presenting():
-        st.markdown(f"**{filter_words}**")
+        st.markdown(f"**{md_escape(filter_words)}**")  # names from the database: literal
     else:
         st.caption(description)
-        st.markdown(f"Viser: {filter_words}")
+        st.markdown(f"Viser: {md_escape(filter_words)}")
 
 
 def empty_state(message: str) -> None:
@@ -113,7 +114,7 @@ def key_figures(
             help=help_text,
         )
     if compared_with and any(f.delta is not None for f in figures):
-        st.caption(f"Pilene viser ændringen i forhold til {compared_with}.")
+        st.caption(f"Pilene viser ændringen i forhold til {md_escape(compared_with)}.")
 
 
 Download = tuple[str, Callable[[], bytes], str, str]  # label, lazy bytes, file suffix, MIME type
@@ -193,7 +194,7 @@ def show_figures(figures: list[Figure], file_stem: str) -> None:
         chosen = st.segmented_control(
             "Figur",
             keys,
-            format_func=lambda k: next(f.title for f in figures if f.key == k),
+            format_func=lambda k: md_escape(next(f.title for f in figures if f.key == k)),
             key=state.FIGURE_KEY,
             label_visibility="collapsed",
         )

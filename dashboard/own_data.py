@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.connection import get_connection
+from dashboard.safe_text import md_escape
 from data_model import denmark
 from data_model.importer import Problem
 from data_model.readers import RawTable, UnreadableFile
@@ -195,7 +196,7 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
                 answers
             )
         except (MappingFileError, UnicodeDecodeError) as exc:
-            st.error(f"Oversættelsen kan ikke læses: {exc}")
+            st.error(f"Oversættelsen kan ikke læses: {md_escape(exc)}")
     create = bool(st.session_state.get("sheet_create"))
     report = import_sheet(
         con, name, kind, municipality, data=data, mapping=answers, create_missing=create, dry_run=True
@@ -220,7 +221,9 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     created = ""
     if report.created_units or report.created_themes:
         created = " Oprettes: " + "; ".join(report.created_units + report.created_themes) + "."
-    st.success(f"Alle {report.rows} rækker kan indlæses. Intet er skrevet endnu.{created}", icon="✅")
+    st.success(
+        f"Alle {report.rows} rækker kan indlæses. Intet er skrevet endnu.{md_escape(created)}", icon="✅"
+    )
     st.button(
         f"Indlæs {report.rows} rækker",
         type="primary",
@@ -384,12 +387,14 @@ def _setup_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
                 }
             )
             st.caption(
-                f"{len(units)} enheder i arket: " + ", ".join(units[:12]) + (" …" if len(units) > 12 else "")
+                f"{len(units)} enheder i arket: "
+                + md_escape(", ".join(units[:12]))
+                + (" …" if len(units) > 12 else "")
             )
             for problem in problems:
-                st.warning(problem.as_text())
+                st.warning(md_escape(problem.as_text()))
         except UnreadableFile as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
             organisation = None
     common = st.checkbox("Start med de fælles temaer og kategorier", value=True, key="setup_common")
     st.button(
@@ -456,7 +461,7 @@ def _save_names(which: str, before: pl.DataFrame, after: pl.DataFrame, actor: st
     }
     saved, problems = rename_labels(get_connection().cursor(), which, changes, actor=actor)
     if problems:
-        st.error(" ".join(p.as_text() for p in problems))
+        st.error(md_escape(" ".join(p.as_text() for p in problems)))
     st.success(f"{saved} betegnelse(r) gemt.", icon="✅")
 
 
@@ -513,8 +518,8 @@ def _show_done(key: str) -> None:
         return
     ok, message, problems = st.session_state.pop(key)
     if ok:
-        st.success(message, icon="✅")
+        st.success(md_escape(message), icon="✅")
     else:
-        st.error(message, icon="🚫")
+        st.error(md_escape(message), icon="🚫")
         if problems:
             st.dataframe(_problems_frame(problems), hide_index=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.safe_text import md_escape
 from dashboard.state import notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
 from queries.describe import COUNT_UNIT_WORDS, Names
@@ -62,7 +63,7 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
 
     with st.sidebar:
         for note in notes():
-            st.warning(note, icon="⚠️")
+            st.warning(md_escape(note), icon="⚠️")  # URL values are never Markdown
         st.multiselect(
             "Kommune",
             municipalities,

@@ -41,6 +41,7 @@ from data_model.db import (
 )
 from data_model.db import quote_name as _quote
 from data_model.db import table_columns as _columns
+from data_model.personal_data import scan_arrow
 from data_model.schema import LATEST_VERSION, MIGRATIONS
 
 MANIFEST = "manifest.json"
@@ -426,6 +427,11 @@ def _build(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any
         columns = _columns(con, table)
         if sorted(data.column_names) != sorted(columns):
             raise BackupError(f"Filen {table}.parquet har ikke tabellens kolonner ({', '.join(columns)}).")
+        if hit := scan_arrow(data):  # personal data must never come back in through a backup
+            raise BackupError(
+                f"Sikkerhedskopien indeholder et CPR-nummer ({table}, kolonne {hit.column}, række {hit.row}: "
+                f"{hit.masked}); personoplysninger må ikke gemmes. Intet er gendannet."
+            )
         cols = ", ".join(_quote(c) for c in columns)
         con.register("restore_stage", data)
         try:

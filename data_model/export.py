@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
+from data_model.csv_safety import neutralise_frame
 from data_model.kinds import KINDS
 
 FORMATS = ("csv", "xlsx", "parquet")
@@ -28,11 +29,11 @@ def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def frame_to_csv(frame: pl.DataFrame) -> bytes:
-    """Semicolon separated, decimal commas, UTF-8 BOM: what Danish Excel opens without a wizard
-    (and what the importer reads back)."""
-    return (
-        _flatten_lists(frame).write_csv(separator=";", include_bom=True, decimal_comma=True).encode("utf-8")
-    )
+    """The one CSV writer: semicolon separated, decimal commas, UTF-8 BOM (what Danish Excel opens
+    without a wizard, and what the importer reads back), text that Excel would run as a formula
+    neutralised (``'=...``; the importer takes the quote off again)."""
+    safe = neutralise_frame(_flatten_lists(frame))
+    return safe.write_csv(separator=";", include_bom=True, decimal_comma=True).encode("utf-8")
 
 
 def _xlsx_cell(worksheet: Any, value: Any) -> Any:

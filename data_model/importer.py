@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import types
 import typing
 from collections import Counter
@@ -22,10 +21,12 @@ import duckdb
 import polars as pl
 from pydantic import ValidationError
 
+from data_model.csv_safety import unneutralise
 from data_model.kinds import KINDS, Kind, column_map, normalise_header
 from data_model.labels import REASONS, field_label
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
+from data_model.personal_data import mask_value
 from data_model.readers import UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
@@ -97,7 +98,7 @@ def _shown(value: Any, reason_key: str = "") -> str:
         return ""
     text = str(value)
     if reason_key == "cpr":
-        return re.sub(r"\d", "•", text)[:_MAX_SHOWN_VALUE]  # never echo personal data
+        return mask_value(value)[:_MAX_SHOWN_VALUE]  # never echo personal data: ••••••-••••
     return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
 
 
@@ -408,7 +409,10 @@ def import_file(
     """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically."""
     kind = KINDS[kind_name]
     path = Path(path)
-    report = ImportReport(kind=kind_name, file_name=path.name)
+    report = ImportReport(kind=kind_name, file_name=mask_value(path.name))
+    if looks_like_cpr(path.name):  # the name would be kept in the import and audit logs
+        report.problems.append(Problem(None, "Filnavn", report.file_name, REASONS["cpr_file_name"]))
+        return report
     try:
         table = read_table(path, data)
     except UnreadableFile as exc:
@@ -424,7 +428,7 @@ def import_file(
         row: dict[str, Any] = {}
         for name, cell in zip(fields, cells, strict=False):
             if name is not None:
-                row[name] = cell
+                row[name] = unneutralise(cell)  # '=... from our own CSV export comes back as =...
         rows.append(row)
         numbers.append(table.first_row_number + offset)
     report.rows = len(rows)

@@ -175,6 +175,7 @@ REASONS: dict[str, str] = {
     "closed_before_received": "Afsluttet før modtaget",
     "end_before_start": "Slutdato ligger før startdato",
     "cpr": "Ligner et CPR-nummer: personoplysninger må ikke gemmes",
+    "cpr_file_name": "Filnavnet ligner et CPR-nummer: omdøb filen, personoplysninger må ikke gemmes",
     "duplicate_key": "Samme nøgle optræder flere gange i filen",
     "unknown_unit": "Ukendt enhed",
     "unknown_theme": "Ukendt temakode",

@@ -22,13 +22,13 @@ from pydantic import (
 
 from data_model.parsing import (
     is_blank,
-    looks_like_cpr,
     parse_bool,
     parse_code_list,
     parse_date,
     parse_int,
     parse_number,
 )
+from data_model.personal_data import contains_cpr
 
 
 def _text(value: Any) -> Any:
@@ -71,10 +71,9 @@ class Record(BaseModel):
     def _refuse_cpr(cls, data: Any) -> Any:
         if isinstance(data, dict):
             for column, value in data.items():
-                # Numbers too (Excel stores 1501901234 typed in a cell as a number) and list items.
-                for item in value if isinstance(value, list | tuple) else [value]:
-                    if isinstance(item, str | int | float) and looks_like_cpr(str(item)):
-                        raise ValueError(f"cpr@{column}")
+                # Every shape: text, numbers (Excel stores 1501901234 as a number), nested values.
+                if contains_cpr(value):
+                    raise ValueError(f"cpr@{column}")
         return data
 
     @staticmethod

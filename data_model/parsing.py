@@ -1,4 +1,4 @@
-"""Lenient parsing of the cell formats Danish spreadsheets produce, and the CPR guard."""
+"""Lenient parsing of the cell formats Danish spreadsheets produce."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ import re
 from datetime import date, datetime
 from typing import Any
 
+from data_model.personal_data import looks_like_cpr  # noqa: F401  (re-exported: the one CPR detector)
+
 _TRUE = {"true", "1", "ja", "j", "yes", "y", "sand", "x"}
 _FALSE = {"false", "0", "nej", "n", "no", "falsk", ""}
 _DANISH_DATE = re.compile(r"^(\d{1,2})[-./](\d{1,2})[-./](\d{4})$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _THOUSANDS_DOT = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
-# ddmmyy-xxxx, ddmmyy xxxx or ten digits in a row, not part of a longer number.
-_CPR = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[- ]?\d{4}(?!\d)")
 
 
 def is_blank(value: Any) -> bool:
@@ -94,14 +94,3 @@ def parse_code_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v).strip() for v in value if not is_blank(v)]
     return [part.strip() for part in re.split(r"[;,]", str(value)) if part.strip()]
-
-
-def looks_like_cpr(text: str | None) -> bool:
-    """True when the text holds something shaped like a CPR number with a plausible birth date."""
-    if not text:
-        return False
-    for match in _CPR.finditer(text):
-        day, month = int(match.group(1)), int(match.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12:
-            return True
-    return False

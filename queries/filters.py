@@ -12,6 +12,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Literal
 
+from data_model.personal_data import mask_value
+
 CountUnit = Literal["inquiries", "points"]
 Grain = Literal["month", "quarter", "year", "period"]
 
@@ -94,6 +96,16 @@ class Catalog:
     outcomes: frozenset[str] = frozenset()
 
 
+_ECHO_LIMIT = 40
+
+
+def _echo(value: str) -> str:
+    """A URL value as a note repeats it: CPR numbers masked, cut to 40 characters. The note is
+    still Markdown-escaped where it is shown (``dashboard.safe_text.md_escape``)."""
+    text = mask_value(value)
+    return text if len(text) <= _ECHO_LIMIT else text[: _ECHO_LIMIT - 1] + "…"
+
+
 def _split_list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
 
@@ -116,14 +128,14 @@ def from_query_params(params: Mapping[str, str | list[str]], catalog: Catalog) -
             items = _split_list(raw[key])
             good = tuple(i for i in items if i in known)
             if len(good) != len(items):
-                bad = ", ".join(i for i in items if i not in known)
+                bad = _echo(", ".join(i for i in items if i not in known))
                 notes.append(f"Ukendt {what} i linket ignoreres: {bad}")
             if good:
                 values[name] = good
         elif raw[key] in known:
             values[name] = raw[key]
         elif raw[key]:
-            notes.append(f"Ukendt {what} i linket ignoreres: {raw[key]}")
+            notes.append(f"Ukendt {what} i linket ignoreres: {_echo(raw[key])}")
 
     keep_known("municipalities", catalog.municipalities, "kommune")
     keep_known("period_id", catalog.periods, "periode")
@@ -143,14 +155,14 @@ def from_query_params(params: Mapping[str, str | list[str]], catalog: Catalog) -
             if raw[key] in options:
                 values[name] = raw[key]
             else:
-                notes.append(f"Ukendt {what} i linket ignoreres: {raw[key]}")
+                notes.append(f"Ukendt {what} i linket ignoreres: {_echo(raw[key])}")
     for name in _DATE_FIELDS:
         key = URL_KEYS[name]
         if raw.get(key):
             try:
                 values[name] = date.fromisoformat(raw[key])
             except ValueError:
-                notes.append(f"Ugyldig dato i linket ignoreres: {raw[key]}")
+                notes.append(f"Ugyldig dato i linket ignoreres: {_echo(raw[key])}")
 
     filters = Filters(**values)  # type: ignore[arg-type]
     return _consistent(filters, catalog, notes), notes

@@ -60,3 +60,22 @@ def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
     from tests.query_fixture import load
 
     return load(small_db, tmp_path)
+
+
+def open_app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, query: str = ""):
+    """An AppTest of the whole app on ``con``'s database file (closed here: the app opens it),
+    with ``query`` (``kommune=999&periode=...``) as the URL's query string."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    path = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    con.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+    st.cache_data.clear()  # cached per data version, not per database file
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    for pair in filter(None, query.split("&")):
+        key, value = pair.split("=", 1)
+        at.query_params[key] = value
+    return at

@@ -9,6 +9,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from data_model.display import display_frame
 from queries import inquiries
@@ -40,9 +41,9 @@ result = query(inquiries.year_over_year, ctx.filters, ctx.span, dimension or "de
 if result is None or result.table.is_empty():
     empty_state("Der er ingen sammenlignelig periode året før.")
     st.stop()
-st.markdown(f"**{result.current.label}** sammenlignet med **{result.previous.label}**")
+st.markdown(f"**{md_escape(result.current.label)}** sammenlignet med **{md_escape(result.previous.label)}**")
 if result.note:
-    st.caption(result.note)
+    st.caption(md_escape(result.note))
 title = f"Ændring fra {result.previous.label} til {result.current.label} pr. {SPLIT_WORDS[dimension].lower()}"
 show_figures(
     [Figure("aendringer", title, builders.change_bars(result.table, ctx.meta(title)), result.table)],

@@ -12,6 +12,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from data_model.display import display_frame
 from data_model.labels import format_day
@@ -87,7 +88,7 @@ chosen = st.selectbox("Anbefaling", list(titles), format_func=titles.get, key="r
 if chosen:
     row = status.filter(pl.col("recommendation_id") == chosen).row(0, named=True)
     st.markdown(
-        f"**{row['title']}**  \nRettet mod: {row['targets'] or '–'} · Givet {format_day(row['made_on'])} · Frist {format_day(row['due_on'])}"
+        f"**{md_escape(row['title'])}**  \nRettet mod: {md_escape(row['targets'] or '–')} · Givet {format_day(row['made_on'])} · Frist {format_day(row['due_on'])}"
     )
     if row["text"]:
         st.text(row["text"])  # shown as text, never interpreted as Markdown or HTML
@@ -108,11 +109,11 @@ if chosen:
     timeline = query(recommendations.follow_up_timeline, chosen)
     for entry in timeline.iter_rows(named=True):
         with st.container(border=True):
-            st.markdown(f"**{format_day(entry['date'])} · {entry['status']}**")
+            st.markdown(f"**{format_day(entry['date'])} · {md_escape(entry['status'])}**")
             if entry["text"]:
                 st.text(entry["text"])
             if entry["source"]:
-                st.caption(f"Kilde: {entry['source']}")
+                st.caption(f"Kilde: {md_escape(entry['source'])}")
     effect = query(recommendations.before_after, chosen)
     if not effect.is_empty():
         effect_title = "Klager i anbefalingens temaer og enheder, 12 måneder før og efter"

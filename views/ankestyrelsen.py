@@ -11,6 +11,7 @@ from charts.theme import ChartMeta, source_line
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_number, format_signed
 from queries import appeals
 from queries.inquiries import KeyFigure
@@ -31,7 +32,7 @@ def _danmarkskort_words(last: dict[str, object], name: str, area: str) -> str:
         else f" Ændring fra året før: {format_signed(last['change_pp'], 1)} procentpoint."  # type: ignore[arg-type]
     )
     period = (
-        f" (seneste år til og med {ctx.span.label})"
+        f" (seneste år til og med {md_escape(ctx.span.label)})"
         if ctx.span and ctx.span.label != str(last["year"])
         else ""
     )
@@ -43,7 +44,7 @@ def _danmarkskort_words(last: dict[str, object], name: str, area: str) -> str:
         f"{appeals.ALL_MUNICIPALITIES})"
     )
     text = (
-        f"**Danmarkskortet {last['year']}**{period}, {area}: **{name} {format_number(last['pct'], 1)} %** "  # type: ignore[arg-type]
+        f"**Danmarkskortet {last['year']}**{period}, {md_escape(area)}: **{md_escape(name)} {format_number(last['pct'], 1)} %** "  # type: ignore[arg-type]
         f"(n = {format_count(last['n'])}) mod hele landets {format_number(last['country_pct'], 1)} %. "  # type: ignore[arg-type]
         f"Placering nr. {last['rank']} {among}; 1 = lavest omgørelsesprocent.{change}"
     )
@@ -54,19 +55,19 @@ def _danmarkskort_words(last: dict[str, object], name: str, area: str) -> str:
 
 def _own_decisions_words(area: str, name: str) -> str:
     """A law area outside the Danmarkskort: the decisions the advisor registered in the period."""
-    text = f"Ankestyrelsens Danmarkskort har ingen tal for {area}"
+    text = f"Ankestyrelsens Danmarkskort har ingen tal for {md_escape(area)}"
     if ctx.span is None:
         return text + "."
     by_area = query(appeals.omgoerelse, f, ctx.span, "law_area")
     total = int(by_area["decisions"].sum()) if by_area.height else 0
     row = by_area.filter(pl.col("series") == area)
     if row.is_empty():
-        return f"{text}, og der er ingen registrerede afgørelser på området i {ctx.span.label}."
+        return f"{text}, og der er ingen registrerede afgørelser på området i {md_escape(ctx.span.label)}."
     own = row.row(0, named=True)
     pct = "–" if own["pct"] is None else f"{format_number(own['pct'], 1)} %"
     return (
-        f"{text}. {name}s registrerede afgørelser i {ctx.span.label}: **{own['decisions']} af {total}** "
-        f"afgørelser er på {area.lower()}, omgørelsesprocent {pct} (n = {own['on_merits']} realitetsbehandlede)."
+        f"{text}. {md_escape(name)}s registrerede afgørelser i {md_escape(ctx.span.label)}: **{own['decisions']} af {total}** "
+        f"afgørelser er på {md_escape(area.lower())}, omgørelsesprocent {pct} (n = {own['on_merits']} realitetsbehandlede)."
     )
 
 
@@ -159,7 +160,7 @@ if municipality:
     name = ctx.names.municipalities.get(municipality, municipality)
     choices = query(appeals.law_area_choices, municipality)
     if not choices:
-        st.info(f"Der er ingen tal fra Ankestyrelsen for {name}. {LOAD_NATIONAL}", icon="ℹ️")
+        st.info(f"Der er ingen tal fra Ankestyrelsen for {md_escape(name)}. {LOAD_NATIONAL}", icon="ℹ️")
     else:
         law_area = st.selectbox(
             "Lovområde",
@@ -177,7 +178,9 @@ if municipality:
             and ctx.span
             and not query(appeals.danmarkskort, municipality, law_area).is_empty()
         ):
-            st.markdown(f"Ankestyrelsens Danmarkskort har ingen tal for {area} til og med {ctx.span.label}.")
+            st.markdown(
+                f"Ankestyrelsens Danmarkskort har ingen tal for {md_escape(area)} til og med {md_escape(ctx.span.label)}."
+            )
         elif kort.is_empty():
             st.markdown(_own_decisions_words(area, name))
         else:
@@ -186,7 +189,7 @@ if municipality:
             generated = query(appeals.statistics_generated, municipality, law_area)
             shown = f"{kort['year'].min()}–{kort['year'].max()}"
             source = source_line(f"{name} og hele landet", shown, generated, source=ANKESTYRELSEN)
-            st.caption(source)
+            st.caption(md_escape(source))
             title = f"Omgørelsesprocent, {area}"
             figures.insert(
                 0,

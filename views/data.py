@@ -11,6 +11,7 @@ from dashboard.backup_panel import backup_section
 from dashboard.connection import get_connection
 from dashboard.data import names, query
 from dashboard.layout import page_header, table_downloads
+from dashboard.safe_text import md_escape
 from dashboard.uploader import danish_uploader_style
 from data_model.display import display_frame, kind_download, readable_audit
 from data_model.editing import audit_entries
@@ -18,6 +19,7 @@ from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
+from data_model.personal_data import mask_frame, mask_value
 from data_model.readers import UnreadableFile, read_table
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
@@ -47,21 +49,19 @@ def _import_section(actor: str) -> None:
         data = upload.getvalue()
         try:
             preview = read_table(upload.name, data)
+            headers = [mask_value(h) for h in preview.headers]  # CPR numbers are never shown
             st.caption(
-                f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {', '.join(map(str, preview.headers))}"
+                f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {md_escape(', '.join(headers))}"
             )
             st.dataframe(
-                [
-                    dict(zip(map(str, preview.headers), map(str, row), strict=False))
-                    for row in preview.rows[:10]
-                ],
+                [dict(zip(headers, map(mask_value, row), strict=False)) for row in preview.rows[:10]],
                 hide_index=True,
             )
         except UnreadableFile:
             pass  # the validation report below says why
         report = import_file(get_connection().cursor(), upload.name, kind, data=data, dry_run=True)
         if report.problems:
-            st.error(f"{report.summary()} Ret filen og indlæs den igen.", icon="🚫")
+            st.error(f"{md_escape(report.summary())} Ret filen og indlæs den igen.", icon="🚫")
             problems = report.problems_frame()
             st.dataframe(problems, hide_index=True)
             table_downloads(problems, "valideringsrapport", "problems")
@@ -69,7 +69,7 @@ def _import_section(actor: str) -> None:
             st.success(f"Alle {report.rows} rækker er gyldige. Intet er skrevet endnu.", icon="✅")
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
                 done = import_file(get_connection().cursor(), upload.name, kind, data=data, actor=actor)
-                (st.success if done.ok else st.error)(done.summary())
+                (st.success if done.ok else st.error)(md_escape(done.summary()))
 
 
 with importing:
@@ -116,15 +116,14 @@ with origin:
         "der gengiver beretningernes tal, og vises med 'Genererede data' i figurernes kildelinje."
     )
     st.subheader("Indlæsninger")
-    history = query(import_history)
+    history = mask_frame(query(import_history))  # logs from before the file-name guard: CPR masked
     st.dataframe(
         display_frame(history.with_columns(pl.col("Type").replace(KIND_LABELS)), screen=True), hide_index=True
     )
     st.subheader("Ændringslog")
     st.caption("Hver ændring: hvem, hvornår, hvad, og værdien før og efter.")
-    st.dataframe(
-        display_frame(readable_audit(query(audit_entries), names().categories), screen=True), hide_index=True
-    )
+    audit = mask_frame(query(audit_entries))
+    st.dataframe(display_frame(readable_audit(audit, names().categories), screen=True), hide_index=True)
     st.subheader("Publicerede tal med kilde")
     figures = query(benchmark.published_figures).select(
         "municipality",
@@ -166,7 +165,7 @@ def _report_pack_section() -> None:
     try:
         period = query(period_by_id, period_id)
     except PackInputError as exc:
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
         return
     from report_pack.template import load_template
 
@@ -179,7 +178,7 @@ def _report_pack_section() -> None:
     )
     contents = "Rapportskabelonens tabeller og figurer" if use_template else "Alle standardfigurer"
     st.caption(
-        f"{contents} for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
+        f"{contents} for {md_escape(period.municipality_name)}, {md_escape(period.label)} som PNG og SVG, tallene bag "
         "dem som CSV og Excel, figures.json og et Word-dokument med nummererede tabeller og figurer, i én zip-fil."
     )
     hide_small = st.checkbox(
@@ -208,7 +207,7 @@ def _report_pack_section() -> None:
                     archive = zip_bytes(result)
             except Exception as exc:  # shown to the user; the page keeps working
                 status.update(label="Beretningspakken kunne ikke bygges", state="error")
-                st.error(f"Beretningspakken kunne ikke bygges: {exc}")
+                st.error(f"Beretningspakken kunne ikke bygges: {md_escape(exc)}")
                 return
             omitted = f", {len(result.omitted)} udeladt uden data" if result.omitted else ""
             st.session_state["pack_zip"] = (

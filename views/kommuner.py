@@ -10,6 +10,7 @@ from charts.theme import ChartMeta
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.safe_text import md_escape
 from data_model.display import display_frame
 from queries import benchmark
 
@@ -33,7 +34,10 @@ if totals.is_empty():
     empty_state("Der er ingen publicerede tal.")
     st.stop()
 measures = totals["measure_label"].unique(maintain_order=True).to_list()
-measure = st.segmented_control("Mål", measures, default=measures[0], key="benchmark_measure") or measures[0]
+measure = (
+    st.segmented_control("Mål", measures, default=measures[0], format_func=md_escape, key="benchmark_measure")
+    or measures[0]
+)
 chosen = totals.filter(pl.col("measure_label") == measure)
 per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
 title = f"{measure} i beretningerne"

@@ -13,6 +13,7 @@ from dashboard.connection import get_connection
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures
+from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_percent
 from queries import crosstab as xt
 from queries.filters import Filters
@@ -206,7 +207,7 @@ if not state.presenting():
 try:
     spec = _spec_from_widgets()
 except ValueError as exc:
-    st.warning(str(exc))
+    st.warning(md_escape(exc))
     st.stop()
 state.set_page_params(_url_params(spec))
 
@@ -247,7 +248,7 @@ if not municipality:
     st.stop()
 municipality_name = ctx.names.municipalities.get(municipality, municipality)
 st.caption(
-    f"Beretningens egne tabeller og figurer for {municipality_name}, i rækkefølge. Beretningspakken på siden "
+    f"Beretningens egne tabeller og figurer for {md_escape(municipality_name)}, i rækkefølge. Beretningspakken på siden "
     "Data (og python -m report_pack) bygger dem for den valgte periode."
 )
 user = current_user()
@@ -259,7 +260,7 @@ def _save(items: list[TemplateItem], message: str) -> None:
     try:
         save_template(get_connection().cursor(), municipality, items, user.id)
     except TemplateError as exc:
-        st.error(str(exc))
+        st.error(md_escape(exc))
         return
     st.toast(message)
     st.rerun()
@@ -298,7 +299,7 @@ if template:
         _save(items, "Skabelonen er gemt")
 else:
     st.info(
-        f"{municipality_name} har ingen rapportskabelon endnu: beretningspakken indeholder standardfigurerne."
+        f"{md_escape(municipality_name)} har ingen rapportskabelon endnu: beretningspakken indeholder standardfigurerne."
     )
 
 if can_edit:
@@ -317,7 +318,7 @@ if can_edit:
                     chart=with_chart
                 )
             except TemplateError as exc:
-                st.error(str(exc))
+                st.error(md_escape(exc))
             else:
                 _save([*template, item], "Krydstabellen er føjet til skabelonen")
     with st.form("xt_add_figure", clear_on_submit=True):

@@ -11,6 +11,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from dashboard.safe_text import md_escape
 from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
@@ -54,7 +55,7 @@ key_figures(
     compared_with=spans[1].label if spans else None,
 )
 if spans and spans[2]:
-    st.caption(spans[2])
+    st.caption(md_escape(spans[2]))
 if not any(fig.label == "Klageandel" for fig in figures):
     st.caption(inquiries.NO_SHARE_WORDS)
 

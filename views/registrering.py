@@ -16,6 +16,7 @@ from dashboard import state
 from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.data import catalog, names
+from dashboard.safe_text import md_escape
 from data_model.editing import (
     ALREADY_SAVED,
     EditRefused,
@@ -54,7 +55,8 @@ def show_problems(problems: list[Problem]) -> None:
         st.info(ALREADY_SAVED, icon="✅")  # a double click: the first click saved it
         return
     lines = [
-        f"- **{p.column or 'Posten'}**{f' ({p.value})' if p.value else ''}: {p.reason}" for p in problems
+        f"- **{md_escape(p.column or 'Posten')}**{f' ({md_escape(p.value)})' if p.value else ''}: {md_escape(p.reason)}"
+        for p in problems
     ]
     st.error("Intet er gemt. Ret venligst:\n" + "\n".join(lines), icon="🚫")
 
@@ -67,7 +69,7 @@ def create(kind: str, data: dict[str, Any], success: str) -> None:
         return
     try:
         save(get_connection().cursor(), kind, record, actor=user.id, expected=None)
-        st.success(success)
+        st.success(md_escape(success))  # holds what was typed
     except EditRefused as refused:
         show_problems(refused.problems)
 
@@ -203,7 +205,7 @@ with inquiry_tab:
                     get_connection().cursor(), "inquiries", (result.key,)
                 )
                 st.success(
-                    f"Henvendelse {result.key} er {'oprettet' if result.created else 'gemt'} med {len(points)} klagepunkt(er)."
+                    f"Henvendelse {md_escape(result.key)} er {'oprettet' if result.created else 'gemt'} med {len(points)} klagepunkt(er)."
                 )
             except EditRefused as refused:
                 show_problems(refused.problems)
@@ -334,7 +336,8 @@ with category_tab:
                     get_connection().cursor(), target, new_name.strip(), valid_from, actor=user.id
                 )
                 st.success(
-                    f"Enheden hedder {new_name} fra {valid_from:%d.%m.%Y}; tidligere henvendelser beholder det gamle navn ({renamed})."
+                    f"Enheden hedder {md_escape(new_name)} fra {valid_from:%d.%m.%Y}; tidligere henvendelser "
+                    f"beholder det gamle navn ({md_escape(renamed)})."
                 )
             except EditRefused as refused:
                 show_problems(refused.problems)

@@ -50,11 +50,10 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
 
     Expects the frame of ``queries.inquiries.unit_table``.
     """
+    if "label" not in frame.columns:
+        frame = frame.with_columns((pl.col("department") + " · " + pl.col("unit")).alias("label"))
     long = (
-        frame.with_columns(
-            (pl.col("inquiries") - pl.col("complaints")).alias("other"),
-            (pl.col("department") + " · " + pl.col("unit")).alias("label"),
-        )
+        frame.with_columns((pl.col("inquiries") - pl.col("complaints")).alias("other"))
         .unpivot(
             index=["label", "inquiries", "complaints", "complaint_share"],
             on=["complaints", "other"],
@@ -63,14 +62,19 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         )
         .with_columns(pl.col("part").replace_strict({"complaints": "Klager", "other": "Øvrige henvendelser"}))
     )
-    order = frame.sort("inquiries", descending=True, nulls_last=True).select(
-        pl.col("department") + " · " + pl.col("unit")
-    )
+    order = frame.sort("inquiries", descending=True, nulls_last=True)["label"].to_list()
+    longest = max((len(label) for label in order if label), default=0)
     chart = (
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=order.to_series().to_list(), title=None),
+            y=alt.Y(
+                "label:N",
+                sort=order,
+                title=None,
+                # long unit names are shown whole: a cut-off name can read as another unit
+                axis=alt.Axis(labelLimit=max(260, min(7 * longest, 640))),
+            ),
             x=alt.X(
                 "count:Q",
                 stack="zero",

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.data import query
 from dashboard.state import notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
-from queries.describe import COUNT_UNIT_WORDS, Names
-from queries.filters import Catalog
+from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
+from queries.filters import LEVELS, Catalog
+from queries.scope import DEFAULT_LEVEL, report_levels
 
 ALL = None
 
@@ -108,6 +110,19 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             format_func=lambda u: "Alle enheder" if u is None else names.units.get(u, u),
             key=widget_key("unit_id"),
             placeholder="Alle enheder",
+        )
+        default_level = query(report_levels).get(selected[0], DEFAULT_LEVEL) if selected else "forvaltning"
+        st.selectbox(
+            "Enhedsniveau",
+            [ALL, *LEVELS],
+            format_func=lambda lvl: (
+                f"Som beretningen ({LEVEL_WORDS[default_level]})"
+                if lvl is None
+                else LEVEL_WORDS[lvl].capitalize()
+            ),
+            key=widget_key("level"),
+            help="Tællinger pr. enhed lægges sammen op til det valgte niveau: "
+            "forvaltning, område eller afdeling (med underafdelinger).",
         )
         st.selectbox(
             "Tema",

@@ -14,9 +14,11 @@ from typing import Literal
 
 CountUnit = Literal["inquiries", "points"]
 Grain = Literal["month", "quarter", "year", "period"]
+Level = Literal["forvaltning", "omraade", "afdeling"]
 
 COUNT_UNITS: tuple[CountUnit, ...] = ("inquiries", "points")
 GRAINS: tuple[Grain, ...] = ("month", "quarter", "year", "period")
+LEVELS: tuple[Level, ...] = ("forvaltning", "omraade", "afdeling")  # coarse to fine
 SPLITS: tuple[str, ...] = ("none", "sector", "department", "unit", "main_theme", "theme", "outcome", "kind")
 
 # field name -> URL key
@@ -34,6 +36,7 @@ URL_KEYS: dict[str, str] = {
     "count_unit": "taelle",
     "grain": "interval",
     "split": "opdel",
+    "level": "niveau",
 }
 _LIST_FIELDS = {"municipalities", "sectors", "kinds", "outcomes"}
 _DATE_FIELDS = {"date_from", "date_to"}
@@ -54,6 +57,8 @@ class Filters:
     count_unit: CountUnit = "inquiries"
     grain: Grain = "year"
     split: str = "none"
+    # the unit level counts are rolled up to; None = the level the municipality's report uses
+    level: Level | None = None
 
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -137,6 +142,7 @@ def from_query_params(params: Mapping[str, str | list[str]], catalog: Catalog) -
         ("count_unit", COUNT_UNITS, "tælleenhed"),
         ("grain", GRAINS, "interval"),
         ("split", SPLITS, "opdeling"),
+        ("level", LEVELS, "enhedsniveau"),
     ]:
         key = URL_KEYS[name]
         if key in raw:

@@ -88,14 +88,17 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
 
 
 def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
-    """Department > unit: inquiries, complaints and complaint share, like the reports' tables."""
+    """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
+    the reports' tables; ``label`` names the row without ever repeating another row's label."""
     facts, params = facts_sql(con, f, span, with_points=False)
     return con.sql(
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
         "count(*)::BIGINT AS inquiries, "  # one row per inquiry: no points joined
         "(count(*) FILTER (WHERE is_complaint))::BIGINT AS complaints, "
-        "complaints / nullif(inquiries, 0) AS complaint_share "
-        f"FROM ({facts}) x GROUP BY ALL ORDER BY department, inquiries DESC, unit",
+        "complaints / nullif(inquiries, 0) AS complaint_share, "
+        "CASE WHEN unit_id IS NOT DISTINCT FROM department_id THEN unit ELSE department || ' › ' || unit END AS label "
+        f"FROM ({facts}) x GROUP BY department, unit, unit_id, department_id "
+        "ORDER BY department, inquiries DESC, unit",
         params=[NOT_SET, NOT_SET, *params],
     ).pl()
 

@@ -7,7 +7,7 @@ from datetime import date
 
 import duckdb
 
-from queries.filters import Catalog, Filters
+from queries.filters import LEVELS, Catalog, Filters, Level
 
 MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
@@ -147,6 +147,120 @@ def descendants(con: duckdb.DuckDBPyConnection, unit_id: str) -> list[str]:
     return found
 
 
+LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
+# a unit counted at a finer level than its own holds only what was registered on it directly
+GENERAL_WORDS = {"forvaltning": "forvaltningen generelt", "omraade": "området generelt"}
+DEFAULT_LEVEL: Level = "afdeling"  # without printed figures: every unit apart
+
+
+def _unit_rows(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, str, str]]:
+    """unit_id -> (parent_id, level, municipality_code)."""
+    return {
+        str(u): (p, str(level), str(m))
+        for u, p, level, m in con.execute(
+            "SELECT unit_id, parent_id, level, municipality_code FROM org_unit"
+        ).fetchall()
+    }
+
+
+def level_target(units: dict[str, tuple[str | None, str, str]], unit_id: str, level: str) -> str:
+    """The unit ``unit_id`` is counted under at ``level``: the first unit on the path from the top
+    whose own level is ``level`` or finer (so a sub-afdeling counts in its afdeling), else the unit
+    itself. Mirrors ``unit_level_sql``."""
+    path = [unit_id]
+    while (parent := units.get(path[-1], (None, "", ""))[0]) and parent not in path and len(path) < 4:
+        path.append(parent)
+    rank = LEVEL_RANK[level]
+    for unit in reversed(path):
+        if LEVEL_RANK.get(units.get(unit, (None, "afdeling", ""))[1], 2) >= rank:
+            return unit
+    return unit_id
+
+
+def report_levels(con: duckdb.DuckDBPyConnection) -> dict[str, Level]:
+    """Per municipality, the unit level its printed report counts at.
+
+    Read from the published figures: the level at which the most of the units the report prints
+    figures for are rows of their own (a printed unit is a row at a level when it counts under
+    itself there and nothing of it is split off below); on a tie the coarser level. A municipality
+    without printed unit figures gets ``DEFAULT_LEVEL``.
+    """
+    units = _unit_rows(con)
+    has_children = {parent for parent, _level, _m in units.values() if parent}
+    printed: dict[str, set[str]] = {}
+    for municipality, unit_id in con.execute(
+        "SELECT DISTINCT municipality_code, unit_id FROM published_figure WHERE unit_id IS NOT NULL "
+        "AND NOT contains(unit_id, ';')"
+    ).fetchall():
+        if unit_id in units:
+            printed.setdefault(str(municipality), set()).add(str(unit_id))
+    levels: dict[str, Level] = {}
+    for municipality, shown in printed.items():
+
+        def rows_at(level: str, shown: set[str] = shown) -> int:
+            rank = LEVEL_RANK[level]
+            return sum(
+                1
+                for u in shown
+                if level_target(units, u, level) == u
+                and (LEVEL_RANK.get(units[u][1], 2) >= rank or u not in has_children)
+            )
+
+        levels[municipality] = max(LEVELS, key=lambda level: (rows_at(level), -LEVEL_RANK[level]))
+    return levels
+
+
+def effective_level(con: duckdb.DuckDBPyConnection, f: Filters) -> Level:
+    """The filter's unit level, or the level the (first) municipality's report uses."""
+    if f.level:
+        return f.level
+    if not f.municipality:
+        return "forvaltning"
+    return report_levels(con).get(f.municipality, DEFAULT_LEVEL)
+
+
+def unit_level_sql(level: str, municipalities: tuple[str, ...] = ()) -> tuple[str, list[object]]:
+    """One row per org unit of ``municipalities`` (empty = all):
+    unit_id, the unit it counts under at ``level`` (level_id) and that unit's label (level_name).
+
+    Labels never collide within the selection: a unit counted at a finer level than its own says
+    so ('Arbejdsmarked og Borgerservice (forvaltningen generelt)'); two units with the same name
+    get their parent's name in front; the same name in two municipalities gets the municipality.
+    """
+    rank = LEVEL_RANK[level]  # an int from a fixed table, so safe to write into the text
+    general = " ".join(
+        f"WHEN '{lvl}' THEN ' ({words})'" for lvl, words in GENERAL_WORDS.items() if LEVEL_RANK[lvl] < rank
+    )
+    general_case = f"CASE t.level {general} ELSE '' END" if general else "''"
+    sql = f"""
+        WITH u AS (
+            SELECT unit_id, parent_id, name, level, municipality_code,
+                   CASE level WHEN 'forvaltning' THEN 0 WHEN 'omraade' THEN 1 ELSE 2 END AS rank
+            FROM org_unit WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)),
+        m AS (
+            SELECT u.unit_id, CASE WHEN p3.rank >= {rank} THEN p3.unit_id WHEN p2.rank >= {rank} THEN p2.unit_id
+                WHEN p1.rank >= {rank} THEN p1.unit_id ELSE u.unit_id END AS level_id
+            FROM u LEFT JOIN u p1 ON p1.unit_id = u.parent_id LEFT JOIN u p2 ON p2.unit_id = p1.parent_id
+            LEFT JOIN u p3 ON p3.unit_id = p2.parent_id),
+        named AS (
+            SELECT t.unit_id AS level_id, t.municipality_code, p.name AS parent_name,
+                   t.name || CASE WHEN t.rank < {rank} AND EXISTS (SELECT 1 FROM u c WHERE c.parent_id = t.unit_id)
+                                  THEN {general_case} ELSE '' END AS base
+            FROM u t LEFT JOIN u p ON p.unit_id = t.parent_id
+            WHERE t.unit_id IN (SELECT level_id FROM m)),
+        parented AS (
+            SELECT *, CASE WHEN count(*) OVER (PARTITION BY municipality_code, base) > 1 AND parent_name IS NOT NULL
+                           THEN parent_name || ' › ' || base ELSE base END AS label
+            FROM named),
+        labelled AS (
+            SELECT p.level_id, CASE WHEN count(*) OVER (PARTITION BY p.label) > 1
+                                    THEN p.label || ' (' || mu.name || ')' ELSE p.label END AS level_name
+            FROM parented p LEFT JOIN municipality mu ON mu.code = p.municipality_code)
+        SELECT m.unit_id, m.level_id, l.level_name FROM m JOIN labelled l ON l.level_id = m.level_id
+    """  # noqa: S608 (the level rank is an int from a fixed table; values are parameters)
+    return sql, [list(municipalities), list(municipalities)]
+
+
 def joins_points(f: Filters, with_points: bool | None = None) -> bool:
     """Whether the facts need complaint points (one row per point) or not (one row per inquiry)."""
     if with_points is not None:
@@ -165,8 +279,10 @@ def facts_sql(
 
     Columns: inquiry_id, point_id, municipality_code, received, kind_code, is_complaint,
     outcome_code, case_type_code, legal_effect_code, provenance, unit_id, unit_name, sector_code,
-    department_id, department_name, theme_code, theme_name, main_code, main_name.
-    With complaint points the unit is the point's own unit where it has one.
+    department_id, department_name, theme_code, theme_name, main_code, main_name, leaf_unit_id.
+    With complaint points the unit is the point's own unit where it has one. ``unit_id`` and
+    ``unit_name`` are the unit the record counts under at the filter's level (``effective_level``);
+    ``leaf_unit_id`` is the unit it was registered on.
     """
     with_points = joins_points(f, with_points)
     unit_expr = "coalesce(p.unit_id, i.unit_id)" if with_points else "i.unit_id"
@@ -181,8 +297,8 @@ def facts_sql(
         if with_points
         else ""
     )
+    level_sql, params = unit_level_sql(effective_level(con, f), f.municipalities)
     where: list[str] = []
-    params: list[object] = []
     if f.municipalities:
         where.append("list_contains(?::VARCHAR[], i.municipality_code)")
         params.append(list(f.municipalities))
@@ -210,11 +326,12 @@ def facts_sql(
     sql = (
         "SELECT i.inquiry_id, i.municipality_code, i.received, i.kind_code, "  # noqa: S608 (fragments are fixed text; values are parameters)
         "coalesce(k.is_complaint, false) AS is_complaint, i.outcome_code, i.case_type_code, "
-        f"i.legal_effect_code, i.provenance, {unit_expr} AS unit_id, ut.unit_name, ut.sector_code, "
-        f"ut.top_id AS department_id, ut.top_name AS department_name, {point_cols} "
+        f"i.legal_effect_code, i.provenance, lv.level_id AS unit_id, lv.level_name AS unit_name, ut.sector_code, "
+        f"ut.top_id AS department_id, ut.top_name AS department_name, {point_cols}, {unit_expr} AS leaf_unit_id "
         "FROM inquiry i "
         f"{joins}"
         f"LEFT JOIN unit_tree ut ON ut.unit_id = {unit_expr} "
+        f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         + ("WHERE " + " AND ".join(where) if where else "")
     )

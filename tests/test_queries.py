@@ -73,18 +73,26 @@ def test_theme_breakdown_inquiries_vs_points(query_db) -> None:
 
 def test_unit_filter_includes_children(query_db) -> None:
     frame = inquiries.breakdown(query_db, F.with_(unit_id="999-sos"), Y2024, "unit")
-    assert frame.select("label", "count").rows() == [("Børn og Familie", 2), ("Social og Sundhed", 1)]
+    assert frame.select("label", "count").rows() == [
+        ("Børn og Familie", 2),
+        ("Social og Sundhed (forvaltningen generelt)", 1),
+    ]
 
 
 def test_unit_table_like_the_reports(query_db) -> None:
     expected = pl.DataFrame(
         {
             "department": ["Social og Sundhed", "Social og Sundhed", "Teknik og Miljø"],
-            "unit": ["Børn og Familie", "Social og Sundhed", "Teknik og Miljø"],
+            "unit": ["Børn og Familie", "Social og Sundhed (forvaltningen generelt)", "Teknik og Miljø"],
             "unit_id": ["999-sos-born", "999-sos", "999-tek"],
             "inquiries": [2, 1, 2],
             "complaints": [2, 0, 1],
             "complaint_share": [1.0, 0.0, 0.5],
+            "label": [
+                "Social og Sundhed › Børn og Familie",
+                "Social og Sundhed (forvaltningen generelt)",
+                "Teknik og Miljø",
+            ],
         }
     )
     assert_frame_equal(inquiries.unit_table(query_db, F, Y2024), expected, check_dtypes=False)

@@ -12,8 +12,9 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
 from queries import appeals, inquiries, recommendations
+from queries.describe import level_words
 from queries.inquiries import KeyFigure
-from queries.scope import comparable_spans
+from queries.scope import comparable_spans, effective_level
 
 ctx = page_context("overblik")
 f = ctx.filters
@@ -52,6 +53,10 @@ if spans and spans[2]:
     st.caption(spans[2])
 
 units = query(inquiries.unit_table, f, ctx.span)
+level = query(effective_level, f)
+unit_words = (
+    f"{ctx.words} · Enheder på {level_words(level, as_report=f.level is None and bool(f.municipalities))}"
+)
 if units.is_empty():
     empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
     st.stop()
@@ -63,7 +68,7 @@ show_figures(
         Figure(
             "enheder",
             "Henvendelser og klager pr. enhed",
-            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed")),
+            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed", unit_words)),
             units,
         ),
         Figure(

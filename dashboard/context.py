@@ -23,6 +23,11 @@ class PageContext:
     municipalities: str
     generated: bool  # the selection holds generated example records
     file_stem: str  # ASCII stem for downloaded files
+    slug: str = ""
+
+    def stem_for(self, period: str) -> str:
+        """The file stem for figures covering ``period`` rather than the selected period."""
+        return _ascii(f"{self.slug}-{self.municipalities}-{period}")[:80]
 
     def counting(self, what: str, span: Span | str | None = "selected") -> str:
         """The filter in words, saying the chart counts ``what`` (over ``span`` if given)."""
@@ -65,4 +70,5 @@ def page_context(page_slug: str) -> PageContext:
         municipalities=municipalities,
         generated=generated,
         file_stem=_ascii(f"{page_slug}-{municipalities}-{period}")[:80],
+        slug=page_slug,
     )

@@ -9,7 +9,7 @@ from dashboard.state import notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
 from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
 from queries.filters import LEVELS, Catalog
-from queries.scope import DEFAULT_LEVEL, report_levels
+from queries.scope import DEFAULT_LEVEL, default_period, report_levels
 
 ALL = None
 
@@ -62,6 +62,10 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
     _keep_valid("kinds", set(catalog.kinds), many=True)
     _keep_valid("outcomes", set(catalog.outcomes), many=True)
 
+    first_period = query(default_period, selected[0]) if selected else None
+    default_words = (
+        f"Standard: {names.periods.get(first_period, first_period)}" if first_period else "Seneste periode"
+    )
     with st.sidebar:
         for note in notes():
             st.warning(note, icon="⚠️")
@@ -76,11 +80,12 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
         st.selectbox(
             "Beretningsperiode",
             [ALL, *periods],
-            format_func=lambda p: "Seneste periode" if p is None else names.periods.get(p, p),
+            format_func=lambda p: default_words if p is None else names.periods.get(p, p),
             key=widget_key("period_id"),
-            placeholder="Seneste periode",
+            placeholder=default_words,
             on_change=_period_changed,
-            help="Sammenligninger år for år bruger den tilsvarende periode året før.",
+            help="Standard er den seneste afsluttede periode med rigtige tal (en trykt beretning eller egne "
+            "registreringer). Sammenligninger år for år bruger den tilsvarende periode året før.",
         )
         with st.expander("Egen datoperiode"):
             st.date_input(

@@ -55,7 +55,7 @@ class Filters:
     kinds: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     count_unit: CountUnit = "inquiries"
-    grain: Grain = "year"
+    grain: Grain | None = None  # None: the report period where periods are not calendar years, else the year
     split: str = "none"
     # the unit level counts are rolled up to; None = the level the municipality's report uses
     level: Level | None = None

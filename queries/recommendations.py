@@ -15,12 +15,13 @@ STALLED_AFTER_DAYS = 365
 
 
 def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: date) -> pl.DataFrame:
-    """One row per recommendation, overdue first, then stalled, then newest.
+    """One row per recommendation, overdue first, then stalled, then newest, as of ``today``: only
+    recommendations made by then, with the follow-ups known by then (``queries.scope.as_of``).
 
     Columns: recommendation_id, municipality, period, made_on, due_on, title, text, targets,
     departments, status_code, status, status_date, follow_ups, closed, overdue, stalled.
     """
-    where, params = ["TRUE"], []
+    where, params = ["r.made_on <= ?"], [today]
     if f.municipalities:
         where.append("list_contains(?::VARCHAR[], r.municipality_code)")
         params.append(list(f.municipalities))
@@ -29,7 +30,7 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         params.append(descendants(con, f.unit_id))
     return con.sql(
         "WITH latest AS (SELECT recommendation_id, arg_max(status_code, date) AS status_code, "  # noqa: S608
-        "  max(date) AS status_date, count(*)::BIGINT AS follow_ups FROM follow_up GROUP BY ALL), "
+        "  max(date) AS status_date, count(*)::BIGINT AS follow_ups FROM follow_up WHERE date <= ? GROUP BY ALL), "
         "targets AS (SELECT r.recommendation_id, string_agg(ut.unit_name, ', ' ORDER BY ut.unit_name) AS targets, "
         "  string_agg(DISTINCT ut.top_name, ', ' ORDER BY ut.top_name) AS departments "
         "  FROM recommendation r, unnest(r.target_unit_ids) AS t(unit_id) "
@@ -49,7 +50,7 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         "LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = l.status_code "
         "LEFT JOIN targets tg ON tg.recommendation_id = r.recommendation_id "
         "WHERE " + " AND ".join(where) + " ORDER BY overdue DESC, stalled DESC, r.made_on DESC, r.title",
-        params=[CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
+        params=[today, CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
     ).pl()
 
 

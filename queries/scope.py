@@ -78,15 +78,37 @@ def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None 
         start = f.date_from or date(1900, 1, 1)
         end = f.date_to or today or date.today()
         return Span(start, end, span_label(start, end))
-    if f.municipality:
+    if f.municipality and (period := default_period(con, f.municipality, today)):
         row = con.execute(
-            "SELECT start_date, end_date, label FROM report_period WHERE municipality_code = ? "
-            "AND end_date <= ? ORDER BY end_date DESC LIMIT 1",
-            [f.municipality, today or date.today()],
+            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [period]
         ).fetchall()
-        if row:
-            return Span(row[0][0], row[0][1], str(row[0][2]))
+        return Span(row[0][0], row[0][1], str(row[0][2]))
     return None
+
+
+def default_period(
+    con: duckdb.DuckDBPyConnection, municipality: str, today: date | None = None
+) -> str | None:
+    """The period a first view opens on: the latest ended period with real figures (a printed
+    report's published figures, or records that are not generated examples); without such a
+    period, the latest ended one. So the sample data opens on the report a user can check."""
+    row = con.execute(
+        "SELECT period_id FROM report_period rp WHERE municipality_code = ? AND end_date <= ? "
+        "ORDER BY (EXISTS (SELECT 1 FROM published_figure pf WHERE pf.period_id = rp.period_id) "
+        "  OR EXISTS (SELECT 1 FROM inquiry i WHERE i.municipality_code = rp.municipality_code "
+        "    AND i.received BETWEEN rp.start_date AND rp.end_date AND i.provenance <> 'generated')) DESC, "
+        "end_date DESC LIMIT 1",
+        [municipality, today or date.today()],
+    ).fetchall()
+    return str(row[0][0]) if row else None
+
+
+def as_of(span: Span | None, today: date) -> tuple[date, str]:
+    """The day a recommendation's 'overdue' and 'stalled' are measured on, and it in words: a
+    closed report period at its end, the running period (or none) today."""
+    if span is not None and span.end < today:
+        return span.end, f"målt pr. {format_date(span.end)} (periodens slutning)"
+    return today, f"målt i dag, {format_date(today)}"
 
 
 def coverage_start(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:

@@ -113,7 +113,7 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
     assert inquiries.trend(query_db, F.with_(grain="period"), None).select(
         "bucket_label", "count"
     ).rows() == [
-        ("2024", 5),
+        ("2024 (første år)", 5),
         ("2025", 6),
     ]
     months = inquiries.trend(query_db, F.with_(grain="month"), Y2025)
@@ -122,7 +122,7 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
 
 def test_complaint_share_trend(query_db) -> None:
     frame = inquiries.complaint_share_trend(query_db, F.with_(grain="year"), None)
-    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [("2024", 5, 3), ("2025", 6, 2)]
+    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [("2024 (første år)", 5, 3), ("2025", 6, 2)]
     assert frame["share"].to_list() == pytest.approx([0.6, 2 / 6])
 
 
@@ -238,6 +238,6 @@ def test_published_totals_empty_without_figures(query_db) -> None:
 
 def test_running_bucket_is_marked_provisional(query_db) -> None:
     frame = inquiries.trend(query_db, F.with_(grain="year"), None, today=date(2025, 6, 30))
-    assert frame["bucket_label"].to_list() == ["2024", "2025 (foreløbig)"]
+    assert frame["bucket_label"].to_list() == ["2024 (første år)", "2025 (foreløbig)"]
     share = inquiries.complaint_share_trend(query_db, F.with_(grain="quarter"), Y2025, today=date(2026, 1, 1))
     assert "(foreløbig)" not in " ".join(share["bucket_label"])

@@ -15,14 +15,17 @@ from dashboard.layout import Figure, empty_state, page_header, show_figures, tab
 from dashboard.state import presenting
 from data_model.labels import format_day
 from queries import recommendations
+from queries.scope import as_of, format_date
 
 ctx = page_context("anbefalinger")
+as_of_day, as_of_words = as_of(ctx.span, date.today())
 page_header(
     "Anbefalinger",
     "Borgerrådgiverens anbefalinger og forvaltningernes opfølgning. Forsinkede og gået i stå står øverst.",
-    ctx.counting("anbefalinger", None),
+    f"{ctx.counting('anbefalinger givet senest ' + format_date(as_of_day), None)} · "
+    f"Status, forsinket og gået i stå {as_of_words}",
 )
-status = query(recommendations.recommendation_status, ctx.filters, date.today())
+status = query(recommendations.recommendation_status, ctx.filters, as_of_day)
 if status.is_empty():
     empty_state("Ingen anbefalinger for det valgte.")
     st.stop()
@@ -51,7 +54,11 @@ show_figures(
             title,
             builders.status_bars(
                 counts,
-                ctx.meta(title, ctx.counting("anbefalinger", None), period="alle perioder"),
+                ctx.meta(
+                    title,
+                    f"{ctx.counting('anbefalinger', None)} · status {as_of_words}",
+                    period=f"anbefalinger givet senest {format_date(as_of_day)}",
+                ),
                 status_order,
             ),
             counts,

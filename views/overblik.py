@@ -14,7 +14,7 @@ from dashboard.layout import Figure, empty_state, key_figures, page_header, show
 from queries import appeals, inquiries, recommendations
 from queries.describe import level_words
 from queries.inquiries import KeyFigure
-from queries.scope import comparable_spans, effective_level
+from queries.scope import as_of, comparable_spans, effective_level, format_date
 
 ctx = page_context("overblik")
 f = ctx.filters
@@ -29,12 +29,13 @@ if ctx.span is None:
     st.stop()
 
 figures = query(inquiries.inquiry_key_figures, f, ctx.span)
-status = query(recommendations.recommendation_status, f, date.today())
+as_of_day, _as_of_words = as_of(ctx.span, date.today())
+status = query(recommendations.recommendation_status, f, as_of_day)
 spans = query(comparable_spans, f, ctx.span)
 appeal_now = query(appeals.omgoerelse, f, ctx.span)
 appeal_before = query(appeals.omgoerelse, f, spans[1]) if spans else None
 open_count = int(status.filter(~pl.col("closed")).height) if status.height else 0
-figures.append(KeyFigure("Åbne anbefalinger", open_count, None, "count"))
+figures.append(KeyFigure(f"Åbne anbefalinger pr. {format_date(as_of_day)}", open_count, None, "count"))
 figures.append(
     KeyFigure(
         "Omgørelsesprocent",
@@ -82,7 +83,7 @@ show_figures(
             themes,
         ),
         Figure(
-            "klageandel",
+            "klageandel-alle-perioder",
             "Klageandel over tid",
             builders.share_trend(
                 share,

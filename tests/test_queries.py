@@ -122,7 +122,10 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
 
 def test_complaint_share_trend(query_db) -> None:
     frame = inquiries.complaint_share_trend(query_db, F.with_(grain="year"), None)
-    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [("2024 (første år)", 5, 3), ("2025", 6, 2)]
+    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [
+        ("2024 (første år)", 5, 3),
+        ("2025", 6, 2),
+    ]
     assert frame["share"].to_list() == pytest.approx([0.6, 2 / 6])
 
 

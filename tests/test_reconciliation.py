@@ -20,7 +20,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_model.db import connect
 from data_model.seed import load_sample_data
-from queries import inquiries, recommendations
+from queries import appeals, inquiries, recommendations
 from queries.describe import describe_filters, load_names
 from queries.filters import LEVELS, Filters
 from queries.scope import (
@@ -61,13 +61,18 @@ def _periods() -> list[tuple[str, str]]:
 PERIODS = _periods()
 
 
-def _printed_unit_figures() -> list[dict[str, str]]:
-    """Printed per-unit counts the filters can express: one unit, a count of inquiries,
-    complaints or complaint points, restricted by nothing but the inquiry kind."""
+def _all_figures() -> list[dict[str, str]]:
     rows = []
     for path in sorted((ROOT / "sample_data" / "reports").glob("*/published_figures.csv")):
         with path.open(encoding="utf-8-sig", newline="") as fh:
             rows += list(csv.DictReader(fh))
+    return rows
+
+
+def _printed_unit_figures() -> list[dict[str, str]]:
+    """Printed per-unit counts the filters can express: one unit, a count of inquiries,
+    complaints or complaint points, restricted by nothing but the inquiry kind."""
+    rows = _all_figures()
     return [
         r
         for r in rows
@@ -267,6 +272,31 @@ def test_printed_unit_totals_equal_the_rolled_up_counts(
     assert (row[column].to_list() or [0]) == [int(float(figure["value"]))], f"{figure['label']} at {level}"
 
 
+APPEAL_FIGURES = [
+    f
+    for f in _all_figures()
+    if f["measure"] == "appeal_decisions"
+    and f["unit_id"]
+    and ";" not in f["unit_id"]
+    and not f["remark_code"]
+]
+
+
+@pytest.mark.parametrize("figure", APPEAL_FIGURES, ids=[f["figure_id"] for f in APPEAL_FIGURES])
+def test_printed_appeal_decisions_per_unit_at_the_reports_level(
+    con: duckdb.DuckDBPyConnection, figure: dict[str, str]
+) -> None:
+    period_id = figure["period_id"]
+    f = Filters(municipalities=(figure["municipality_code"],), period_id=period_id)
+    frame = appeals.decisions_by_result(con, f, _span(con, period_id), "unit")
+    name = con.execute("SELECT name FROM org_unit WHERE unit_id = ?", [figure["unit_id"]]).fetchall()[0][0]
+    outcomes = [o for o in figure["appeal_outcome_code"].split(";") if o]
+    rows = frame.filter(
+        (pl.col("series") == name) & (pl.col("outcome_code").is_in(outcomes) | (len(outcomes) == 0))
+    )
+    assert rows["count"].sum() == int(float(figure["value"]))
+
+
 def test_most_printed_units_are_rows_at_the_reports_own_level(con: duckdb.DuckDBPyConnection) -> None:
     at_report_level = [
         f
@@ -374,3 +404,15 @@ def test_the_python_roll_up_mirrors_the_sql_one(con: duckdb.DuckDBPyConnection, 
     sql, params = unit_level_sql(level)
     mapped = dict(con.execute(f"SELECT unit_id, level_id FROM ({sql})", params).fetchall())  # noqa: S608
     assert mapped == {u: level_target(units, u, level) for u in units}
+
+
+@pytest.mark.parametrize(
+    ("period_id", "note"),
+    [("766-2024", "første år"), ("157-2024", "samme måneder"), ("510-2024", "")],
+)
+def test_year_over_year_says_when_the_previous_period_is_partial_or_the_first(
+    con: duckdb.DuckDBPyConnection, period_id: str, note: str
+) -> None:
+    f = Filters(municipalities=(period_id.split("-")[0],), period_id=period_id)
+    spans = comparable_spans(con, f, _span(con, period_id))
+    assert spans is not None and (note in spans[2] if note else spans[2] == "")

@@ -31,7 +31,7 @@ def test_comparable_span_is_the_year_before(query_db) -> None:
         date(2024, 1, 1),
         date(2024, 12, 31),
         "2024",
-        "",
+        "Den forrige periode er det første år med registreringer (fx et opstartsår): sammenlign varsomt",
     )
     assert comparable_spans(query_db, F, Y2024) is None
 

@@ -140,7 +140,9 @@ def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> 
         current = Span(_shift(first, 1), span.end, "")
         note = "Sammenlignet på samme måneder, fordi den forrige periode kun er delvist dækket"
     elif previous.start == first:
-        note = "Den forrige periode er det første år med registreringer (fx et opstartsår): sammenlign varsomt"
+        note = (
+            "Den forrige periode er det første år med registreringer (fx et opstartsår): sammenlign varsomt"
+        )
     current = Span(
         current.start, current.end, span.label if current == span else span_label(current.start, current.end)
     )

@@ -15,15 +15,15 @@ from dashboard.layout import Figure, empty_state, page_header, show_figures, tab
 from dashboard.state import presenting
 from data_model.labels import format_day
 from queries import recommendations
-from queries.scope import as_of, format_date
+from queries.scope import Span, as_of, format_date
 
 ctx = page_context("anbefalinger")
 as_of_day, as_of_words = as_of(ctx.span, date.today())
+given = Span(date.min, as_of_day, f"givet senest {format_date(as_of_day)}")  # the recommendations shown
 page_header(
     "Anbefalinger",
     "Borgerrådgiverens anbefalinger og forvaltningernes opfølgning. Forsinkede og gået i stå står øverst.",
-    f"{ctx.counting('anbefalinger givet senest ' + format_date(as_of_day), None)} · "
-    f"Status, forsinket og gået i stå {as_of_words}",
+    f"{ctx.counting('anbefalinger', given)} · Status, forsinket og gået i stå {as_of_words}",
 )
 status = query(recommendations.recommendation_status, ctx.filters, as_of_day)
 if status.is_empty():
@@ -56,7 +56,7 @@ show_figures(
                 counts,
                 ctx.meta(
                     title,
-                    f"{ctx.counting('anbefalinger', None)} · status {as_of_words}",
+                    f"{ctx.counting('anbefalinger', given)} · status {as_of_words}",
                     period=f"anbefalinger givet senest {format_date(as_of_day)}",
                 ),
                 status_order,

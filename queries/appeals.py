@@ -35,7 +35,9 @@ def _decision_scope(
         where.append("list_contains(?::VARCHAR[], ut.sector_code)")
         params.append(list(f.sectors))
     # by unit means by unit at the filter's level, as everywhere (queries.scope.unit_level_sql)
-    level_sql, level_params = unit_level_sql(effective_level(con, f), f.municipalities) if units else ("", [])
+    level_sql, level_params = (
+        unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
+    )
     unit_cols = (
         "lv.level_name AS unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
         if units

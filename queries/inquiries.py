@@ -66,7 +66,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
     so an inquiry with two themes is one inquiry in n).
     """
     points = _needs_points(f, dimension)
-    facts, params = facts_sql(con, f, span, with_points=points)
+    facts, params = facts_sql(con, f, span, with_points=points, by_unit=dimension == "unit")
     code, label, join = _dimension_select(dimension)
     frame = con.sql(
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
@@ -90,7 +90,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
 def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
     """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
     the reports' tables; ``label`` names the row without ever repeating another row's label."""
-    facts, params = facts_sql(con, f, span, with_points=False)
+    facts, params = facts_sql(con, f, span, with_points=False, by_unit=True)
     return con.sql(
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
         "count(*)::BIGINT AS inquiries, "  # one row per inquiry: no points joined
@@ -219,7 +219,7 @@ def trend(
     """
     f = f.with_(grain=effective_grain(con, f))
     split = None if f.split == "none" else f.split
-    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split))
+    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit")
     bucket, label, bucket_join = _bucket_sql(f)
     if split:
         _code, group_label, join = _dimension_select(split)
@@ -282,6 +282,7 @@ def _two_period_counts(
         f,
         Span(min(previous.start, current.start), max(previous.end, current.end), ""),
         with_points=points,
+        by_unit=dimension == "unit",
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -192,7 +193,7 @@ def _unit_rows(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, st
 def level_target(units: dict[str, tuple[str | None, str, str]], unit_id: str, level: str) -> str:
     """The unit ``unit_id`` is counted under at ``level``: the first unit on the path from the top
     whose own level is ``level`` or finer (so a sub-afdeling counts in its afdeling), else the unit
-    itself. Mirrors ``unit_level_sql``."""
+    itself. Like ``unit_tree`` it follows at most four levels up."""
     path = [unit_id]
     while (parent := units.get(path[-1], (None, "", ""))[0]) and parent not in path and len(path) < 4:
         path.append(parent)
@@ -245,46 +246,62 @@ def effective_level(con: duckdb.DuckDBPyConnection, f: Filters) -> Level:
     return report_levels(con).get(f.municipality, DEFAULT_LEVEL)
 
 
-def unit_level_sql(level: str, municipalities: tuple[str, ...] = ()) -> tuple[str, list[object]]:
-    """One row per org unit of ``municipalities`` (empty = all):
-    unit_id, the unit it counts under at ``level`` (level_id) and that unit's label (level_name).
+def unit_levels(
+    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...] = ()
+) -> dict[str, tuple[str, str]]:
+    """unit_id -> (the unit it counts under at ``level``, that unit's label), for the units of
+    ``municipalities`` (empty = all).
 
     Labels never collide within the selection: a unit counted at a finer level than its own says
     so ('Arbejdsmarked og Borgerservice (forvaltningen generelt)'); two units with the same name
     get their parent's name in front; the same name in two municipalities gets the municipality.
     """
-    rank = LEVEL_RANK[level]  # an int from a fixed table, so safe to write into the text
-    general = " ".join(
-        f"WHEN '{lvl}' THEN ' ({words})'" for lvl, words in GENERAL_WORDS.items() if LEVEL_RANK[lvl] < rank
+    rows = con.execute(
+        "SELECT u.unit_id, u.parent_id, u.name, u.level, u.municipality_code, coalesce(m.name, u.municipality_code) "
+        "FROM org_unit u LEFT JOIN municipality m ON m.code = u.municipality_code"
+    ).fetchall()
+    units = {str(u): (p, str(lvl), str(m)) for u, p, _n, lvl, m, _mn in rows}
+    names = {str(r[0]): str(r[2]) for r in rows}
+    municipality_names = {str(r[4]): str(r[5]) for r in rows}
+    has_children = {p for p, _lvl, _m in units.values() if p}
+    rank = LEVEL_RANK[level]
+    chosen = [u for u, (_p, _lvl, m) in units.items() if not municipalities or m in municipalities]
+    target = {u: level_target(units, u, level) for u in chosen}
+
+    def base(t: str) -> str:
+        own = units[t][1]
+        general = LEVEL_RANK.get(own, 2) < rank and t in has_children and own in GENERAL_WORDS
+        return names[t] + (f" ({GENERAL_WORDS[own]})" if general else "")
+
+    targets = sorted(set(target.values()))
+    bases = {t: base(t) for t in targets}
+    same_base = Counter((units[t][2], bases[t]) for t in targets)
+    labels = {
+        t: (
+            f"{names[parent]} › {bases[t]}"
+            if same_base[(units[t][2], bases[t])] > 1 and (parent := units[t][0]) in names
+            else bases[t]
+        )
+        for t in targets
+    }
+    same_label = Counter(labels.values())
+    labels = {
+        t: f"{label} ({municipality_names[units[t][2]]})" if same_label[label] > 1 else label
+        for t, label in labels.items()
+    }
+    return {u: (t, labels[t]) for u, t in target.items()}
+
+
+def unit_level_sql(
+    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...] = ()
+) -> tuple[str, list[object]]:
+    """``unit_levels`` as a relation: unit_id, level_id, level_name."""
+    mapping = unit_levels(con, level, municipalities)
+    return (
+        "SELECT unnest(?::VARCHAR[]) AS unit_id, unnest(?::VARCHAR[]) AS level_id, "
+        "unnest(?::VARCHAR[]) AS level_name",
+        [list(mapping), [t for t, _ in mapping.values()], [label for _, label in mapping.values()]],
     )
-    general_case = f"CASE t.level {general} ELSE '' END" if general else "''"
-    sql = f"""
-        WITH u AS (
-            SELECT unit_id, parent_id, name, level, municipality_code,
-                   CASE level WHEN 'forvaltning' THEN 0 WHEN 'omraade' THEN 1 ELSE 2 END AS rank
-            FROM org_unit WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)),
-        m AS (
-            SELECT u.unit_id, CASE WHEN p3.rank >= {rank} THEN p3.unit_id WHEN p2.rank >= {rank} THEN p2.unit_id
-                WHEN p1.rank >= {rank} THEN p1.unit_id ELSE u.unit_id END AS level_id
-            FROM u LEFT JOIN u p1 ON p1.unit_id = u.parent_id LEFT JOIN u p2 ON p2.unit_id = p1.parent_id
-            LEFT JOIN u p3 ON p3.unit_id = p2.parent_id),
-        named AS (
-            SELECT t.unit_id AS level_id, t.municipality_code, p.name AS parent_name,
-                   t.name || CASE WHEN t.rank < {rank} AND EXISTS (SELECT 1 FROM u c WHERE c.parent_id = t.unit_id)
-                                  THEN {general_case} ELSE '' END AS base
-            FROM u t LEFT JOIN u p ON p.unit_id = t.parent_id
-            WHERE t.unit_id IN (SELECT level_id FROM m)),
-        parented AS (
-            SELECT *, CASE WHEN count(*) OVER (PARTITION BY municipality_code, base) > 1 AND parent_name IS NOT NULL
-                           THEN parent_name || ' › ' || base ELSE base END AS label
-            FROM named),
-        labelled AS (
-            SELECT p.level_id, CASE WHEN count(*) OVER (PARTITION BY p.label) > 1
-                                    THEN p.label || ' (' || mu.name || ')' ELSE p.label END AS level_name
-            FROM parented p LEFT JOIN municipality mu ON mu.code = p.municipality_code)
-        SELECT m.unit_id, m.level_id, l.level_name FROM m JOIN labelled l ON l.level_id = m.level_id
-    """  # noqa: S608 (the level rank is an int from a fixed table; values are parameters)
-    return sql, [list(municipalities), list(municipalities)]
 
 
 def joins_points(f: Filters, with_points: bool | None = None) -> bool:
@@ -300,15 +317,18 @@ def facts_sql(
     span: Span | None,
     *,
     with_points: bool | None = None,
+    by_unit: bool = False,
 ) -> tuple[str, list[object]]:
     """A SELECT over inquiries (joined to complaint points when needed) with every filter applied.
 
     Columns: inquiry_id, point_id, municipality_code, received, kind_code, is_complaint,
     outcome_code, case_type_code, legal_effect_code, provenance, unit_id, unit_name, sector_code,
     department_id, department_name, theme_code, theme_name, main_code, main_name, leaf_unit_id.
-    With complaint points the unit is the point's own unit where it has one. ``unit_id`` and
-    ``unit_name`` are the unit the record counts under at the filter's level (``effective_level``);
-    ``leaf_unit_id`` is the unit it was registered on.
+    With complaint points the unit is the point's own unit where it has one. With ``by_unit``,
+    ``unit_id`` and ``unit_name`` are the unit the record counts under at the filter's level
+    (``effective_level``); without it they are NULL (the roll-up costs a join, and a count by unit
+    must never fall back to the units records were registered on). ``leaf_unit_id`` is the unit
+    the record was registered on.
     """
     with_points = joins_points(f, with_points)
     unit_expr = "coalesce(p.unit_id, i.unit_id)" if with_points else "i.unit_id"
@@ -323,7 +343,12 @@ def facts_sql(
         if with_points
         else ""
     )
-    level_sql, params = unit_level_sql(effective_level(con, f), f.municipalities)
+    params: list[object] = []
+    level_cols, level_join = "NULL::VARCHAR AS unit_id, NULL::VARCHAR AS unit_name", ""
+    if by_unit:
+        level_sql, params = unit_level_sql(con, effective_level(con, f), f.municipalities)
+        level_cols = "lv.level_id AS unit_id, lv.level_name AS unit_name"
+        level_join = f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
     where: list[str] = []
     if f.municipalities:
         where.append("list_contains(?::VARCHAR[], i.municipality_code)")
@@ -352,12 +377,12 @@ def facts_sql(
     sql = (
         "SELECT i.inquiry_id, i.municipality_code, i.received, i.kind_code, "  # noqa: S608 (fragments are fixed text; values are parameters)
         "coalesce(k.is_complaint, false) AS is_complaint, i.outcome_code, i.case_type_code, "
-        f"i.legal_effect_code, i.provenance, lv.level_id AS unit_id, lv.level_name AS unit_name, ut.sector_code, "
+        f"i.legal_effect_code, i.provenance, {level_cols}, ut.sector_code, "
         f"ut.top_id AS department_id, ut.top_name AS department_name, {point_cols}, {unit_expr} AS leaf_unit_id "
         "FROM inquiry i "
         f"{joins}"
         f"LEFT JOIN unit_tree ut ON ut.unit_id = {unit_expr} "
-        f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
+        f"{level_join}"
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         + ("WHERE " + " AND ".join(where) if where else "")
     )

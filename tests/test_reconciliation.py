@@ -28,10 +28,9 @@ from queries.scope import (
     as_of,
     comparable_spans,
     effective_level,
-    level_target,
     report_levels,
     resolve_span,
-    unit_level_sql,
+    unit_levels,
 )
 from tests.conftest import ROOT, TODAY
 
@@ -245,10 +244,9 @@ def _row_level(con: duckdb.DuckDBPyConnection, municipality: str, unit_id: str) 
     ]
     own_level = con.execute("SELECT level FROM org_unit WHERE unit_id = ?", [unit_id]).fetchall()[0][0]
     for level in [REPORT_LEVELS.get(municipality, "forvaltning"), *reversed(LEVELS)]:
-        sql, params = unit_level_sql(level, (municipality,))
-        target = con.execute(f"SELECT level_id FROM ({sql}) WHERE unit_id = ?", [*params, unit_id]).fetchall()  # noqa: S608
+        target = unit_levels(con, level, (municipality,))[unit_id][0]
         # a coarser unit shown at a finer level holds only its own records, not its total
-        if target[0][0] == unit_id and (not has_children or LEVELS.index(own_level) >= LEVELS.index(level)):
+        if target == unit_id and (not has_children or LEVELS.index(own_level) >= LEVELS.index(level)):
             return level
     raise AssertionError(f"{unit_id} is a row at no level")
 
@@ -391,19 +389,6 @@ def test_first_view_shows_the_printed_report(sample_app: Path, monkeypatch: pyte
     assert any("i alle perioder" in c.value for c in at.caption)
     level.set_value("forvaltning").run()
     assert at.query_params.get("niveau") in ("forvaltning", ["forvaltning"])
-
-
-@pytest.mark.parametrize("level", LEVELS)
-def test_the_python_roll_up_mirrors_the_sql_one(con: duckdb.DuckDBPyConnection, level: str) -> None:
-    units = {
-        str(u): (p, str(lvl), str(m))
-        for u, p, lvl, m in con.execute(
-            "SELECT unit_id, parent_id, level, municipality_code FROM org_unit"
-        ).fetchall()
-    }
-    sql, params = unit_level_sql(level)
-    mapped = dict(con.execute(f"SELECT unit_id, level_id FROM ({sql})", params).fetchall())  # noqa: S608
-    assert mapped == {u: level_target(units, u, level) for u in units}
 
 
 @pytest.mark.parametrize(

@@ -155,6 +155,21 @@ def test_key_figures_equal_their_queries(
     assert share.n and share.value == pytest.approx(figures["Klager"].value / share.n * 100)
 
 
+@pytest.mark.parametrize("dimension", ["department", "unit"])
+@pytest.mark.parametrize(("municipality", "period_id"), PERIODS)
+def test_year_over_year_adds_up_and_keeps_its_sign(
+    con: duckdb.DuckDBPyConnection, municipality: str, period_id: str, dimension: str
+) -> None:
+    f = Filters(municipalities=(municipality,), period_id=period_id)
+    result = inquiries.year_over_year(con, f, _span(con, period_id), dimension)
+    if result is None:
+        return
+    assert result.table["current"].sum() == _direct_counts(con, municipality, result.current)[0]
+    assert result.table["previous"].sum() == _direct_counts(con, municipality, result.previous)[0]
+    assert (result.table["diff"] == result.table["current"] - result.table["previous"]).all()
+    assert result.table["label"].n_unique() == result.table.height
+
+
 @pytest.mark.parametrize(("municipality", "period_id"), PERIODS)
 def test_open_recommendations_follow_the_period(
     con: duckdb.DuckDBPyConnection, municipality: str, period_id: str

@@ -121,7 +121,7 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             "Enhedsniveau",
             [ALL, *LEVELS],
             format_func=lambda lvl: (
-                f"Som beretningen ({LEVEL_WORDS[default_level]})"
+                (f"Som beretningen ({LEVEL_WORDS[default_level]})" if selected else "Standard (forvaltning)")
                 if lvl is None
                 else LEVEL_WORDS[lvl].capitalize()
             ),

@@ -12,9 +12,8 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
 from queries import appeals, inquiries, recommendations
-from queries.describe import level_words
 from queries.inquiries import KeyFigure
-from queries.scope import as_of, comparable_spans, effective_level, format_date
+from queries.scope import as_of, comparable_spans, format_date
 
 ctx = page_context("overblik")
 f = ctx.filters
@@ -54,10 +53,7 @@ if spans and spans[2]:
     st.caption(spans[2])
 
 units = query(inquiries.unit_table, f, ctx.span)
-level = query(effective_level, f)
-unit_words = (
-    f"{ctx.words} · Enheder på {level_words(level, as_report=f.level is None and bool(f.municipalities))}"
-)
+unit_words = ctx.words + ctx.unit_words()
 if units.is_empty():
     empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
     st.stop()

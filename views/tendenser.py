@@ -92,7 +92,10 @@ show_figures(
             "udvikling",
             title,
             builders.trend_lines(
-                trend, ctx.meta(title, words, period=words_period), count_title=count_word, events=events
+                trend,
+                ctx.meta(title, words + (ctx.unit_words() if f.split == "unit" else ""), period=words_period),
+                count_title=count_word,
+                events=events,
             ),
             trend,
         ),

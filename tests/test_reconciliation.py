@@ -90,11 +90,8 @@ UNIT_FIGURES = _printed_unit_figures()
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = connect(tmp_path_factory.mktemp("reconcile") / "sample.duckdb")
-    load_sample_data(db, today=TODAY)
-    yield db
-    db.close()
+def con(sample_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    return sample_con
 
 
 def _span(con: duckdb.DuckDBPyConnection, period_id: str) -> Span:

@@ -65,7 +65,7 @@ def describe_filters(f: Filters, names: Names, span: Span | None, counting: str 
     """'Tæller henvendelser · Haderslev Kommune · 2024 · Sektor: Børn og familie' and so on;
     ``counting`` names what a chart counts when it is not the filter's count unit."""
     parts = [f"Tæller {counting or COUNT_UNIT_WORDS[f.count_unit]}", municipality_words(f, names)]
-    parts.append(span.label if span else "hele perioden")
+    parts.append(span.label if span else "alle perioder")
     if f.sectors:
         parts.append("Sektor: " + ", ".join(names.category("sector", s) for s in f.sectors))
     if f.unit_id:

@@ -237,6 +237,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         LEFT JOIN org_unit p3 ON p3.unit_id = p2.parent_id;
         """,
     ),
+    (
+        6,
+        "report templates: each municipality's own tables and figures, in its report's order",
+        # kind 'crosstab' holds a cross-table spec as JSON (queries.crosstab.CrossSpec), kind
+        # 'figure' the key of a standard figure (report_pack.figures); see report_pack/template.py
+        """
+        CREATE TABLE report_template (
+            municipality_code VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            caption VARCHAR,
+            spec VARCHAR,
+            figure VARCHAR,
+            chart BOOLEAN NOT NULL DEFAULT TRUE,
+            PRIMARY KEY (municipality_code, position)
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

@@ -67,6 +67,9 @@ def load_sample_data(
                 (failed if report.problems else reports).append(report)
     if failed:
         raise SeedError(failed)
+    from report_pack.template import seed_templates  # the pack's layer; imported late, no cycle
+
+    seed_templates(con, root, SEED_ACTOR)
     return reports
 
 

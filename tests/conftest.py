@@ -60,14 +60,3 @@ def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
     from tests.query_fixture import load
 
     return load(small_db, tmp_path)
-
-
-@pytest.fixture(scope="module")
-def sample_con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The bundled sample data in a fresh database, shared by one test module."""
-    from data_model.seed import load_sample_data
-
-    db = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-    load_sample_data(db, today=TODAY)
-    yield db
-    db.close()

@@ -8,7 +8,7 @@ page can show a number an advisor cannot put her name to; fix the query layer, n
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data_model.db import connect
-from data_model.seed import load_sample_data
 from queries import appeals, inquiries, recommendations
 from queries.describe import describe_filters, load_names
 from queries.filters import LEVELS, Filters
@@ -33,6 +32,7 @@ from queries.scope import (
     unit_levels,
 )
 from tests.conftest import ROOT, TODAY
+from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_path, sample_app)
 
 MUNICIPALITIES = ("510", "766", "165", "157", "U03")
 # the level each report counts its units at (read by hand from the reports in /work/shared/reports)
@@ -90,8 +90,10 @@ UNIT_FIGURES = _printed_unit_figures()
 
 
 @pytest.fixture(scope="module")
-def con(sample_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    return sample_con
+def con(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = connect(sample_path)
+    yield db
+    db.close()
 
 
 def _span(con: duckdb.DuckDBPyConnection, period_id: str) -> Span:
@@ -384,18 +386,8 @@ def test_describe_words_name_an_explicit_level(con: duckdb.DuckDBPyConnection) -
 # --- the app on the sample data ------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def sample_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("app") / "sample.duckdb"
-    db = connect(path)
-    load_sample_data(db, today=TODAY)
-    db.close()
-    yield path
-
-
-def test_first_view_shows_the_printed_report(sample_app: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("BORGERRAAD_DB", str(sample_app))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+def test_first_view_shows_the_printed_report(sample_app: Callable[[str], AppTest]) -> None:
+    at = sample_app("").run()
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Henvendelser"] == "385"  # Haderslev 2024 as printed

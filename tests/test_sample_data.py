@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import filecmp
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
 
+from data_model.db import connect
 from data_model.parsing import looks_like_cpr
+from data_model.seed import load_sample_data
 from queries.published_check import EXPRESSIBLE, recompute
 from sample_data.generate import DEFAULT_SEED, generate
 from tests.conftest import ROOT, TODAY
@@ -46,8 +49,11 @@ REPORTS = _reports_dir()
 
 
 @pytest.fixture(scope="module")
-def con(sample_con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    return sample_con
+def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
+    load_sample_data(db, today=TODAY)
+    yield db
+    db.close()
 
 
 # --- calibration -------------------------------------------------------------------------------

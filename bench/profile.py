@@ -120,7 +120,7 @@ def what_ifs(con: duckdb.DuckDBPyConnection, f: Filters, runs: int) -> None:
     cur = con.cursor()
     span = resolve_span(cur, f)
     assert span is not None
-    facts, params = facts_sql(cur, f, span, with_points=False)
+    facts, params = facts_sql(cur, f, span, with_points=False, by_unit=True)
     base = (
         "SELECT x.unit_id AS code, coalesce(x.unit_name, '(ikke angivet)') AS label, "  # noqa: S608 (facts_sql text)
         "count(DISTINCT inquiry_id) AS count, count(DISTINCT x.inquiry_id) FILTER (WHERE x.is_complaint) AS complaints "

@@ -62,11 +62,10 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
 
     Expects the frame of ``queries.inquiries.unit_table``.
     """
+    if "label" not in frame.columns:
+        frame = frame.with_columns((pl.col("department") + " › " + pl.col("unit")).alias("label"))
     long = (
-        frame.with_columns(
-            (pl.col("inquiries") - pl.col("complaints")).alias("other"),
-            (pl.col("department") + " · " + pl.col("unit")).alias("label"),
-        )
+        frame.with_columns((pl.col("inquiries") - pl.col("complaints")).alias("other"))
         .unpivot(
             index=["label", "inquiries", "complaints", "complaint_share"],
             on=["complaints", "other"],
@@ -80,9 +79,7 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         ["Øvrige henvendelser"] if (frame["inquiries"] - frame["complaints"]).sum() > 0 else []
     )
     long = long.filter(pl.col("part").is_in(parts))
-    order = frame.sort("inquiries", descending=True, nulls_last=True).select(
-        pl.col("department") + " · " + pl.col("unit")
-    )
+    order = frame.sort("inquiries", descending=True, nulls_last=True)["label"].to_list()
     chart = (
         alt.Chart(long)
         .mark_bar()
@@ -90,10 +87,10 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
             # department and unit on two lines, so long unit names are never cut
             y=alt.Y(
                 "label:N",
-                sort=order.to_series().to_list(),
+                sort=order,
                 title=None,
                 axis=alt.Axis(
-                    labelExpr="split(datum.label, ' · ')", labelLimit=0, labelPadding=6, labelOverlap=False
+                    labelExpr="split(datum.label, ' › ')", labelLimit=0, labelPadding=6, labelOverlap=False
                 ),
             ),
             x=alt.X(

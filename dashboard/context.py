@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from charts.theme import ChartMeta, source_line
 from dashboard import state
 from dashboard.data import names, query
-from queries.describe import Names, describe_filters, has_generated_records, municipality_words
+from queries.describe import Names, describe_filters, has_generated_records, level_words, municipality_words
 from queries.filters import Filters
-from queries.scope import Span, resolve_span
+from queries.scope import Span, effective_level, resolve_span
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,17 @@ class PageContext:
     municipalities: str
     generated: bool  # the selection holds generated example records
     file_stem: str  # ASCII stem for downloaded files
+    slug: str = ""
+
+    def unit_words(self) -> str:
+        """' · Enheder på afdelingsniveau som i beretningen': for charts that count by unit."""
+        level = query(effective_level, self.filters)
+        as_report = self.filters.level is None and bool(self.filters.municipalities)
+        return f" · Enheder på {level_words(level, as_report)}" if not self.filters.level else ""
+
+    def stem_for(self, period: str) -> str:
+        """The file stem for figures covering ``period`` rather than the selected period."""
+        return _ascii(f"{self.slug}-{self.municipalities}-{period}")[:80]
 
     def counting(self, what: str, span: Span | str | None = "selected") -> str:
         """The filter in words, saying the chart counts ``what`` (over ``span`` if given)."""
@@ -65,4 +76,5 @@ def page_context(page_slug: str) -> PageContext:
         municipalities=municipalities,
         generated=generated,
         file_stem=_ascii(f"{page_slug}-{municipalities}-{period}")[:80],
+        slug=page_slug,
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.data import query
 from dashboard.safe_text import md_escape
 from dashboard.state import notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
-from queries.describe import COUNT_UNIT_WORDS, Names
-from queries.filters import Catalog
+from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
+from queries.filters import LEVELS, Catalog
+from queries.scope import DEFAULT_LEVEL, default_period, report_levels
 
 ALL = None
 
@@ -61,6 +63,10 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
     _keep_valid("kinds", set(catalog.kinds), many=True)
     _keep_valid("outcomes", set(catalog.outcomes), many=True)
 
+    first_period = query(default_period, selected[0]) if selected else None
+    default_words = (
+        f"Standard: {names.periods.get(first_period, first_period)}" if first_period else "Seneste periode"
+    )
     with st.sidebar:
         for note in notes():
             st.warning(md_escape(note), icon="⚠️")  # URL values are never Markdown
@@ -75,11 +81,12 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
         st.selectbox(
             "Beretningsperiode",
             [ALL, *periods],
-            format_func=lambda p: "Seneste periode" if p is None else names.periods.get(p, p),
+            format_func=lambda p: default_words if p is None else names.periods.get(p, p),
             key=widget_key("period_id"),
-            placeholder="Seneste periode",
+            placeholder=default_words,
             on_change=_period_changed,
-            help="Sammenligninger år for år bruger den tilsvarende periode året før.",
+            help="Standard er den seneste afsluttede periode med rigtige tal (en trykt beretning eller egne "
+            "registreringer). Sammenligninger år for år bruger den tilsvarende periode året før.",
         )
         with st.expander("Egen datoperiode"):
             st.date_input(
@@ -109,6 +116,19 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             format_func=lambda u: "Alle enheder" if u is None else names.units.get(u, u),
             key=widget_key("unit_id"),
             placeholder="Alle enheder",
+        )
+        default_level = query(report_levels).get(selected[0], DEFAULT_LEVEL) if selected else "forvaltning"
+        st.selectbox(
+            "Enhedsniveau",
+            [ALL, *LEVELS],
+            format_func=lambda lvl: (
+                (f"Som beretningen ({LEVEL_WORDS[default_level]})" if selected else "Standard (forvaltning)")
+                if lvl is None
+                else LEVEL_WORDS[lvl].capitalize()
+            ),
+            key=widget_key("level"),
+            help="Tællinger pr. enhed lægges sammen op til det valgte niveau: "
+            "forvaltning, område eller afdeling (med underafdelinger).",
         )
         st.selectbox(
             "Tema",

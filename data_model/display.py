@@ -33,7 +33,17 @@ PERCENT_COLUMNS = frozenset({"pct", "country_pct"})
 SIGNED_COLUMNS = frozenset({"diff", "pct_change", "change_pp", "delta"})
 # columns a user never needs: sort keys, flags used for drawing, raw codes with a label beside them
 INTERNAL_COLUMNS = frozenset(
-    {"status_order", "outcome_order", "sort_order", "is_total", "code", "small", "bucket", "label_text"}
+    {
+        "status_order",
+        "outcome_order",
+        "sort_order",
+        "is_total",
+        "code",
+        "small",
+        "partial",
+        "bucket",
+        "label_text",
+    }
 )
 INTERNAL_SUFFIXES = ("_order", "_code", "_id")
 DECIMALS = {"per_month": 1, "per_1000": 2}  # floats not listed here get one decimal

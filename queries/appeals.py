@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 
 from queries.filters import Filters
-from queries.scope import Span, descendants
+from queries.scope import Span, descendants, effective_level, unit_level_sql
 
 WHOLE_COUNTRY = "000"
 # the three areas of Ankestyrelsen's Danmarkskort
@@ -36,8 +36,12 @@ def _decision_scope(
     if f.sectors:
         where.append("list_contains(?::VARCHAR[], ut.sector_code)")
         params.append(list(f.sectors))
+    # by unit means by unit at the filter's level, as everywhere (queries.scope.unit_level_sql)
+    level_sql, level_params = (
+        unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
+    )
     unit_cols = (
-        "ut.unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
+        "lv.level_name AS unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
         if units
         else "NULL::VARCHAR AS unit_name, NULL::VARCHAR AS department_id, NULL::VARCHAR AS department_name"
     )
@@ -46,12 +50,16 @@ def _decision_scope(
         "coalesce(la.label, d.law_area_code) AS law_area, coalesce(ao.label, d.outcome_code) AS outcome, "
         "ao.sort_order AS outcome_order "
         "FROM appeal_decision d "
-        + ("LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id " if units else "")
+        + (
+            f"LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id LEFT JOIN ({level_sql}) lv ON lv.unit_id = d.unit_id "
+            if units
+            else ""
+        )
         + "LEFT JOIN category la ON la.kind = 'law_area' AND la.code = d.law_area_code "
         "LEFT JOIN category ao ON ao.kind = 'appeal_outcome' AND ao.code = d.outcome_code "
         "WHERE " + " AND ".join(where)
     )
-    return sql, params
+    return sql, [*level_params, *params] if units else params
 
 
 _GROUPS = {

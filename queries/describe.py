@@ -11,6 +11,7 @@ from queries.scope import Span
 
 COUNT_UNIT_WORDS = {"inquiries": "henvendelser", "points": "klagepunkter"}
 GRAIN_WORDS = {"month": "måned", "quarter": "kvartal", "year": "år", "period": "beretningsperiode"}
+LEVEL_WORDS = {"forvaltning": "forvaltning", "omraade": "område", "afdeling": "afdeling"}
 SPLIT_WORDS = {
     "none": "Ingen opdeling",
     "sector": "Sektor",
@@ -64,11 +65,13 @@ def describe_filters(f: Filters, names: Names, span: Span | None, counting: str 
     """'Tæller henvendelser · Haderslev Kommune · 2024 · Sektor: Børn og familie' and so on;
     ``counting`` names what a chart counts when it is not the filter's count unit."""
     parts = [f"Tæller {counting or COUNT_UNIT_WORDS[f.count_unit]}", municipality_words(f, names)]
-    parts.append(span.label if span else "hele perioden")
+    parts.append(span.label if span else "alle perioder")
     if f.sectors:
         parts.append("Sektor: " + ", ".join(names.category("sector", s) for s in f.sectors))
     if f.unit_id:
         parts.append("Enhed: " + names.units.get(f.unit_id, f.unit_id))
+    if f.level:
+        parts.append("Enheder på " + level_words(f.level))
     if f.main_theme:
         parts.append("Tema: " + names.themes.get(f.main_theme, f.main_theme))
     if f.sub_theme:
@@ -78,6 +81,14 @@ def describe_filters(f: Filters, names: Names, span: Span | None, counting: str 
     if f.outcomes:
         parts.append("Udfald: " + ", ".join(names.category("outcome", o) for o in f.outcomes))
     return " · ".join(parts)
+
+
+def level_words(level: str, as_report: bool = False) -> str:
+    """'afdelingsniveau', or 'afdelingsniveau som i beretningen' for the report's own level."""
+    word = {"forvaltning": "forvaltningsniveau", "omraade": "områdeniveau", "afdeling": "afdelingsniveau"}[
+        level
+    ]
+    return word + (" som i beretningen" if as_report else "")
 
 
 def has_generated_records(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:

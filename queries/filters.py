@@ -16,9 +16,11 @@ from data_model.personal_data import mask_value
 
 CountUnit = Literal["inquiries", "points"]
 Grain = Literal["month", "quarter", "year", "period"]
+Level = Literal["forvaltning", "omraade", "afdeling"]
 
 COUNT_UNITS: tuple[CountUnit, ...] = ("inquiries", "points")
 GRAINS: tuple[Grain, ...] = ("month", "quarter", "year", "period")
+LEVELS: tuple[Level, ...] = ("forvaltning", "omraade", "afdeling")  # coarse to fine
 SPLITS: tuple[str, ...] = ("none", "sector", "department", "unit", "main_theme", "theme", "outcome", "kind")
 
 # field name -> URL key
@@ -36,6 +38,7 @@ URL_KEYS: dict[str, str] = {
     "count_unit": "taelle",
     "grain": "interval",
     "split": "opdel",
+    "level": "niveau",
 }
 _LIST_FIELDS = {"municipalities", "sectors", "kinds", "outcomes"}
 _DATE_FIELDS = {"date_from", "date_to"}
@@ -54,8 +57,10 @@ class Filters:
     kinds: tuple[str, ...] = ()
     outcomes: tuple[str, ...] = ()
     count_unit: CountUnit = "inquiries"
-    grain: Grain = "year"
+    grain: Grain | None = None  # None: the report period where periods are not calendar years, else the year
     split: str = "none"
+    # the unit level counts are rolled up to; None = the level the municipality's report uses
+    level: Level | None = None
 
     def with_(self, **changes: object) -> Filters:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -149,6 +154,7 @@ def from_query_params(params: Mapping[str, str | list[str]], catalog: Catalog) -
         ("count_unit", COUNT_UNITS, "tælleenhed"),
         ("grain", GRAINS, "interval"),
         ("split", SPLITS, "opdeling"),
+        ("level", LEVELS, "enhedsniveau"),
     ]:
         key = URL_KEYS[name]
         if key in raw:

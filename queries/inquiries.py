@@ -9,8 +9,8 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from queries.filters import Filters
-from queries.scope import MONTHS_DA, Span, comparable_spans, facts_sql, joins_points
+from queries.filters import Filters, Grain
+from queries.scope import MONTHS_DA, Span, comparable_spans, coverage_start, facts_sql, joins_points
 
 SMALL_N = 5
 
@@ -66,7 +66,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
     so an inquiry with two themes is one inquiry in n).
     """
     points = _needs_points(f, dimension)
-    facts, params = facts_sql(con, f, span, with_points=points)
+    facts, params = facts_sql(con, f, span, with_points=points, by_unit=dimension == "unit")
     code, label, join = _dimension_select(dimension)
     frame = con.sql(
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
@@ -88,14 +88,17 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
 
 
 def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
-    """Department > unit: inquiries, complaints and complaint share, like the reports' tables."""
-    facts, params = facts_sql(con, f, span, with_points=False)
+    """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
+    the reports' tables; ``label`` names the row without ever repeating another row's label."""
+    facts, params = facts_sql(con, f, span, with_points=False, by_unit=True)
     return con.sql(
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
         "count(*)::BIGINT AS inquiries, "  # one row per inquiry: no points joined
         "(count(*) FILTER (WHERE is_complaint))::BIGINT AS complaints, "
-        "complaints / nullif(inquiries, 0) AS complaint_share "
-        f"FROM ({facts}) x GROUP BY ALL ORDER BY department, inquiries DESC, unit",
+        "complaints / nullif(inquiries, 0) AS complaint_share, "
+        "CASE WHEN unit_id IS NOT DISTINCT FROM department_id THEN unit ELSE department || ' › ' || unit END AS label "
+        f"FROM ({facts}) x GROUP BY department, unit, unit_id, department_id "
+        "ORDER BY department, inquiries DESC, unit",
         params=[NOT_SET, NOT_SET, *params],
     ).pl()
 
@@ -108,14 +111,14 @@ _BUCKETS = {
 
 
 def _bucket_sql(f: Filters) -> tuple[str, str, str]:
-    """(bucket expression, bucket label expression, extra join)."""
+    """(bucket expression, bucket label expression, extra join); ``f.grain`` must be resolved."""
     if f.grain == "period":
         join = (
             "JOIN report_period rp ON rp.municipality_code = x.municipality_code "
             "AND x.received BETWEEN rp.start_date AND rp.end_date "
         )
         return "rp.start_date", "rp.label", join
-    return _BUCKETS[f.grain], "NULL::VARCHAR", ""
+    return _BUCKETS[f.grain or "year"], "NULL::VARCHAR", ""
 
 
 _BUCKET_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -134,20 +137,76 @@ def bucket_label(grain: str, day: object) -> str:
     return str(day.year)  # type: ignore[attr-defined]
 
 
-def _label_buckets(frame: pl.DataFrame, grain: str, today: date | None) -> pl.DataFrame:
-    """Danish bucket labels; a bucket still running today is labelled '(foreløbig)' so a
-    half year is not read as a fall."""
-    if grain == "period":
-        return frame
+def _months(start: date, end: date) -> int:
+    """Whole months from ``start`` to ``end`` (a month begun counts when most of it is covered)."""
+    return max(0, round(((end - start).days + 1) / 30.44))
+
+
+def bucket_mark(start: date, end: date, grain: str, first: date | None, today: date) -> str:
+    """Why a bucket is not a whole one, in words for its label ('' when it is whole):
+    '(foreløbig)' while it runs, '(delvis: 8 mdr.)' when records or the report period cover only
+    part of it, '(første år)' for the first year (or report period) on record, a start-up year."""
+    if end >= today:
+        return " (foreløbig)"
+    covered_from = max(start, first) if first else start
+    full = 12 if grain == "period" else _BUCKET_MONTHS[grain]
+    months = _months(covered_from, end)
+    if months < full:
+        return f" (delvis: {months} mdr.)"
+    if grain in ("year", "period") and first and start <= first <= end:
+        return " (første år)"
+    return ""
+
+
+def _label_buckets(
+    con: duckdb.DuckDBPyConnection, f: Filters, frame: pl.DataFrame, grain: str, today: date | None
+) -> pl.DataFrame:
+    """Danish bucket labels, each saying when its bucket is not a whole one (``bucket_mark``), so a
+    running year, a partial first period or a start-up year is not read as a rise or a fall.
+    Adds ``partial`` (True for such buckets)."""
     cutoff = today or date.today()
-    return frame.with_columns(
-        pl.col("bucket")
-        .map_elements(
-            lambda d: bucket_label(grain, d) + (" (foreløbig)" if bucket_end(grain, d) >= cutoff else ""),
-            return_dtype=pl.Utf8,
+    first = coverage_start(con, f)
+    if grain == "period":
+        ends = dict(
+            con.execute(
+                "SELECT start_date, max(end_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
+                "OR list_contains(?::VARCHAR[], municipality_code) GROUP BY start_date",
+                [list(f.municipalities), list(f.municipalities)],
+            ).fetchall()
         )
-        .alias("bucket_label")
+        marks = [
+            bucket_mark(d, ends.get(d, d), grain, first, cutoff) if d else ""
+            for d in frame["bucket"].to_list()
+        ]
+        labels = [
+            str(label) + mark for label, mark in zip(frame["bucket_label"].to_list(), marks, strict=True)
+        ]
+    else:
+        marks = [
+            bucket_mark(d, bucket_end(grain, d), grain, first, cutoff) for d in frame["bucket"].to_list()
+        ]
+        labels = [
+            bucket_label(grain, d) + mark for d, mark in zip(frame["bucket"].to_list(), marks, strict=True)
+        ]
+    return frame.with_columns(
+        pl.Series("bucket_label", labels, dtype=pl.Utf8),
+        pl.Series("partial", [bool(m) for m in marks], dtype=pl.Boolean),
     )
+
+
+def effective_grain(con: duckdb.DuckDBPyConnection, f: Filters) -> Grain:
+    """The filter's time grain, or by default the report period where the municipality's periods
+    are mostly not calendar years (Albertslund's April–March), else the calendar year."""
+    if f.grain:
+        return f.grain
+    if not f.municipality:
+        return "year"
+    row = con.execute(
+        "SELECT count(*) FILTER (WHERE month(start_date) <> 1 OR day(start_date) <> 1), count(*) "
+        "FROM report_period WHERE municipality_code = ?",
+        [f.municipality],
+    ).fetchall()
+    return "period" if row and row[0][0] * 2 > row[0][1] else "year"
 
 
 def trend(
@@ -155,10 +214,12 @@ def trend(
 ) -> pl.DataFrame:
     """Counts per time bucket (``f.grain``), split by ``f.split``.
 
-    Columns: bucket (date), bucket_label, series, count, small (count under SMALL_N).
+    Columns: bucket (date), bucket_label, series, count, partial (``bucket_mark``), small (count
+    under SMALL_N).
     """
+    f = f.with_(grain=effective_grain(con, f))
     split = None if f.split == "none" else f.split
-    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split))
+    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit")
     bucket, label, bucket_join = _bucket_sql(f)
     if split:
         _code, group_label, join = _dimension_select(split)
@@ -171,7 +232,7 @@ def trend(
         "GROUP BY ALL ORDER BY bucket, series",
         params=params,
     ).pl()
-    frame = _label_buckets(frame, f.grain, today)
+    frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
 
 
@@ -222,6 +283,7 @@ def complaint_share_trend(
     """Per bucket: inquiries, complaints, citizen_inquiries and complaints as a share of the
     citizen inquiries (``SHARE_BASE_WORDS``; None where the share means nothing, see
     ``share_municipalities``). n = citizen_inquiries."""
+    f = f.with_(grain=effective_grain(con, f))
     inquiry_filter = f.with_(count_unit="inquiries")
     facts, params = facts_sql(con, inquiry_filter, span)
     bucket, label, bucket_join = _bucket_sql(f)
@@ -233,7 +295,7 @@ def complaint_share_trend(
         f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
         params=[*share_params, *params],
     ).pl()
-    frame = _label_buckets(frame, f.grain, today)
+    frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns(
         pl.when(pl.col("share_base") > 0)
         .then(pl.col("share_complaints") / pl.col("share_base"))
@@ -267,6 +329,7 @@ def _two_period_counts(
         f,
         Span(min(previous.start, current.start), max(previous.end, current.end), ""),
         with_points=points,
+        by_unit=dimension == "unit",
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)

@@ -32,7 +32,10 @@ CURRENT_STATUSES_SQL = (
 
 
 def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: date) -> pl.DataFrame:
-    """One row per recommendation, overdue first, then stalled, then newest.
+    """One row per recommendation, overdue first, then stalled, then newest, measured on ``today``
+    (``queries.scope.as_of``: a closed period's end): the recommendations of report periods ended
+    by then (or made by then, without a period), each with its latest known status; overdue and
+    stalled compare its deadline and its latest follow-up with ``today``.
 
     Its status is the least advanced of its departments' latest statuses (open before closed,
     then the follow-up categories' order): one department still "I gang" keeps it "I gang",
@@ -41,7 +44,7 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
     Columns: recommendation_id, municipality, period, made_on, due_on, title, text, targets,
     departments, status_code, status, status_date, follow_ups, closed, overdue, stalled.
     """
-    where, params = ["TRUE"], []
+    where, params = ["coalesce(rp.end_date, r.made_on) <= ?"], [today]
     if f.municipalities:
         where.append("list_contains(?::VARCHAR[], r.municipality_code)")
         params.append(list(f.municipalities))

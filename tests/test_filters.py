@@ -86,3 +86,13 @@ def test_inconsistent_combinations_are_dropped() -> None:
 def test_repeated_keys_take_the_last_value() -> None:
     filters, _ = from_query_params({"kommune": ["766", "510"]}, CATALOG)
     assert filters.municipalities == ("510",)
+
+
+def test_unit_level_round_trips_and_a_bad_level_is_reported() -> None:
+    filters = Filters(municipalities=("510",), level="omraade")
+    params = filters.to_query_params()
+    assert params["niveau"] == "omraade"
+    assert from_query_params(params, CATALOG) == (filters, [])
+    assert "niveau" not in Filters(municipalities=("510",)).to_query_params()  # None: the report's level
+    parsed, notes = from_query_params({"kommune": "510", "niveau": "direktion"}, CATALOG)
+    assert parsed.level is None and notes == ["Ukendt enhedsniveau i linket ignoreres: direktion"]

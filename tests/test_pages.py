@@ -84,9 +84,18 @@ def test_trends_drill_down_from_sector_to_units(app) -> None:
 
 
 def test_recommendations_overdue_first_and_timeline(app) -> None:
+    # the closed period 2025 is measured at its end: r3's deadline (1 Jan 2026) had not passed yet
     at = app("kommune=999").run()
     at.switch_page("views/anbefalinger.py").run()
     assert _metrics(at)["Anbefalinger"] == "3"
+    assert any("målt pr. 31. dec. 2025 (periodens slutning)" in m.value for m in at.markdown)
+    table = at.dataframe[0].value
+    assert list(table["Anbefaling"])[:1] == ["Svar hurtigere"]
+    assert list(table["Advarsel"]) == ["Gået i stå", "", ""]
+    # a running span is measured today: r3's deadline has passed with no follow-up
+    at = app("kommune=999&fra=2025-01-01").run()
+    at.switch_page("views/anbefalinger.py").run()
+    assert any("målt i dag" in m.value for m in at.markdown)
     table = at.dataframe[0].value
     # r3's deadline (1 Jan 2026) has passed with no follow-up; r2 has had none for over a year
     assert list(table["Anbefaling"])[:2] == ["Én kommune", "Svar hurtigere"]

@@ -31,7 +31,7 @@ def test_comparable_span_is_the_year_before(query_db) -> None:
         date(2024, 1, 1),
         date(2024, 12, 31),
         "2024",
-        "",
+        "Den forrige periode er det første år med registreringer (fx et opstartsår): sammenlign varsomt",
     )
     assert comparable_spans(query_db, F, Y2024) is None
 
@@ -73,18 +73,26 @@ def test_theme_breakdown_inquiries_vs_points(query_db) -> None:
 
 def test_unit_filter_includes_children(query_db) -> None:
     frame = inquiries.breakdown(query_db, F.with_(unit_id="999-sos"), Y2024, "unit")
-    assert frame.select("label", "count").rows() == [("Børn og Familie", 2), ("Social og Sundhed", 1)]
+    assert frame.select("label", "count").rows() == [
+        ("Børn og Familie", 2),
+        ("Social og Sundhed (forvaltningen generelt)", 1),
+    ]
 
 
 def test_unit_table_like_the_reports(query_db) -> None:
     expected = pl.DataFrame(
         {
             "department": ["Social og Sundhed", "Social og Sundhed", "Teknik og Miljø"],
-            "unit": ["Børn og Familie", "Social og Sundhed", "Teknik og Miljø"],
+            "unit": ["Børn og Familie", "Social og Sundhed (forvaltningen generelt)", "Teknik og Miljø"],
             "unit_id": ["999-sos-born", "999-sos", "999-tek"],
             "inquiries": [2, 1, 2],
             "complaints": [2, 0, 1],
             "complaint_share": [1.0, 0.0, 0.5],
+            "label": [
+                "Social og Sundhed › Børn og Familie",
+                "Social og Sundhed (forvaltningen generelt)",
+                "Teknik og Miljø",
+            ],
         }
     )
     assert_frame_equal(inquiries.unit_table(query_db, F, Y2024), expected, check_dtypes=False)
@@ -105,7 +113,7 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
     assert inquiries.trend(query_db, F.with_(grain="period"), None).select(
         "bucket_label", "count"
     ).rows() == [
-        ("2024", 5),
+        ("2024 (første år)", 5),
         ("2025", 6),
     ]
     months = inquiries.trend(query_db, F.with_(grain="month"), Y2025)
@@ -114,7 +122,10 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
 
 def test_complaint_share_trend(query_db) -> None:
     frame = inquiries.complaint_share_trend(query_db, F.with_(grain="year"), None)
-    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [("2024", 5, 3), ("2025", 6, 2)]
+    assert frame.select("bucket_label", "inquiries", "complaints").rows() == [
+        ("2024 (første år)", 5, 3),
+        ("2025", 6, 2),
+    ]
     # the base is the citizen inquiries: 2024's internal inquiry (i5) is not in it
     assert frame["citizen_inquiries"].to_list() == [4, 6]
     assert frame["share"].to_list() == pytest.approx([0.75, 2 / 6])
@@ -232,6 +243,6 @@ def test_published_totals_empty_without_figures(query_db) -> None:
 
 def test_running_bucket_is_marked_provisional(query_db) -> None:
     frame = inquiries.trend(query_db, F.with_(grain="year"), None, today=date(2025, 6, 30))
-    assert frame["bucket_label"].to_list() == ["2024", "2025 (foreløbig)"]
+    assert frame["bucket_label"].to_list() == ["2024 (første år)", "2025 (foreløbig)"]
     share = inquiries.complaint_share_trend(query_db, F.with_(grain="quarter"), Y2025, today=date(2026, 1, 1))
     assert "(foreløbig)" not in " ".join(share["bucket_label"])

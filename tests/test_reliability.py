@@ -1258,6 +1258,15 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         ("queries/scope.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
         for expr in ("unit_expr", "point_cols", "joins")
     },
+    **{
+        (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
+        for module, expr in (
+            ("queries/scope.py", "level_sql"),
+            ("queries/scope.py", "level_cols"),
+            ("queries/scope.py", "level_join"),
+            ("queries/appeals.py", "level_sql"),
+        )
+    },
 }
 SQL_WORDS = re.compile(
     r"\b(SELECT|INSERT|UPDATE|DELETE|FROM|WHERE|JOIN|CREATE|DROP|ALTER|GROUP BY|ORDER BY|VALUES|COPY|ATTACH|"

@@ -46,7 +46,16 @@ if result.note:
     st.caption(md_escape(result.note))
 title = f"Ændring fra {result.previous.label} til {result.current.label} pr. {SPLIT_WORDS[dimension].lower()}"
 show_figures(
-    [Figure("aendringer", title, builders.change_bars(result.table, ctx.meta(title)), result.table)],
+    [
+        Figure(
+            "aendringer",
+            title,
+            builders.change_bars(
+                result.table, ctx.meta(title, ctx.words + (ctx.unit_words() if dimension == "unit" else ""))
+            ),
+            result.table,
+        )
+    ],
     ctx.file_stem,
 )
 if not presenting():

@@ -17,14 +17,18 @@ from dashboard.state import presenting
 from data_model.display import display_frame
 from data_model.labels import format_day
 from queries import recommendations
+from queries.scope import Span, as_of, format_date
 
 ctx = page_context("anbefalinger")
+as_of_day, as_of_words = as_of(ctx.span, date.today())
+# the recommendations shown: those of the report periods ended by then
+given = Span(date.min, as_of_day, f"fra beretningsperioder til og med {format_date(as_of_day)}")
 page_header(
     "Anbefalinger",
     "Borgerrådgiverens anbefalinger og forvaltningernes opfølgning. Forsinkede og gået i stå står øverst.",
-    ctx.counting("anbefalinger", None),
+    f"{ctx.counting('anbefalinger', given)} · Seneste kendte status · Forsinket og gået i stå {as_of_words}",
 )
-status = query(recommendations.recommendation_status, ctx.filters, date.today())
+status = query(recommendations.recommendation_status, ctx.filters, as_of_day)
 if status.is_empty():
     empty_state("Ingen anbefalinger for det valgte.")
     st.stop()
@@ -53,7 +57,11 @@ show_figures(
             title,
             builders.status_bars(
                 counts,
-                ctx.meta(title, ctx.counting("anbefalinger", None), period="alle perioder"),
+                ctx.meta(
+                    title,
+                    f"{ctx.counting('anbefalinger', given)} · seneste kendte status",
+                    period=f"beretningsperioder til og med {format_date(as_of_day)}",
+                ),
                 status_order,
             ),
             counts,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
@@ -15,7 +16,7 @@ from dashboard.safe_text import md_escape
 from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
-from queries.scope import comparable_spans
+from queries.scope import as_of, comparable_spans, format_date
 
 ctx = page_context("overblik")
 f = ctx.filters
@@ -30,12 +31,13 @@ if ctx.span is None:
     st.stop()
 
 figures = query(inquiries.inquiry_key_figures, f, ctx.span)
-status = query(recommendations.recommendation_status, f, date.today())
+as_of_day, _as_of_words = as_of(ctx.span, date.today())
+status = query(recommendations.recommendation_status, f, as_of_day)
 spans = query(comparable_spans, f, ctx.span)
 appeal_now = query(appeals.omgoerelse, f, ctx.span)
 appeal_before = query(appeals.omgoerelse, f, spans[1]) if spans else None
 open_count = int(status.filter(~pl.col("closed")).height) if status.height else 0
-figures.append(KeyFigure("Åbne anbefalinger", open_count, None, "count"))
+figures.append(KeyFigure(f"Åbne anbefalinger pr. {format_date(as_of_day)}", open_count, None, "count"))
 figures.append(
     KeyFigure(
         "Omgørelsesprocent",
@@ -60,6 +62,7 @@ if not any(fig.label == "Klageandel" for fig in figures):
     st.caption(inquiries.NO_SHARE_WORDS)
 
 units = query(inquiries.unit_table, f, ctx.span)
+unit_words = ctx.words + ctx.unit_words()
 if units.is_empty():
     empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
     st.stop()
@@ -79,7 +82,7 @@ show_figures(
         Figure(
             "enheder",
             "Henvendelser og klager pr. enhed",
-            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed")),
+            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed", unit_words)),
             units,
         ),
         Figure(
@@ -92,7 +95,8 @@ show_figures(
             ),
             themes,
         ),
-        *share_figures,
+        # every period on record, so its files say so rather than carry the selected period's name
+        *(replace(fig, key=f"{fig.key}-alle-perioder") for fig in share_figures),
     ],
     ctx.file_stem,
 )

@@ -35,10 +35,24 @@ def _drill(field: str, next_split: str) -> None:
 
 ctx = page_context("tendenser")
 f = ctx.filters
-# a trend needs time: without an explicit date range it shows every period on record
+# a trend needs time: without an explicit date range it shows every period on record, and says so
 span = ctx.span if (f.date_from or f.date_to) else None
 words = describe_filters(f, ctx.names, span)
-page_header("Tendenser", "Udviklingen over tid. Åbne punkter er tal under 5: tolk dem varsomt.", words)
+words_period = span.label if span else "alle perioder"
+file_stem = ctx.stem_for(words_period)
+page_header(
+    "Tendenser",
+    "Udviklingen over tid"
+    + (
+        ""
+        if span
+        else f" i alle perioder: den valgte beretningsperiode ({ctx.span.label if ctx.span else '–'}) "
+        "afgrænser ikke tendenserne"
+    )
+    + ". Åbne punkter er tal under 5, og perioder mærket (delvis), (foreløbig) eller (første år) "
+    "er ikke hele år: tolk dem varsomt.",
+    words,
+)
 if not presenting():
     left, right = st.columns(2)
     left.segmented_control(
@@ -69,10 +83,10 @@ if not presenting() and f.split in DRILL:
         args=(field, next_split),
     )
 
-events = query(inquiries.trend_events, f, f.grain) if f.grain != "period" else None
-words_period = span.label if span else "alle perioder"
+grain = query(inquiries.effective_grain, f)
+events = query(inquiries.trend_events, f, grain) if grain != "period" else None
 count_word = COUNT_UNIT_WORDS[f.count_unit].capitalize()
-title = f"{count_word} pr. {GRAIN_WORDS[f.grain]}" + (
+title = f"{count_word} pr. {GRAIN_WORDS[grain]}" + (
     f", opdelt efter {SPLIT_WORDS[f.split].lower()}" if f.split != "none" else ""
 )
 share = query(inquiries.complaint_share_trend, f, span)
@@ -82,7 +96,10 @@ show_figures(
             "udvikling",
             title,
             builders.trend_lines(
-                trend, ctx.meta(title, words, period=words_period), count_title=count_word, events=events
+                trend,
+                ctx.meta(title, words + (ctx.unit_words() if f.split == "unit" else ""), period=words_period),
+                count_title=count_word,
+                events=events,
             ),
             trend,
         ),
@@ -95,7 +112,7 @@ show_figures(
             ),
         ),
     ],
-    ctx.file_stem,
+    file_stem,
 )
 if not presenting():
     with st.expander("Se de underliggende henvendelser"):
@@ -103,4 +120,4 @@ if not presenting():
         rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
         st.dataframe(display_frame(rows, screen=True), hide_index=True)
         st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
-        table_downloads(rows, f"{ctx.file_stem}-henvendelser", "rows")
+        table_downloads(rows, f"{file_stem}-henvendelser", "rows")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import duckdb
 
 from data_model.db import current_version, row_counts
+from data_model.integrity import integrity_lines
 from data_model.kinds import KINDS
 from data_model.labels import KIND_LABELS, field_label
 from data_model.schema import LATEST_VERSION
@@ -74,4 +75,6 @@ def check_report(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
         lines.extend(f"  {d.as_text()}" for d in dangling)
     else:
         lines.append("Referenceproblemer: ingen")
-    return "\n".join(lines), not dangling and version == LATEST_VERSION
+    broken = integrity_lines(con)
+    lines.extend(broken)
+    return "\n".join(lines), not dangling and not broken and version == LATEST_VERSION

@@ -237,6 +237,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         LEFT JOIN org_unit p3 ON p3.unit_id = p2.parent_id;
         """,
     ),
+    (
+        6,
+        "complaint_point without a foreign key to inquiry",
+        # DuckDB updates an indexed column (inquiry.unit_id, a foreign key) by delete+insert, which
+        # its foreign-key check refuses for an inquiry that complaint points reference: moving such
+        # an inquiry to another unit failed. As with follow_up (migration 4), the importer and the
+        # forms check the reference, and `python -m data_model check` reports dangling ones.
+        """
+        CREATE TABLE complaint_point_new (
+            point_id VARCHAR PRIMARY KEY,
+            inquiry_id VARCHAR NOT NULL,
+            theme_code VARCHAR NOT NULL REFERENCES theme(code),
+            unit_id VARCHAR REFERENCES org_unit(unit_id)
+        );
+        INSERT INTO complaint_point_new SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point;
+        DROP TABLE complaint_point;
+        ALTER TABLE complaint_point_new RENAME TO complaint_point;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

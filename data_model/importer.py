@@ -26,7 +26,7 @@ from data_model.kinds import KINDS, Kind, column_map, normalise_header
 from data_model.labels import REASONS, field_label
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
-from data_model.readers import UnreadableFile, read_table
+from data_model.readers import RawTable, UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
 
@@ -48,6 +48,8 @@ def _cell_text(value: Any) -> str:
     """A stored or new value as the change report shows it: quoted, or (tom) for nothing."""
     if value is None or value == [] or (isinstance(value, str) and not value):
         return "(tom)"
+    if isinstance(value, bool):
+        return "'ja'" if value else "'nej'"
     if isinstance(value, list | tuple):
         value = ";".join(map(str, value))
     if isinstance(value, date):
@@ -466,6 +468,8 @@ def stored_rows(
     frame = records_frame(kind, records).select(list(kind.key))
     keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only
     cols = ", ".join(f"t.{c}" for c in kind.columns)
+    # A caller's half-read result blocks register() but not execute(), which completes it.
+    con.execute("SELECT 1").fetchall()
     con.register("stored_keys", frame)
     try:
         rows = con.execute(f"SELECT {cols} FROM {kind.table} t JOIN stored_keys s ON {keys}").fetchall()  # noqa: S608
@@ -620,17 +624,19 @@ def import_file(
     data: bytes | None = None,
     dry_run: bool = False,
     own_transaction: bool = True,
+    table: RawTable | None = None,
 ) -> ImportReport:
     """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically.
 
     A dry run fills the counts and every field change too, so they can be shown before writing.
-    ``own_transaction=False`` writes inside the caller's transaction (seed).
+    ``own_transaction=False`` writes inside the caller's transaction (seed); ``table`` is the
+    file already read (the upload check reads it once for the preview and the validation).
     """
     kind = KINDS[kind_name]
     path = Path(path)
     report = ImportReport(kind=kind_name, file_name=path.name, dry_run=dry_run)
     try:
-        table = read_table(path, data)
+        table = table if table is not None else read_table(path, data)
     except UnreadableFile as exc:
         report.problems.append(Problem(None, "", "", str(exc)))
         return report

@@ -14,7 +14,8 @@ from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
-from data_model.readers import UnreadableFile, read_table
+from data_model.readers import MAX_FILE_BYTES, too_large_message
+from data_model.uploads import check_upload, forget
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
 
@@ -33,9 +34,13 @@ def _import_section(actor: str) -> None:
         "Fil (CSV, Excel eller Parquet)", type=["csv", "txt", "xlsx", "parquet"], key="import_file"
     )
     if upload is not None:
+        if upload.size > MAX_FILE_BYTES:  # refused before its bytes are read or parsed
+            st.error(f"{upload.name}: {too_large_message(upload.size)}", icon="🚫")
+            return
         data = upload.getvalue()
-        try:
-            preview = read_table(upload.name, data)
+        check = check_upload(get_connection().cursor(), upload.name, data, kind, st.session_state)
+        preview, report = check.preview, check.report
+        if preview is not None:
             st.caption(
                 f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {', '.join(map(str, preview.headers))}"
             )
@@ -46,18 +51,29 @@ def _import_section(actor: str) -> None:
                 ],
                 hide_index=True,
             )
-        except UnreadableFile:
-            pass  # the validation report below says why
-        report = import_file(get_connection().cursor(), upload.name, kind, data=data, dry_run=True)
         if report.problems:
             st.error(f"{report.summary()} Ret filen og indlæs den igen.", icon="🚫")
             problems = report.problems_frame()
             st.dataframe(problems, hide_index=True)
             table_downloads(problems, "valideringsrapport", "problems")
         else:
-            st.success(f"Alle {report.rows} rækker er gyldige. Intet er skrevet endnu.", icon="✅")
+            st.success(
+                f"Alle {report.rows} rækker er gyldige: {report.new} nye, {report.changed} ændres, "
+                f"{report.unchanged} uændrede. Intet er skrevet endnu.",
+                icon="✅",
+            )
+            if report.changes:
+                st.warning(
+                    f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt, hvis du indlæser filen. "
+                    "Kolonner, som filen ikke har, bevares.",
+                    icon="⚠️",
+                )
+                st.dataframe(report.changes_frame(), hide_index=True)
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
-                done = import_file(get_connection().cursor(), upload.name, kind, data=data, actor=actor)
+                done = import_file(
+                    get_connection().cursor(), upload.name, kind, data=data, actor=actor, table=preview
+                )
+                forget(st.session_state)  # the database changed: the next check must run again
                 (st.success if done.ok else st.error)(done.summary())
 
 

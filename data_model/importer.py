@@ -154,8 +154,8 @@ def _shown(value: Any, reason_key: str = "") -> str:
     if value is None:
         return ""
     text = str(value)
-    if reason_key == "cpr":
-        return re.sub(r"\d", "•", text)[:_MAX_SHOWN_VALUE]  # never echo personal data
+    if reason_key == "cpr" or looks_like_cpr(text):  # whatever the reason: never echo personal data
+        return re.sub(r"\d", "•", text)[:_MAX_SHOWN_VALUE]
     return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
 
 

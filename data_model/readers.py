@@ -52,7 +52,8 @@ def read_table(path: Path | str, data: bytes | None = None) -> RawTable:
 
 
 def _mb(size: int) -> str:
-    return f"{size / 1024 / 1024:.0f}".replace(".", ",")
+    """Whole megabytes, rounded up: a file one byte over 50 MB is '51 MB', never '50 MB'."""
+    return str(-(-size // (1024 * 1024)))
 
 
 def too_large_message(size: int) -> str:

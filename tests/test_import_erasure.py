@@ -224,3 +224,32 @@ def test_any_subset_of_columns_changes_exactly_the_cleared_present_ones(
     for column in KINDS["inquiries"].columns:
         assert (after[column] is None) if column in emptied else after[column] == before[column]
     assert date(2024, 2, 1) == after["received"]
+
+
+def test_cli_dry_run_shows_old_and_new_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from data_model.__main__ import main
+
+    db = str(tmp_path / "cli.duckdb")
+    assert (
+        main(
+            [
+                "import",
+                str(_csv(tmp_path / "m.csv", [{"code": "999", "name": "Testkommune"}])),
+                "--kind",
+                "municipalities",
+                "--db",
+                db,
+            ]
+        )
+        == 0
+    )
+    renamed = _csv(tmp_path / "m2.csv", [{"code": "999", "name": "Ny kommune"}])
+    capsys.readouterr()
+    assert main(["import", str(renamed), "--kind", "municipalities", "--db", db, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "(intet skrevet)" in out and "1 ændres: Række 2 (999): Navn 'Testkommune' → 'Ny kommune'" in out
+    con = duckdb.connect(db)
+    assert con.execute("SELECT name FROM municipality").fetchall() == [("Testkommune",)]
+    con.close()

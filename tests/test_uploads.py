@@ -209,3 +209,53 @@ def test_each_distinct_upload_is_validated_exactly_once_in_a_row(small_db, files
         uploads.import_file = real  # type: ignore[assignment]
     changes = 1 + sum(a != b for a, b in itertools.pairwise(files))
     assert calls == changes
+
+
+# --- The Data page -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def data_page(query_db, monkeypatch: pytest.MonkeyPatch) -> Any:
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import ROOT
+
+    path = query_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    query_db.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["kommune"] = "999"
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception
+    return at
+
+
+def test_data_page_checks_once_shows_changes_then_imports(data_page: Any, counted: dict[str, int]) -> None:
+    at = data_page
+    at.selectbox(key="import_kind").set_value("inquiries").run()
+    csv = b"inquiry_id,municipality_code,received,kind_code,unit_id\ni3,999,2024-03-20,vejledning,\n"
+    at.file_uploader(key="import_file").set_value(("flyt.csv", csv, "text/csv")).run()
+    assert not at.exception
+    assert any("1 ændres" in s.value or "1 ændres" in s.value for s in at.success)
+    assert any("bliver ændret eller tømt" in w.value for w in at.warning)
+    shown = [d.value for d in at.dataframe if "Før" in getattr(d.value, "columns", [])]
+    assert shown and shown[0]["Før"].tolist() == ["'999-tek'"] and shown[0]["Efter"].tolist() == ["(tom)"]
+    at.selectbox(key="export_kind").set_value("themes").run()  # any other click reruns the page
+    at.run()
+    assert counted["import_file"] == 1
+    next(b for b in at.button if b.key == "do_import").click().run()
+    assert not at.exception
+    assert any("1 ændrede" in s.value and "→ (tom)" in s.value for s in at.success)
+
+
+def test_data_page_refuses_a_file_over_the_cap_without_reading_it(
+    data_page: Any, counted: dict[str, int]
+) -> None:
+    at = data_page
+    at.file_uploader(key="import_file").set_value(("stor.csv", b"x" * (MAX_FILE_BYTES + 1), "text/csv")).run()
+    assert not at.exception
+    assert any("Filen er for stor (51 MB; højst 50 MB)" in e.value for e in at.error)
+    assert counted == {"import_file": 0, "read_table": 0}

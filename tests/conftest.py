@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -60,3 +61,22 @@ def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
     from tests.query_fixture import load
 
     return load(small_db, tmp_path)
+
+
+@pytest.fixture
+def app(query_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A factory of AppTests of the dashboard on ``query_db`` (municipality 999)."""
+    from streamlit.testing.v1 import AppTest
+
+    path = query_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    query_db.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+
+    def make() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["kommune"] = "999"
+        return at
+
+    return make

@@ -15,7 +15,6 @@ from typing import Any
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from data_model import editing, importer
 from data_model.check import check_report
@@ -32,7 +31,7 @@ from data_model.editing import (
 from data_model.importer import import_file
 from data_model.integrity import generated_inquiries_without_points
 from data_model.seed import SAMPLE_DATA, SeedError, load_sample_data
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY
 
 
 def _record(kind: str, data: dict[str, Any]) -> Any:
@@ -139,23 +138,7 @@ def test_a_conflict_at_commit_is_refused_in_danish(query_db, monkeypatch: pytest
     assert load_row(query_db, "inquiries", ("i3",)) == opened
 
 
-@pytest.fixture
-def app(query_db, monkeypatch: pytest.MonkeyPatch):
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-
-    def make() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.query_params["kommune"] = "999"
-        return at
-
-    return make
-
-
-def _button(at: AppTest, label: str) -> Any:
+def _button(at: Any, label: str) -> Any:
     return next(b for b in at.button if b.label == label)
 
 

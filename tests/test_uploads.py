@@ -215,19 +215,8 @@ def test_each_distinct_upload_is_validated_exactly_once_in_a_row(small_db, files
 
 
 @pytest.fixture
-def data_page(query_db, monkeypatch: pytest.MonkeyPatch) -> Any:
-    from streamlit.testing.v1 import AppTest
-
-    from tests.conftest import ROOT
-
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["kommune"] = "999"
-    at.run()
+def data_page(app: Any) -> Any:
+    at = app().run()
     at.switch_page("views/data.py").run()
     assert not at.exception
     return at

@@ -30,8 +30,14 @@ def _import_section(actor: str) -> None:
     )
     with st.expander("Kolonner for denne type"):
         st.code(describe(KINDS[kind]), language=None)
+    cap_mb = MAX_FILE_BYTES // (1024 * 1024)
     upload = st.file_uploader(
-        "Fil (CSV, Excel eller Parquet)", type=["csv", "txt", "xlsx", "parquet"], key="import_file"
+        f"Fil (CSV, Excel eller Parquet, højst {cap_mb} MB)",
+        type=["csv", "txt", "xlsx", "parquet"],
+        key="import_file",
+        # The browser stops files far over the cap before they are sent; those just over it reach
+        # the check below, which says why in Danish.
+        max_upload_size=2 * cap_mb,
     )
     if upload is not None:
         if upload.size > MAX_FILE_BYTES:  # refused before its bytes are read or parsed

@@ -101,7 +101,9 @@ def main(argv: list[str] | None = None) -> int:
             report = import_file(con, args.file, args.kind, today=args.today, dry_run=args.dry_run)
             for problem in report.problems:
                 print(problem.as_text(), file=sys.stderr)
-            print(report.summary())  # a dry run: counts and every changed field, "(intet skrevet)"
+            for change in report.changes:  # every stored value replaced or cleared, old → new
+                print(change.as_text())
+            print(report.summary())  # a dry run says "(intet skrevet)"
             return 0 if report.ok else 1
         if args.command == "export":
             con = connect(args.db, create=False)

@@ -250,6 +250,7 @@ def test_cli_dry_run_shows_old_and_new_before_writing(
     assert main(["import", str(renamed), "--kind", "municipalities", "--db", db, "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "(intet skrevet)" in out and "1 ændres: Række 2 (999): Navn 'Testkommune' → 'Ny kommune'" in out
+    assert out.splitlines()[0] == "Række 2 (999): Navn 'Testkommune' → 'Ny kommune'"
     con = duckdb.connect(db)
     assert con.execute("SELECT name FROM municipality").fetchall() == [("Testkommune",)]
     con.close()

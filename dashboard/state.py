@@ -22,6 +22,7 @@ FIGURE_KEY = "figur"
 _LOADED = "_filters_loaded"
 _NOTES = "_filter_notes"
 _CURRENT = "_filters"
+_PAGE_PARAMS = "_page_params"
 
 
 def widget_key(field_name: str) -> str:
@@ -73,8 +74,15 @@ def presenting() -> bool:
     return bool(st.session_state.get("present"))
 
 
+def set_page_params(params: dict[str, str]) -> None:
+    """URL values a page owns (the Krydstabel's rows, columns, ...), written with the filters at
+    the end of this run only, so they leave the URL when another page is opened."""
+    st.session_state[_PAGE_PARAMS] = dict(params)
+
+
 def write_url(filters: Filters) -> None:
     params = filters.to_query_params()
+    params.update(st.session_state.pop(_PAGE_PARAMS, {}))
     if presenting():
         params[PRESENT_KEY] = PRESENT_VALUE
         if st.session_state.get(FIGURE_KEY):

@@ -239,6 +239,25 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         6,
+        "report templates: each municipality's own tables and figures, in its report's order",
+        # kind 'crosstab' holds a cross-table spec as JSON (queries.crosstab.CrossSpec), kind
+        # 'figure' the key of a standard figure (report_pack.figures); see report_pack/template.py
+        """
+        CREATE TABLE report_template (
+            municipality_code VARCHAR NOT NULL,
+            position INTEGER NOT NULL,
+            kind VARCHAR NOT NULL,
+            title VARCHAR NOT NULL,
+            caption VARCHAR,
+            spec VARCHAR,
+            figure VARCHAR,
+            chart BOOLEAN NOT NULL DEFAULT TRUE,
+            PRIMARY KEY (municipality_code, position)
+        );
+        """,
+    ),
+    (
+        7,
         "complaint_point without a foreign key to inquiry",
         # DuckDB updates an indexed column (inquiry.unit_id, a foreign key) by delete+insert, which
         # its foreign-key check refuses for an inquiry that complaint points reference: moving such

@@ -78,6 +78,10 @@ def load_sample_data(
         with contextlib.suppress(duckdb.Error):  # a fatal error (disk full) may have ended it already
             con.execute("ROLLBACK")
         raise
+    # Templates are saved in their own transactions, after the records they refer to.
+    from report_pack.template import seed_templates  # the pack's layer; imported late, no cycle
+
+    seed_templates(con, root, SEED_ACTOR)
     return reports
 
 

@@ -19,8 +19,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m report_pack",
         description=(
-            "Beretningspakke: alle standardfigurer for én kommunes beretningsperiode som PNG og SVG, "
-            "tallene bag som CSV og Excel, figures.json og et Word-dokument."
+            "Beretningspakke: kommunens rapportskabelon (ellers alle standardfigurer) for én "
+            "beretningsperiode som PNG og SVG, tallene bag som CSV og Excel, figures.json og et Word-dokument."
         ),
         epilog=(
             f"Databasen er --db, ellers ${DB_PATH_ENV}, ellers db_path i .streamlit/secrets.toml, "
@@ -50,6 +50,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--today", type=date.fromisoformat, help="dato for anbefalingernes status (ÅÅÅÅ-MM-DD)"
     )
+    parser.add_argument(
+        "--standard",
+        action="store_true",
+        help="byg standardpakken, også når kommunen har en rapportskabelon",
+    )
     parser.add_argument("--db", help="stien til DuckDB-databasen")
     return parser
 
@@ -76,7 +81,15 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as scratch:
             out = args.out or Path(scratch)
             result = build_pack(
-                con, code, period.period_id, out, args.suppress, progress, today=args.today, zip_path=args.zip
+                con,
+                code,
+                period.period_id,
+                out,
+                args.suppress,
+                progress,
+                today=args.today,
+                zip_path=args.zip,
+                use_template=not args.standard,
             )
     except PackInputError as exc:
         print(exc, file=sys.stderr)

@@ -19,12 +19,15 @@ import duckdb
 import polars as pl
 
 from charts.export import to_png, to_svg
+from data_model.display import SHARE_COLUMNS, display_frame, is_internal
 from data_model.export import frame_to_csv, frame_to_xlsx
 from data_model.labels import format_number
 from queries.describe import load_names
 from report_pack.document import Numbered, suppression_words, write_docx
 from report_pack.figures import Omitted, PackItem, collect
 from report_pack.resolve import Period, ascii_slug, period_by_id
+from report_pack.template import load_template
+from report_pack.template_pack import build_template_pack
 
 MANIFEST = "figures.json"
 Progress = Callable[[float, str], None]
@@ -66,20 +69,48 @@ def frame_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
-def export_frame(item: PackItem) -> pl.DataFrame:
-    """The item's data with Danish column headers and ja/nej for yes/no, for CSV and Excel."""
-    headers = item.headers()
+def export_headers(item: PackItem) -> dict[str, str]:
+    """Danish header of every exported column (the item's shown columns first): internal columns
+    (sort keys, raw codes) left out unless the item shows them, shares said to be in percent."""
+    shown = {c.name for c in item.columns}
     seen: dict[str, int] = {}
-    renamed: dict[str, str] = {}
-    for name, header in headers.items():
+    headers: dict[str, str] = {}
+    for name, header in item.headers().items():
+        if is_internal(name) and name not in shown:
+            continue
+        if name in SHARE_COLUMNS:
+            header = f"{header} (%)"
         seen[header] = seen.get(header, 0) + 1
-        renamed[name] = header if seen[header] == 1 else f"{header} ({name})"
-    frame = item.data.with_columns(
-        pl.when(pl.col(name)).then(pl.lit("ja")).otherwise(pl.lit("nej")).alias(name)
-        for name, dtype in item.data.schema.items()
-        if dtype == pl.Boolean
-    )
-    return frame.rename(renamed)
+        headers[name] = header if seen[header] == 1 else f"{header} ({name})"
+    return headers
+
+
+def export_frame(item: PackItem) -> pl.DataFrame:
+    """The item's data for CSV and Excel, through the dashboard's one display function
+    (``display_frame``): Danish headers, shares in percent rounded as shown, ja/nej."""
+    headers = export_headers(item)
+    return display_frame(item.data.select(list(headers)), labels=headers)
+
+
+def manifest_head(period: Period, generated_at: datetime, day: date, threshold: int | None) -> dict[str, Any]:
+    """What figures.json says first, in every pack: the pack, the period and the suppression."""
+    return {
+        "title": f"Beretningspakke: {period.municipality_name}, {period.label}",
+        "municipality": {"code": period.municipality_code, "name": period.municipality_name},
+        "period": {
+            "id": period.period_id,
+            "label": period.label,
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+        },
+        "generated_at": generated_at.isoformat(),
+        "status_date": day.isoformat(),
+        "small_number_suppression": {
+            "used": threshold is not None,
+            "threshold": threshold,
+            "description": suppression_words(threshold),
+        },
+    }
 
 
 def _sheet_name(title: str) -> str:
@@ -98,11 +129,13 @@ def build_pack(
     *,
     today: date | None = None,
     zip_path: Path | str | None = None,
+    use_template: bool = True,
 ) -> PackResult:
     """Write the pack of ``period_id`` (a report period of ``municipality``) into ``out_dir``.
 
     ``suppress_threshold`` (e.g. 5) hides counts from 1 to threshold-1; None shows every number.
-    ``progress(fraction, Danish message)`` is called as the work goes on.
+    ``progress(fraction, Danish message)`` is called as the work goes on. When the municipality
+    has a report template (and ``use_template``), the pack follows it (report_pack.template_pack).
     """
     started = time.perf_counter()
     timings: dict[str, float] = {}
@@ -116,6 +149,12 @@ def build_pack(
     generated_at = datetime.now().replace(microsecond=0)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    template = load_template(con, municipality) if use_template else []
+    if template:
+        result = build_template_pack(
+            con, period, template, out, suppress_threshold, report, today=day, started=started
+        )
+        return _finish(result, zip_path, report, started)
 
     report(0.02, "Henter tallene …")
     names = load_names(con)
@@ -143,7 +182,7 @@ def build_pack(
             "suppressed": item.suppressed_with is not None,
             "count_fields": list(item.count_columns),
             "share_fields": list(item.share_columns),
-            "columns": [{"field": name, "header": header} for name, header in item.headers().items()],
+            "columns": [{"field": name, "header": header} for name, header in export_headers(item).items()],
             "shown_columns": [c.name for c in item.columns],
             "rows": frame_rows(item.data),
         }
@@ -188,21 +227,7 @@ def build_pack(
     timings["docx"] = time.perf_counter() - docx_started
 
     manifest = {
-        "title": f"Beretningspakke: {period.municipality_name}, {period.label}",
-        "municipality": {"code": period.municipality_code, "name": period.municipality_name},
-        "period": {
-            "id": period.period_id,
-            "label": period.label,
-            "start": period.start.isoformat(),
-            "end": period.end.isoformat(),
-        },
-        "generated_at": generated_at.isoformat(),
-        "status_date": day.isoformat(),
-        "small_number_suppression": {
-            "used": suppress_threshold is not None,
-            "threshold": suppress_threshold,
-            "description": suppression_words(suppress_threshold),
-        },
+        **manifest_head(period, generated_at, day, suppress_threshold),
         "generated_data": collected.generated,
         "generated_data_note": (
             "Udvalget indeholder genererede eksempeldata (ikke rigtige sager)." if collected.generated else ""
@@ -228,13 +253,17 @@ def build_pack(
         seconds=0.0,
         timings=timings,
     )
+    return _finish(result, zip_path, report, started)
+
+
+def _finish(result: PackResult, zip_path: Path | str | None, report: Progress, started: float) -> PackResult:
     if zip_path is not None:
         report(0.95, "Pakker zip-filen …")
         result.zip_path = Path(zip_path)
         result.zip_path.parent.mkdir(parents=True, exist_ok=True)
         result.zip_path.write_bytes(zip_bytes(result))
     result.seconds = time.perf_counter() - started
-    report(1.0, f"Færdig: {len(figure_entries)} figurer på {format_number(result.seconds, 1)} sekunder")
+    report(1.0, f"Færdig: {len(result.figures)} figurer på {format_number(result.seconds, 1)} sekunder")
     return result
 
 

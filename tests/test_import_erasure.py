@@ -230,8 +230,10 @@ def test_cli_dry_run_shows_old_and_new_before_writing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from data_model.__main__ import main
+    from data_model.db import connect
 
     db = str(tmp_path / "cli.duckdb")
+    connect(db).close()  # `import` never creates a database
     assert (
         main(
             [

@@ -81,7 +81,18 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
 
     # the subprocess runs on the other core while this process builds its packs (read-only both)
     sub_out, sub_zip = folder / "cli-subprocess", folder / "cli-subprocess.zip"
-    args = ["--municipality", "Haderslev", "--period", "2024", "--out", str(sub_out), "--zip", str(sub_zip)]
+    # the standard pack (Haderslev's own template is tested in tests/test_report_template.py)
+    args = [
+        "--municipality",
+        "Haderslev",
+        "--period",
+        "2024",
+        "--out",
+        str(sub_out),
+        "--zip",
+        str(sub_zip),
+        "--standard",
+    ]
     proc = subprocess.Popen(
         [sys.executable, "-m", "report_pack", *args, "--db", str(db), "--today", TODAY.isoformat()],
         cwd=ROOT,
@@ -99,11 +110,18 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
             folder / "function",
             progress=lambda f, m: progress.append((f, m)),
             today=TODAY,
+            use_template=False,
         )
         suppressed = build_pack(
-            con, "510", "510-2024", folder / "suppressed", suppress_threshold=5, today=TODAY
+            con,
+            "510",
+            "510-2024",
+            folder / "suppressed",
+            suppress_threshold=5,
+            today=TODAY,
+            use_template=False,
         )
-        argv = ["--municipality", "510", "--period", "510-2024", "--out", str(folder / "cli")]
+        argv = ["--municipality", "510", "--period", "510-2024", "--out", str(folder / "cli"), "--standard"]
         assert main([*argv, "--db", str(db), "--today", TODAY.isoformat()]) == 0
         stdout, stderr = proc.communicate(timeout=240)
         assert proc.returncode == 0, stderr

@@ -3,12 +3,16 @@ tables, and where the loaded data comes from (published, generated, imported).""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard.auth import current_user, require_editor
+from dashboard.backup_panel import backup_section
 from dashboard.connection import get_connection
-from dashboard.data import query
+from dashboard.data import names, query
 from dashboard.layout import page_header, table_downloads
+from dashboard.uploader import danish_uploader_style
+from data_model.display import display_frame, kind_download, readable_audit
 from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
@@ -19,6 +23,9 @@ from data_model.uploads import check_upload, forget
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
 
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "parquet"]
+VALUE_UNITS = {"count": "antal", "percent": "procent", "persons": "personer", "days": "dage", "kr": "kr."}
+FLAGS = {"sum_mismatch": "Beretningens egne tal summerer ikke"}
 page_header("Data", "Indlæs, hent og efterse data. En fil indlæses helt eller slet ikke.", "Hele databasen")
 importing, exporting, origin = st.tabs(["Indlæs", "Hent", "Oprindelse"])
 
@@ -31,10 +38,12 @@ def _import_section(actor: str) -> None:
     with st.expander("Kolonner for denne type"):
         st.code(describe(KINDS[kind]), language=None)
     cap_mb = MAX_FILE_BYTES // (1024 * 1024)
+    danish_uploader_style(UPLOAD_TYPES, cap_mb)
     upload = st.file_uploader(
         f"Fil (CSV, Excel eller Parquet, højst {cap_mb} MB)",
-        type=["csv", "txt", "xlsx", "parquet"],
+        type=UPLOAD_TYPES,
         key="import_file",
+        help="Træk filen hen på feltet, eller klik på »Vælg fil«. Intet gemmes, før du har set valideringen.",
         # The browser stops files far over the cap before they are sent; those just over it reach
         # the check below, which says why in Danish.
         max_upload_size=2 * cap_mb,
@@ -102,7 +111,7 @@ with exporting:
     st.download_button(
         f"Hent {KIND_LABELS.get(export_kind, export_kind).lower()}",
         data=lambda: frame_to_bytes(
-            kind_frame(get_connection().cursor(), export_kind), fmt, sheet=export_kind
+            kind_download(kind_frame(get_connection().cursor(), export_kind), fmt), fmt, sheet=export_kind
         ),
         file_name=f"{export_kind}.{fmt}",
         mime=MIME_TYPES[fmt],
@@ -116,23 +125,40 @@ with origin:
     counts = query(provenance_counts)
     st.subheader("Hvor kommer tallene fra?")
     st.dataframe(
-        counts.with_columns(counts["provenance"].replace(PROVENANCE_LABELS)),
+        display_frame(counts.with_columns(counts["provenance"].replace(PROVENANCE_LABELS)), screen=True),
         hide_index=True,
-        column_config={"table": "Tabel", "provenance": "Oprindelse", "rows": "Rækker"},
     )
     st.caption(
         "Publicerede tal er skrevet af efter beretningerne med fil og linje. Genererede data er eksempeldata, "
         "der gengiver beretningernes tal, og vises med 'Genererede data' i figurernes kildelinje."
     )
     st.subheader("Indlæsninger")
-    st.dataframe(query(import_history), hide_index=True)
+    history = query(import_history)
+    st.dataframe(
+        display_frame(history.with_columns(pl.col("Type").replace(KIND_LABELS)), screen=True), hide_index=True
+    )
     st.subheader("Ændringslog")
     st.caption("Hver ændring: hvem, hvornår, hvad, og værdien før og efter.")
-    st.dataframe(query(audit_entries), hide_index=True)
+    st.dataframe(
+        display_frame(readable_audit(query(audit_entries), names().categories), screen=True), hide_index=True
+    )
     st.subheader("Publicerede tal med kilde")
-    figures = query(benchmark.published_figures)
-    st.dataframe(figures, hide_index=True)
-    table_downloads(figures, "publicerede-tal", "figures")
+    figures = query(benchmark.published_figures).select(
+        "municipality",
+        "period",
+        "dimension",
+        "label",
+        "dimension2",
+        "label2",
+        "value",
+        pl.col("value_unit").replace(VALUE_UNITS),
+        "n",
+        "source",
+        pl.col("flag").replace(FLAGS),
+    )
+    labels = {"label": "Række", "label2": "Kolonne", "flag": "Bemærkning"}
+    st.dataframe(display_frame(figures, screen=True, labels=labels), hide_index=True)
+    table_downloads(display_frame(figures, labels=labels), "publicerede-tal", "figures")
 
 
 # --- Beretningspakke: every standard figure of the selected municipality and report period in one zip,
@@ -159,15 +185,25 @@ def _report_pack_section() -> None:
     except PackInputError as exc:
         st.warning(str(exc))
         return
+    from report_pack.template import load_template
+
+    template = query(load_template, period.municipality_code)
+    use_template = bool(template) and st.checkbox(
+        f"Følg kommunens rapportskabelon ({len(template)} tabeller og figurer)",
+        value=True,
+        key="pack_template",
+        help="Skabelonen redigeres på siden Krydstabel. Uden skabelon indeholder pakken standardfigurerne.",
+    )
+    contents = "Rapportskabelonens tabeller og figurer" if use_template else "Alle standardfigurer"
     st.caption(
-        f"Alle standardfigurer for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
-        "dem som CSV og Excel, figures.json og et Word-dokument med nummererede figurer, i én zip-fil."
+        f"{contents} for {period.municipality_name}, {period.label} som PNG og SVG, tallene bag "
+        "dem som CSV og Excel, figures.json og et Word-dokument med nummererede tabeller og figurer, i én zip-fil."
     )
     hide_small = st.checkbox(
         f"Skjul små tal (1–{DEFAULT_THRESHOLD - 1}) til offentliggørelse", key="pack_suppress"
     )
     threshold = DEFAULT_THRESHOLD if hide_small else None
-    wanted = (period.period_id, threshold)
+    wanted = (period.period_id, threshold, use_template)
     if st.button("Eksportér beretningspakke", type="primary", icon=":material/folder_zip:", key="pack_build"):
         with st.status("Bygger beretningspakken …", expanded=True) as status:
             bar = st.progress(0.0, text="Henter tallene …")
@@ -184,6 +220,7 @@ def _report_pack_section() -> None:
                         folder,
                         threshold,
                         progress,
+                        use_template=use_template,
                     )
                     archive = zip_bytes(result)
             except Exception as exc:  # shown to the user; the page keeps working
@@ -214,3 +251,4 @@ def _report_pack_section() -> None:
 
 with exporting:
     _report_pack_section()
+backup_section(exporting)

@@ -401,7 +401,8 @@ def write_records(
     """Upsert in one transaction; fills the report's new/changed/unchanged counts and field
     changes, and writes one audit entry per changed record with the old and new values.
 
-    ``own_transaction=False`` writes inside the caller's transaction (seed: all files or none).
+    ``own_transaction=False`` writes inside the caller's transaction (seed: all files or none; a
+    sheet that brings several kinds lands whole).
     """
     frame = records_frame(kind, records)
     keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only

@@ -119,9 +119,16 @@ def clean_identifier(value: Any) -> Any:
     return text
 
 
+_DOT_GROUPED_INT = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+
+
 def parse_int(value: Any) -> int | None:
+    """A whole number. ``55.000`` is 55000 here: in a count a dot can only group thousands (the
+    Danish way, as Danmarks Statistik writes populations); decimal fields refuse that form."""
     if isinstance(value, int):
         return int(value)  # exact, however large: the model's bounds then refuse it in Danish
+    if isinstance(value, str) and _DOT_GROUPED_INT.match(text := value.strip().replace("\u00a0", "")):
+        return int(text.replace(".", ""))
     number = parse_number(value)
     if number is None:
         return None

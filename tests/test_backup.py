@@ -205,7 +205,7 @@ def test_non_empty_target_needs_force_and_force_replaces_whole(
 def test_a_restore_that_fails_half_way_leaves_the_target_untouched(backup: Path, tmp_path: Path) -> None:
     """Checksums can be recomputed by hand; the database's own rules still refuse a broken backup."""
     points = pq.read_table(backup / "complaint_point.parquet")
-    # theme_code keeps its foreign key (inquiry_id lost it in schema version 7, see schema.py)
+    # theme_code keeps its foreign key (inquiry_id lost it in schema version 8, see schema.py)
     ids = points.column("theme_code").to_pylist()
     ids[-1] = "findes-ikke"
     points = points.set_column(

@@ -300,7 +300,10 @@ def test_every_csv_a_page_offers_is_danish(sample_app, monkeypatch, page: str, q
     for name, data in offered:
         text = data.decode("utf-8-sig")
         header = text.splitlines()[0].split(";")
-        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]*[a-z_][a-z0-9_]*", h) and h != "n"], (name, header)
+        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]*[a-z_][a-z0-9_]*", h) and h != "n"], (
+            name,
+            header,
+        )
         cells = [c for line in text.splitlines()[1:] for c in line.split(";")]
         assert "None" not in cells and "true" not in cells and "false" not in cells, name
         assert not [c for c in cells if re.fullmatch(r"-?\d+,\d{3,}", c)], (name, "unrounded")

@@ -36,7 +36,8 @@ def _css(max_mb: int, types: str) -> str:
 """
 
 
-def danish_uploader_style(types: list[str]) -> None:
-    """Put the Danish words on every file uploader of the page (call before the uploader)."""
-    max_mb = int(st.get_option("server.maxUploadSize"))
+def danish_uploader_style(types: list[str], max_mb: int | None = None) -> None:
+    """Put the Danish words on every file uploader of the page (call before the uploader);
+    ``max_mb`` is the limit the page enforces, by default Streamlit's ``server.maxUploadSize``."""
+    max_mb = max_mb or int(st.get_option("server.maxUploadSize"))
     st.html(_css(max_mb, ", ".join(t.upper() for t in types)))

@@ -167,11 +167,9 @@ def _run(args: argparse.Namespace) -> int:
             print(_full_disk_note(args), end="", file=sys.stderr)
         for problem in report.problems:
             print(problem.as_text(), file=sys.stderr)
-        print(
-            report.summary()
-            if not args.dry_run or report.problems
-            else f"{report.file_name}: {report.rows} række(r) er gyldige (intet skrevet)."
-        )
+        for change in report.changes:  # every stored value replaced or cleared, old → new
+            print(change.as_text())
+        print(report.summary())  # a dry run says "(intet skrevet)"
         return 0 if report.ok else 1
     if args.command == "export":
         con = connect(args.db, create=False, read_only=True)

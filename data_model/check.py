@@ -10,6 +10,7 @@ import duckdb
 from data_model.db import base_tables, current_version, is_disk_full
 from data_model.db import quote_name as _quote
 from data_model.db import table_columns as _table_columns
+from data_model.integrity import integrity_lines
 from data_model.kinds import KINDS
 from data_model.labels import KIND_LABELS, field_label
 from data_model.schema import LATEST_VERSION
@@ -175,4 +176,6 @@ def check_report(con: duckdb.DuckDBPyConnection) -> tuple[str, bool]:
         lines.extend(f"  {d.as_text()}" for d in dangling)
     else:
         lines.append("Referenceproblemer: ingen")
-    return "\n".join(lines), not dangling and version == LATEST_VERSION
+    broken = integrity_lines(con)
+    lines.extend(broken)
+    return "\n".join(lines), not dangling and not broken and version == LATEST_VERSION

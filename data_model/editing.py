@@ -3,6 +3,7 @@ and new values, and refused when someone else changed the record since the form 
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -16,6 +17,7 @@ from data_model.importer import (
     Problem,
     audit,
     check_references,
+    database_failure,
     explain_validation_error,
     records_frame,
     upsert,
@@ -28,6 +30,10 @@ CHANGED_ELSEWHERE = (
     "genindlæs posten, og gem igen."
 )
 ALREADY_EXISTS = "Der findes allerede en post med denne nøgle"
+WRITTEN_AT_ONCE = (
+    "En anden ændring (fx en indlæsning) skrev til de samme data samtidig, så intet er gemt. "
+    "Dine indtastninger er bevaret: gem igen om et øjeblik."
+)
 ALREADY_SAVED = (
     "Posten er allerede gemt med netop disse oplysninger (formularen blev sendt to gange). "
     "Der er ikke gemt noget nyt."
@@ -117,16 +123,40 @@ def _write(
     return EditResult(kind_name, record_id, current is None, current, new)
 
 
+def _refusal(exc: duckdb.Error) -> EditRefused:
+    """A database error as a Danish refusal: a write conflict (an import or another editor wrote
+    the same rows at the same moment) or a failed read/write; nothing was saved either way."""
+    if isinstance(exc, duckdb.TransactionException) or "conflict" in str(exc).lower():
+        return EditRefused([Problem(None, "", "", WRITTEN_AT_ONCE)])
+    reason = database_failure(exc).replace("intet er importeret", "intet er gemt")
+    return EditRefused([Problem(None, "", "", reason)])
+
+
 class _Transaction:
+    """All or nothing; a database error (write conflict, full disk) becomes an EditRefused."""
+
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
 
     def __enter__(self) -> duckdb.DuckDBPyConnection:
-        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.execute("BEGIN TRANSACTION")
+        except duckdb.Error as exc:
+            raise _refusal(exc) from exc
         return self.con
 
-    def __exit__(self, exc_type: object, *_: object) -> None:
-        self.con.execute("ROLLBACK" if exc_type else "COMMIT")
+    def __exit__(self, exc_type: object, exc: BaseException | None, _tb: object) -> bool:
+        if exc_type is None:
+            try:
+                self.con.execute("COMMIT")
+                return False
+            except duckdb.Error as commit_exc:  # DuckDB detects write conflicts at commit
+                exc = commit_exc
+        with contextlib.suppress(duckdb.Error):  # a failed commit or fatal error may have ended it
+            self.con.execute("ROLLBACK")
+        if isinstance(exc, duckdb.Error):
+            raise _refusal(exc) from exc
+        return False
 
 
 def save(
@@ -185,6 +215,33 @@ def save_inquiry_with_points(
         new = sorted((p.model_dump() for p in points), key=lambda p: p["point_id"])
         if old != new:
             audit(con, actor, "gem klagepunkter", "complaint_point", result.key, old, new)
+    return result
+
+
+def save_follow_up(
+    con: duckdb.DuckDBPyConnection,
+    follow_up: Record,
+    *,
+    actor: str,
+    recommendation: Record | None = None,
+    expected_recommendation: dict[str, Any] | None = None,
+) -> EditResult:
+    """A follow-up and, when given, the recommendation with its new due date: both or neither.
+
+    ``expected_recommendation`` is the recommendation as the form loaded it; if someone changed
+    it since, nothing is saved (not even the follow-up) and the refusal says so.
+    """
+    with _Transaction(con):
+        result = _write(con, "follow_ups", follow_up, actor=actor, expected=None, action="gem")
+        if recommendation is not None:
+            _write(
+                con,
+                "recommendations",
+                recommendation,
+                actor=actor,
+                expected=expected_recommendation,
+                action="ny frist",
+            )
     return result
 
 

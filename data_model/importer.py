@@ -27,7 +27,7 @@ from data_model.labels import REASONS, field_label
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
 from data_model.personal_data import mask_value
-from data_model.readers import UnreadableFile, read_table
+from data_model.readers import RawTable, UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
 
@@ -45,6 +45,34 @@ class Problem:
         return f"{where}, kolonne {self.column}{value}: {self.reason}"
 
 
+def _cell_text(value: Any) -> str:
+    """A stored or new value as the change report shows it: quoted, or (tom) for nothing."""
+    if value is None or value == [] or (isinstance(value, str) and not value):
+        return "(tom)"
+    if isinstance(value, bool):
+        return "'ja'" if value else "'nej'"
+    if isinstance(value, list | tuple):
+        value = ";".join(map(str, value))
+    if isinstance(value, date):
+        value = value.isoformat()
+    return f"'{_shown(value)}'"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One stored value an import replaces (or clears, when ``new`` is empty)."""
+
+    row: int | None
+    key: str
+    column: str  # field name
+    old: Any
+    new: Any
+
+    def as_text(self) -> str:
+        where = f"Række {self.row} ({self.key})" if self.row is not None else self.key
+        return f"{where}: {field_label(self.column)} {_cell_text(self.old)} → {_cell_text(self.new)}"
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -54,6 +82,8 @@ class ImportReport:
     changed: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    changes: list[FieldChange] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def ok(self) -> bool:
@@ -70,15 +100,43 @@ class ImportReport:
             schema={"Række": pl.Int64, "Kolonne": pl.Utf8, "Værdi": pl.Utf8, "Årsag": pl.Utf8},
         )
 
+    def changes_frame(self) -> pl.DataFrame:
+        """Every stored value the import replaces or clears, old and new (shown before writing)."""
+        return pl.DataFrame(
+            {
+                "Række": [c.row for c in self.changes],
+                "Nøgle": [c.key for c in self.changes],
+                "Felt": [field_label(c.column) for c in self.changes],
+                "Før": [_cell_text(c.old) for c in self.changes],
+                "Efter": [_cell_text(c.new) for c in self.changes],
+            },
+            schema={"Række": pl.Int64, "Nøgle": pl.Utf8, "Felt": pl.Utf8, "Før": pl.Utf8, "Efter": pl.Utf8},
+        )
+
+    def change_text(self, limit: int = 5) -> str:
+        """'1 ændret: Enheds-id '999-tek' → (tom)' — the first changed fields, then a count."""
+        if not self.changes:
+            return ""
+        shown = "; ".join(c.as_text() for c in self.changes[:limit])
+        more = len(self.changes) - limit
+        rest = f"; … og {more} felt(er) mere" if more > 0 else ""
+        verb = "ændres" if self.dry_run else "ændret"
+        return f" {self.changed} {verb}: {shown}{rest}."
+
     def summary(self) -> str:
         if self.problems:
             return (
                 f"{self.file_name}: intet importeret. {len(self.problems)} problem(er) i "
                 f"{self.rows} række(r)."
             )
+        if self.dry_run:
+            return (
+                f"{self.file_name}: {self.rows} række(r) er gyldige (intet skrevet): {self.new} nye, "
+                f"{self.changed} ændres, {self.unchanged} uændrede.{self.change_text()}"
+            )
         return (
             f"{self.file_name}: {self.rows} række(r) importeret: {self.new} nye, "
-            f"{self.changed} ændrede, {self.unchanged} uændrede."
+            f"{self.changed} ændrede, {self.unchanged} uændrede.{self.change_text()}"
         )
 
 
@@ -97,8 +155,8 @@ def _shown(value: Any, reason_key: str = "") -> str:
     if value is None:
         return ""
     text = str(value)
-    if reason_key == "cpr":
-        return mask_value(value)[:_MAX_SHOWN_VALUE]  # never echo personal data: ••••••-••••
+    if reason_key == "cpr" or looks_like_cpr(text):  # whatever the reason: never echo personal data
+        return mask_value(value)[:_MAX_SHOWN_VALUE]
     return text if len(text) <= _MAX_SHOWN_VALUE else text[: _MAX_SHOWN_VALUE - 1] + "…"
 
 
@@ -216,6 +274,38 @@ def check_references(
                                 REASONS["unit_other_municipality"],
                             )
                         )
+    problems.extend(parent_cycles(con, kind, records, row_numbers))
+    return problems
+
+
+_PARENTS = {"org_units": ("unit_id", "parent_id"), "themes": ("code", "parent_code")}
+
+
+def parent_cycles(
+    con: duckdb.DuckDBPyConnection, kind: Kind, records: list[Record], row_numbers: list[int]
+) -> list[Problem]:
+    """Units (and themes) that would be their own ancestor, with the stored ones and the file's
+    rows taken together: a → b in the file and b → a in the database is a cycle too."""
+    if kind.name not in _PARENTS or not records:
+        return []
+    key, parent = _PARENTS[kind.name]
+    parents: dict[str, str | None] = dict(
+        con.execute(f"SELECT {key}, {parent} FROM {kind.table}").fetchall()  # noqa: S608
+    )
+    parents |= {getattr(r, key): getattr(r, parent) for r in records}
+    problems: list[Problem] = []
+    for number, record in zip(row_numbers, records, strict=True):
+        start = getattr(record, key)
+        chain = [start]
+        current = parents.get(start)
+        while current is not None and current not in chain[1:] and len(chain) <= len(parents):
+            chain.append(current)
+            if current == start:
+                problems.append(
+                    Problem(number, field_label(parent), _shown(" → ".join(chain)), REASONS["parent_cycle"])
+                )
+                break
+            current = parents.get(current)
     return problems
 
 
@@ -306,18 +396,23 @@ def write_records(
     report: ImportReport,
     *,
     actor: str,
+    numbers: list[int] | None = None,
     own_transaction: bool = True,
 ) -> None:
-    """Upsert in one transaction; fills the report's new/changed/unchanged counts.
+    """Upsert in one transaction; fills the report's new/changed/unchanged counts and field
+    changes, and writes one audit entry per changed record with the old and new values.
 
-    ``own_transaction=False`` writes inside the caller's transaction (a sheet that brings several
-    kinds lands whole)."""
+    ``own_transaction=False`` writes inside the caller's transaction (seed: all files or none; a
+    sheet that brings several kinds lands whole).
+    """
     frame = records_frame(kind, records)
     keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in kind.columns)
     if own_transaction:
         con.execute("BEGIN TRANSACTION")
     try:
+        stored = stored_rows(con, kind, records)
+        report.changes = field_changes(kind, records, numbers or [None] * len(records), stored)  # type: ignore[list-item]
         con.register("import_stage", frame)
         matched = con.execute(
             f"SELECT count(*), count(*) FILTER (WHERE {same}) "  # noqa: S608
@@ -349,6 +444,7 @@ def write_records(
             report.file_name,
             new={"nye": report.new, "ændrede": report.changed, "uændrede": report.unchanged},
         )
+        audit_changes(con, actor, kind.table, report.changes)
         if own_transaction:
             con.execute("COMMIT")
     except Exception:
@@ -359,6 +455,90 @@ def write_records(
     finally:
         with contextlib.suppress(duckdb.Error):
             con.unregister("import_stage")
+
+
+def _key_text(kind: Kind, record: Record) -> str:
+    return "/".join(str(getattr(record, k)) for k in kind.key)
+
+
+def stored_rows(
+    con: duckdb.DuckDBPyConnection, kind: Kind, records: list[Record]
+) -> dict[tuple[Any, ...], dict[str, Any]]:
+    """The stored rows whose keys the records carry, by key tuple."""
+    if not records:
+        return {}
+    frame = records_frame(kind, records).select(list(kind.key))
+    keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only
+    cols = ", ".join(f"t.{c}" for c in kind.columns)
+    # A caller's half-read result blocks register() but not execute(), which completes it.
+    con.execute("SELECT 1").fetchall()
+    con.register("stored_keys", frame)
+    try:
+        rows = con.execute(f"SELECT {cols} FROM {kind.table} t JOIN stored_keys s ON {keys}").fetchall()  # noqa: S608
+    finally:
+        con.unregister("stored_keys")
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for values in rows:
+        row = dict(zip(kind.columns, values, strict=True))
+        found[tuple(row[k] for k in kind.key)] = row
+    return found
+
+
+def field_changes(
+    kind: Kind,
+    records: list[Record],
+    numbers: list[int | None],
+    stored: dict[tuple[Any, ...], dict[str, Any]],
+) -> list[FieldChange]:
+    """Every stored value that writing the records would replace or clear."""
+    changes: list[FieldChange] = []
+    for number, record in zip(numbers, records, strict=True):
+        old = stored.get(tuple(getattr(record, k) for k in kind.key))
+        if old is None:
+            continue
+        new = record.model_dump()
+        for column in kind.columns:
+            if column not in kind.key and _differs(old[column], new[column]):
+                changes.append(FieldChange(number, _key_text(kind, record), column, old[column], new[column]))
+    return changes
+
+
+def _differs(old: Any, new: Any) -> bool:
+    if isinstance(old, list | tuple) or isinstance(new, list | tuple):
+        return list(old or []) != list(new or [])
+    return old != new
+
+
+def audit_changes(con: duckdb.DuckDBPyConnection, actor: str, table: str, changes: list[FieldChange]) -> None:
+    """One audit entry per changed record: the changed fields with their old and new values."""
+    by_key: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    for change in changes:
+        old, new = by_key.setdefault(change.key, ({}, {}))
+        old[change.column], new[change.column] = change.old, change.new
+
+    def dump(value: dict[str, Any]) -> str:
+        return json.dumps(value, default=str, ensure_ascii=False)
+
+    if not by_key:
+        return
+    now = datetime.now()
+    frame = pl.DataFrame(
+        {
+            "record_id": list(by_key),
+            "old_value": [dump(old) for old, _ in by_key.values()],
+            "new_value": [dump(new) for _, new in by_key.values()],
+        },
+        schema={"record_id": pl.Utf8, "old_value": pl.Utf8, "new_value": pl.Utf8},
+    )
+    con.register("audit_stage", frame)
+    try:
+        con.execute(
+            "INSERT INTO audit_log (logged_at, actor, action, table_name, record_id, old_value, new_value) "
+            "SELECT ?, ?, 'import ændring', ?, record_id, old_value, new_value FROM audit_stage",
+            [now, actor, table],
+        )
+    finally:
+        con.unregister("audit_stage")
 
 
 def database_failure(exc: duckdb.Error) -> str:
@@ -392,8 +572,48 @@ def map_headers(kind: Kind, headers: list[str]) -> tuple[list[str | None], list[
     present = {f for f in fields if f}
     for column in kind.required:
         if column not in present:
-            problems.append(Problem(1, field_label(column), "", REASONS["missing_column"]))
+            reason = "missing_key_column" if column in kind.key else "missing_column"
+            problems.append(Problem(1, field_label(column), "", REASONS[reason]))
     return fields, problems
+
+
+def merge_stored(
+    con: duckdb.DuckDBPyConnection,
+    kind: Kind,
+    present: set[str],
+    rows: list[dict[str, Any]],
+    numbers: list[int],
+    validated: list[Record],
+    valid_numbers: list[int],
+    *,
+    today: date,
+) -> tuple[list[Record], list[int], list[Problem]]:
+    """Records whose key is stored again, with the stored values for the columns the file lacks.
+
+    A column absent from the file leaves the stored value as it is (a file without ``summary``
+    never erases summaries); an empty cell in a present column clears it, and the report lists it.
+    """
+    absent = [c for c in kind.columns if c not in present]
+    stored = stored_rows(con, kind, validated) if absent else {}
+    if not stored:
+        return validated, valid_numbers, []
+    row_of = dict(zip(numbers, rows, strict=True))
+    merged: list[Record] = []
+    merged_numbers: list[int] = []
+    problems: list[Problem] = []
+    for number, record in zip(valid_numbers, validated, strict=True):
+        old = stored.get(tuple(getattr(record, k) for k in kind.key))
+        if old is None:
+            merged.append(record)
+            merged_numbers.append(number)
+            continue
+        data = {c: old[c] for c in absent} | row_of[number]
+        try:
+            merged.append(kind.model.model_validate(data, context={"today": today}))
+            merged_numbers.append(number)
+        except ValidationError as exc:
+            problems.extend(explain_validation_error(exc, data, number))
+    return merged, merged_numbers, problems
 
 
 def import_file(
@@ -405,16 +625,23 @@ def import_file(
     actor: str = LOCAL_ACTOR,
     data: bytes | None = None,
     dry_run: bool = False,
+    own_transaction: bool = True,
+    table: RawTable | None = None,
 ) -> ImportReport:
-    """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically."""
+    """Validate a whole file and, unless ``dry_run`` or any problem, upsert it atomically.
+
+    A dry run fills the counts and every field change too, so they can be shown before writing.
+    ``own_transaction=False`` writes inside the caller's transaction (seed); ``table`` is the
+    file already read (the upload check reads it once for the preview and the validation).
+    """
     kind = KINDS[kind_name]
     path = Path(path)
-    report = ImportReport(kind=kind_name, file_name=mask_value(path.name))
+    report = ImportReport(kind=kind_name, file_name=mask_value(path.name), dry_run=dry_run)
     if looks_like_cpr(path.name):  # the name would be kept in the import and audit logs
         report.problems.append(Problem(None, "Filnavn", report.file_name, REASONS["cpr_file_name"]))
         return report
     try:
-        table = read_table(path, data)
+        table = table if table is not None else read_table(path, data)
     except UnreadableFile as exc:
         report.problems.append(Problem(None, "", "", str(exc)))
         return report
@@ -436,15 +663,31 @@ def import_file(
         report.problems.append(Problem(None, "", "", REASONS["empty_file"]))
     if header_problems:
         return report
-    validated, valid_numbers, problems = validate_rows(kind, rows, numbers, today=today or date.today())
+    day = today or date.today()
+    validated, valid_numbers, problems = validate_rows(kind, rows, numbers, today=day)
     report.problems.extend(problems)
     report.problems.extend(_duplicate_keys(kind, validated, valid_numbers))
     try:
+        if not report.problems:
+            present = {f for f in fields if f}
+            validated, valid_numbers, problems = merge_stored(
+                con, kind, present, rows, numbers, validated, valid_numbers, today=day
+            )
+            report.problems.extend(problems)
         report.problems.extend(check_references(con, kind, validated, valid_numbers))
         report.problems.sort(key=lambda p: p.row or 0)
-        if report.problems or dry_run:
+        if report.problems:
             return report
-        write_records(con, kind, validated, report, actor=actor)
+        if dry_run:
+            stored = stored_rows(con, kind, validated)
+            report.changes = field_changes(kind, validated, list(valid_numbers), stored)
+            report.new = sum(tuple(getattr(r, k) for k in kind.key) not in stored for r in validated)
+            report.changed = len({c.key for c in report.changes})
+            report.unchanged = len(validated) - report.new - report.changed
+            return report
+        write_records(
+            con, kind, validated, report, actor=actor, numbers=valid_numbers, own_transaction=own_transaction
+        )
     except duckdb.Error as exc:  # disk full, file damaged or removed: a report, never a trace
         report.new = report.changed = report.unchanged = 0
         report.problems.append(Problem(None, "", "", database_failure(exc)))

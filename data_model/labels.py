@@ -194,6 +194,16 @@ REASONS: dict[str, str] = {
     "extra_cells": "Rækken har flere celler end der er overskrifter",
     "unreadable": "Filen kan ikke læses",
     "empty_file": "Filen indeholder ingen rækker",
+    # Import integrity (issue 16 item 5)
+    "ambiguous_number": (
+        "Tvetydigt tal: kan læses både som decimaltal og med tusindtalspunktum. Skriv fx 33,333 "
+        "eller 33333 (dansk form: 1.234,5)"
+    ),
+    "not_finite": "Skal være et endeligt tal (ikke NaN eller uendelig)",
+    "absurd_year": "Årstallet er urimeligt (datoer skal ligge mellem 1970 og 2100)",
+    "invisible_char": "Indeholder usynlige tegn eller styretegn (fx nulbreddemellemrum): skriv værdien igen",
+    "parent_cycle": "Er sin egen overordnede (kredsløb i de overordnede led)",
+    "missing_key_column": "Nøglekolonnen mangler: filen ser ikke ud til at være af den valgte type",
 }
 
 

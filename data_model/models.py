@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from data_model.parsing import (
+    clean_identifier,
     is_blank,
     parse_bool,
     parse_code_list,
@@ -56,6 +57,11 @@ def _optional_text(max_length: int) -> Any:
     return Annotated[Annotated[str, Field(max_length=max_length)] | None, BeforeValidator(_text)]
 
 
+def _is_identifier(column: str) -> bool:
+    """Keys, references and names: where two look-alike spellings must never be two values."""
+    return column.endswith(("_id", "_ids", "code", "_codes")) or column in {"name", "label", "title", "kind"}
+
+
 Summary = _optional_text(4000)
 LongText = _optional_text(8000)
 Year = Annotated[int, BeforeValidator(parse_int), Field(ge=1900, le=2100)]
@@ -75,6 +81,25 @@ class Record(BaseModel):
                 if contains_cpr(value):
                     raise ValueError(f"cpr@{column}")
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _normalise_identifiers(cls, data: Any) -> Any:
+        """Ids, codes and names in NFC, without invisible characters (look-alike keys)."""
+        if not isinstance(data, dict):
+            return data
+        cleaned = dict(data)
+        for column, value in data.items():
+            if not _is_identifier(str(column)):
+                continue
+            try:
+                if isinstance(value, list | tuple):
+                    cleaned[column] = [clean_identifier(item) for item in value]
+                else:
+                    cleaned[column] = clean_identifier(value)
+            except ValueError as exc:
+                raise ValueError(f"{exc}@{column}") from exc
+        return cleaned
 
     @staticmethod
     def _today(info: ValidationInfo) -> date:

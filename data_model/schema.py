@@ -276,6 +276,29 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        8,
+        "complaint_point without a foreign key to inquiry",
+        # DuckDB updates an indexed column (inquiry.unit_id, a foreign key) by delete+insert, which
+        # its foreign-key check refuses for an inquiry that complaint points reference: moving such
+        # an inquiry to another unit failed. As with follow_up (migration 4), the importer and the
+        # forms check the reference, and `python -m data_model check` reports dangling ones.
+        # The table is rebuilt under its own name (not created as _new and renamed): DuckDB keeps
+        # the name a foreign key was created under in the referenced table, and a renamed table's
+        # keys then break deletes from theme and org_unit.
+        """
+        CREATE TEMPORARY TABLE complaint_point_copy AS SELECT * FROM complaint_point;
+        DROP TABLE complaint_point;
+        CREATE TABLE complaint_point (
+            point_id VARCHAR PRIMARY KEY,
+            inquiry_id VARCHAR NOT NULL,
+            theme_code VARCHAR NOT NULL REFERENCES theme(code),
+            unit_id VARCHAR REFERENCES org_unit(unit_id)
+        );
+        INSERT INTO complaint_point SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point_copy;
+        DROP TABLE complaint_point_copy;
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

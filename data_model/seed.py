@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 
@@ -55,19 +56,30 @@ def seed_folders(root: Path = SAMPLE_DATA) -> list[Path]:
 def load_sample_data(
     con: duckdb.DuckDBPyConnection, *, root: Path = SAMPLE_DATA, today: date | None = None
 ) -> list[ImportReport]:
-    """Import every sample file kind by kind; raises SeedError listing any file that failed."""
+    """Import every sample file kind by kind, all in one transaction: a failure (a bad file, a
+    full disk) leaves the database as it was, never inquiries without their complaint points.
+    Raises SeedError naming the file that failed."""
     folders = seed_folders(root)
     reports: list[ImportReport] = []
-    failed: list[ImportReport] = []
-    for file_name, kind in SEED_FILES:
-        for folder in folders:
-            path = folder / file_name
-            if path.is_file():
-                report = import_file(con, path, kind, today=today, actor=SEED_ACTOR)
-                report.file_name = str(path.relative_to(root))
-                (failed if report.problems else reports).append(report)
-    if failed:
-        raise SeedError(failed)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for file_name, kind in SEED_FILES:
+            for folder in folders:
+                path = folder / file_name
+                if path.is_file():
+                    report = import_file(
+                        con, path, kind, today=today, actor=SEED_ACTOR, own_transaction=False
+                    )
+                    report.file_name = str(path.relative_to(root))
+                    if report.problems:
+                        raise SeedError([report])
+                    reports.append(report)
+        con.execute("COMMIT")
+    except BaseException:
+        with contextlib.suppress(duckdb.Error):  # a fatal error (disk full) may have ended it already
+            con.execute("ROLLBACK")
+        raise
+    # Templates are saved in their own transactions, after the records they refer to.
     from report_pack.template import seed_templates  # the pack's layer; imported late, no cycle
 
     seed_templates(con, root, SEED_ACTOR)

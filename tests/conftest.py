@@ -3,6 +3,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -79,3 +80,22 @@ def open_app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, qu
         key, value = pair.split("=", 1)
         at.query_params[key] = value
     return at
+
+
+@pytest.fixture
+def app(query_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A factory of AppTests of the dashboard on ``query_db`` (municipality 999)."""
+    from streamlit.testing.v1 import AppTest
+
+    path = query_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    query_db.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+
+    def make() -> AppTest:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.query_params["kommune"] = "999"
+        return at
+
+    return make

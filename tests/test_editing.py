@@ -19,7 +19,6 @@ from data_model.editing import (
     save_inquiry_with_points,
     validate,
 )
-from tests.conftest import ROOT
 
 INQUIRY = {
     "inquiry_id": "reg-1",
@@ -142,22 +141,6 @@ def test_roles_from_secrets() -> None:
     assert not resolve_user(secrets, {"is_logged_in": False}).can_edit
     assert not resolve_user(secrets, {"is_logged_in": True, "email": "laeser@kommune.dk"}).can_edit
     assert resolve_user(secrets, {"is_logged_in": True, "email": "redaktoer@kommune.dk"}).can_edit
-
-
-@pytest.fixture
-def app(query_db, monkeypatch: pytest.MonkeyPatch):
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-
-    def make() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.query_params["kommune"] = "999"
-        return at
-
-    return make
 
 
 def _form_button(at: AppTest, label: str):

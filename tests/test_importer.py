@@ -37,7 +37,8 @@ def test_good_csv_lands_and_reimport_creates_no_duplicates(small_db, tmp_path: P
     assert small_db.execute("SELECT count(*) FROM inquiry").fetchone() == (3,)
     assert small_db.execute("SELECT count(*) FROM import_log").fetchone()[0] >= 3
     audit = small_db.execute(
-        "SELECT actor, action, record_id, new_value FROM audit_log WHERE table_name = 'inquiry' ORDER BY audit_id"
+        "SELECT actor, action, record_id, new_value FROM audit_log WHERE table_name = 'inquiry' "
+        "AND action = 'import' ORDER BY audit_id"
     ).fetchall()
     assert [(a[1], a[2]) for a in audit] == [
         ("import", "inq.csv"),

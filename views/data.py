@@ -20,7 +20,8 @@ from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
 from data_model.personal_data import mask_frame, mask_value
-from data_model.readers import UnreadableFile, read_table
+from data_model.readers import MAX_FILE_BYTES, too_large_message
+from data_model.uploads import check_upload, forget
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
 
@@ -38,17 +39,25 @@ def _import_section(actor: str) -> None:
     )
     with st.expander("Kolonner for denne type"):
         st.code(describe(KINDS[kind]), language=None)
-    danish_uploader_style(UPLOAD_TYPES)
+    cap_mb = MAX_FILE_BYTES // (1024 * 1024)
+    danish_uploader_style(UPLOAD_TYPES, cap_mb)
     upload = st.file_uploader(
-        "Fil (CSV, Excel eller Parquet)",
+        f"Fil (CSV, Excel eller Parquet, højst {cap_mb} MB)",
         type=UPLOAD_TYPES,
         key="import_file",
         help="Træk filen hen på feltet, eller klik på »Vælg fil«. Intet gemmes, før du har set valideringen.",
+        # The browser stops files far over the cap before they are sent; those just over it reach
+        # the check below, which says why in Danish.
+        max_upload_size=2 * cap_mb,
     )
     if upload is not None:
+        if upload.size > MAX_FILE_BYTES:  # refused before its bytes are read or parsed
+            st.error(f"{md_escape(mask_value(upload.name))}: {too_large_message(upload.size)}", icon="🚫")
+            return
         data = upload.getvalue()
-        try:
-            preview = read_table(upload.name, data)
+        check = check_upload(get_connection().cursor(), upload.name, data, kind, st.session_state)
+        preview, report = check.preview, check.report
+        if preview is not None:
             headers = [mask_value(h) for h in preview.headers]  # CPR numbers are never shown
             st.caption(
                 f"Forhåndsvisning: {len(preview.rows)} rækker, kolonner: {md_escape(', '.join(headers))}"
@@ -57,18 +66,29 @@ def _import_section(actor: str) -> None:
                 [dict(zip(headers, map(mask_value, row), strict=False)) for row in preview.rows[:10]],
                 hide_index=True,
             )
-        except UnreadableFile:
-            pass  # the validation report below says why
-        report = import_file(get_connection().cursor(), upload.name, kind, data=data, dry_run=True)
         if report.problems:
             st.error(f"{md_escape(report.summary())} Ret filen og indlæs den igen.", icon="🚫")
             problems = report.problems_frame()
             st.dataframe(problems, hide_index=True)
             table_downloads(problems, "valideringsrapport", "problems")
         else:
-            st.success(f"Alle {report.rows} rækker er gyldige. Intet er skrevet endnu.", icon="✅")
+            st.success(
+                f"Alle {report.rows} rækker er gyldige: {report.new} nye, {report.changed} ændres, "
+                f"{report.unchanged} uændrede. Intet er skrevet endnu.",
+                icon="✅",
+            )
+            if report.changes:
+                st.warning(
+                    f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt, hvis du indlæser filen. "
+                    "Kolonner, som filen ikke har, bevares.",
+                    icon="⚠️",
+                )
+                st.dataframe(report.changes_frame(), hide_index=True)
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
-                done = import_file(get_connection().cursor(), upload.name, kind, data=data, actor=actor)
+                done = import_file(
+                    get_connection().cursor(), upload.name, kind, data=data, actor=actor, table=preview
+                )
+                forget(st.session_state)  # the database changed: the next check must run again
                 (st.success if done.ok else st.error)(md_escape(done.summary()))
 
 

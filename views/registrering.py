@@ -24,6 +24,7 @@ from data_model.editing import (
     new_id,
     rename_unit,
     save,
+    save_follow_up,
     save_inquiry_with_points,
     validate,
 )
@@ -253,23 +254,23 @@ with recommendation_tab:
             if problems or follow_up is None:
                 show_problems(problems)
             else:
-                try:
-                    con = get_connection().cursor()
-                    save(con, "follow_ups", follow_up, actor=user.id, expected=None)
-                    if due != rec_row.get("due_on"):
-                        changed, problems = validate("recommendations", rec_row | {"due_on": due})
-                        if changed is not None:
-                            save(
-                                con,
-                                "recommendations",
-                                changed,
-                                actor=user.id,
-                                expected=rec_row,
-                                action="ny frist",
-                            )
-                    st.success("Opfølgningen er gemt.")
-                except EditRefused as refused:
-                    show_problems(refused.problems)
+                changed = None
+                if due != rec_row.get("due_on"):
+                    changed, problems = validate("recommendations", rec_row | {"due_on": due})
+                if problems:
+                    show_problems(problems)
+                else:
+                    try:  # the follow-up and the new due date land together, or neither does
+                        save_follow_up(
+                            get_connection().cursor(),
+                            follow_up,
+                            actor=user.id,
+                            recommendation=changed,
+                            expected_recommendation=rec_row,
+                        )
+                        st.success("Opfølgningen er gemt" + (" med den nye frist." if changed else "."))
+                    except EditRefused as refused:
+                        show_problems(refused.problems)
     with st.expander("Ny anbefaling"):
         with st.form("recommendation_form", clear_on_submit=False):
             title = st.text_input("Titel", key="rec_title")

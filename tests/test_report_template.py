@@ -33,7 +33,7 @@ from report_pack.template_pack import prepare
 from tests.conftest import ROOT, TODAY
 from tests.template_recall import expressible, locate, table_for
 
-SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157"}
+SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157", "unnamed": "U03"}
 
 
 @pytest.fixture(scope="module")
@@ -122,7 +122,7 @@ def test_bad_files_are_refused_with_a_reason(data: bytes, words: str) -> None:
 def test_every_sample_municipality_ships_a_template(sample: duckdb.DuckDBPyConnection) -> None:
     for slug, code in SAMPLES.items():
         items = load_template(sample, code)
-        assert len(items) >= 7, slug
+        assert len(items) >= (3 if slug == "unnamed" else 7), slug
         file_code, from_file = template_from_json(
             (ROOT / "sample_data" / "reports" / slug / "report_template.json").read_bytes()
         )
@@ -157,7 +157,7 @@ def test_the_template_reproduces_the_reports_own_tables(sample: duckdb.DuckDBPyC
         f"{slug}: {len(reproducible) - len(missing)}/{len(reproducible)} = {recall:.0%}; not reproducible: {contradicted}"
     )
     assert not missing, missing
-    assert len(reproducible) >= 20
+    assert len(reproducible) >= (3 if slug == "unnamed" else 20)
 
 
 def test_a_figure_is_found_only_in_its_own_cell(sample: duckdb.DuckDBPyConnection) -> None:

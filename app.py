@@ -1,8 +1,9 @@
 """Entry point: ``streamlit run app.py``.
 
-Opens (on first start: creates, migrates and seeds) the database, restores the filters from the
-URL, draws the shared filter sidebar, runs the chosen page, and writes the filters back to the URL
-so a copied link reopens the same view on any page.
+Checks the secrets and, when login is configured, shows nothing but the login screen until the
+user has logged in (dashboard/auth.py). Then opens (on first start: creates, migrates and seeds)
+the database, restores the filters from the URL, draws the shared filter sidebar, runs the chosen
+page, and writes the filters back to the URL so a copied link reopens the same view on any page.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import duckdb
 import streamlit as st
 
 from dashboard import state
-from dashboard.auth import current_user, sidebar_login
+from dashboard.auth import gate, sidebar_login
 from dashboard.connection import get_connection, warm_up_chart_export
 from dashboard.data import catalog, default_municipality, names
 from dashboard.layout import presentation_style
@@ -40,6 +41,8 @@ PAGES = [
     st.Page("views/data.py", title="Data", icon=":material/database:", url_path="data"),
 ]
 
+user = gate()  # stops here on broken secrets, and before login when login is configured
+
 try:
     get_connection()
 except DatabaseError as exc:
@@ -51,7 +54,7 @@ current_catalog = catalog()
 state.init_from_url(current_catalog, default_municipality())
 page = st.navigation(PAGES, position="hidden" if state.presenting() else "sidebar")
 draw_sidebar(current_catalog, names())
-sidebar_login(current_user())
+sidebar_login(user)
 filters = state.filters_from_widgets()
 state.set_current(filters)
 presentation_style()

@@ -63,6 +63,11 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         )
         .with_columns(pl.col("part").replace_strict({"complaints": "Klager", "other": "Øvrige henvendelser"}))
     )
+    # "Øvrige henvendelser" only when some unit has any (not where every inquiry is a complaint)
+    parts = ["Klager"] + (
+        ["Øvrige henvendelser"] if (frame["inquiries"] - frame["complaints"]).sum() > 0 else []
+    )
+    long = long.filter(pl.col("part").is_in(parts))
     order = frame.sort("inquiries", descending=True, nulls_last=True).select(
         pl.col("department") + " · " + pl.col("unit")
     )
@@ -80,7 +85,7 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
             color=alt.Color(
                 "part:N",
                 title=None,
-                scale=alt.Scale(domain=["Klager", "Øvrige henvendelser"], range=[PALETTE[5], PALETTE[4]]),
+                scale=alt.Scale(domain=parts, range=[PALETTE[5], PALETTE[4]][: len(parts)]),
             ),
             order=alt.Order("part:N", sort="ascending"),
             tooltip=[
@@ -148,15 +153,21 @@ def trend_lines(
 
 
 def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
-    """Complaints as a share of inquiries over time, with n in the tooltip and printed under each point."""
-    order = frame.sort("bucket")["bucket_label"].to_list()
-    base = alt.Chart(frame).encode(
+    """Complaints as a share of the citizen inquiries over time (the reports' base), with n in the
+    tooltip and printed under each point; a bucket without a meaningful share is left out.
+
+    Expects bucket_label, share, complaints and citizen_inquiries (or inquiries) as n.
+    """
+    n_col = "citizen_inquiries" if "citizen_inquiries" in frame.columns else "inquiries"
+    data = frame.filter(pl.col("share").is_not_null())
+    order = data.sort("bucket")["bucket_label"].to_list()
+    base = alt.Chart(data).encode(
         x=alt.X(
             "bucket_label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45)
         ),
         y=alt.Y(
             "share:Q",
-            title="Klager i procent af henvendelser",
+            title="Klager i procent af borgerhenvendelser",
             axis=alt.Axis(format=SHARE_FORMAT),
             scale=alt.Scale(domain=[0, 1]),
         ),
@@ -164,14 +175,14 @@ def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
             alt.Tooltip("bucket_label:N", title="Periode"),
             alt.Tooltip("share:Q", title="Klageandel", format=".1%"),
             alt.Tooltip("complaints:Q", title="Klager", format=COUNT_FORMAT),
-            alt.Tooltip("inquiries:Q", title="n (henvendelser)", format=COUNT_FORMAT),
+            alt.Tooltip(f"{n_col}:Q", title="n (borgerhenvendelser)", format=COUNT_FORMAT),
         ],
     )
     line = base.mark_line(strokeWidth=3, color=PRIMARY) + base.mark_point(size=80, color=PRIMARY).encode(
         fill=alt.condition("datum.small", alt.value("white"), alt.value(PRIMARY))
     )
     n_text = base.mark_text(dy=16, fontSize=11, color="#666666").encode(
-        text=alt.Text("inquiries:Q", format="n=,d")
+        text=alt.Text(f"{n_col}:Q", format="n=,d")
     )
     return finish((line + n_text).properties(width=WIDTH, height=300), meta)
 

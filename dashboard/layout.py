@@ -12,8 +12,9 @@ import streamlit as st
 
 from charts.export import to_png, to_svg
 from dashboard import state
+from data_model.display import display_frame, metric_delta
 from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
-from data_model.labels import format_count, format_percent, format_signed
+from data_model.labels import format_count, format_percent
 from queries.inquiries import KeyFigure
 
 PRESENTATION_CSS = """
@@ -56,26 +57,23 @@ def _metric_value(figure: KeyFigure) -> str:
     return format_percent(figure.value) if figure.unit == "percent" else format_count(figure.value)
 
 
-def _metric_delta(figure: KeyFigure) -> str | None:
-    if figure.delta is None:
-        return None
-    suffix = " pct.-point" if figure.unit == "percent" else ""
-    return format_signed(figure.delta, 1 if figure.unit == "percent" else 0, suffix)
-
-
 def key_figures(
     figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
 ) -> None:
-    """A row of metrics; a rise in complaints is shown in red, not 'good' green. The arrows
-    compare with ``compared_with`` (the previous comparable period), said once below the row."""
+    """A row of metrics: a fall points down, no change has no arrow, and a rise is red only
+    where lower is clearly better (``lower_is_better``), else grey. The arrows compare with
+    ``compared_with`` (the previous comparable period), said once below the row."""
     columns = st.columns(len(figures))
     for column, figure in zip(columns, figures, strict=True):
         help_text = f"n = {format_count(figure.n)}" if figure.n is not None else None
+        better = "lower" if figure.label in (lower_is_better or set()) else None
+        delta = metric_delta(figure.delta, figure.unit, better)
         column.metric(
             figure.label,
             _metric_value(figure),
-            _metric_delta(figure),
-            delta_color="inverse" if figure.label in (lower_is_better or set()) else "off",
+            delta.text if delta else None,
+            delta_color=delta.color if delta else "off",
+            delta_arrow=delta.arrow if delta else "auto",  # type: ignore[arg-type]
             help=help_text,
         )
     if compared_with and any(f.delta is not None for f in figures):
@@ -105,10 +103,10 @@ def _downloads(figure: Figure, file_stem: str) -> None:
         [
             ("PNG", lambda: to_png(figure.chart), "png", "image/png"),
             ("SVG", lambda: to_svg(figure.chart), "svg", "image/svg+xml"),
-            ("Data (CSV)", lambda: frame_to_csv(figure.data), "csv", MIME_TYPES["csv"]),
+            ("Data (CSV)", lambda: frame_to_csv(display_frame(figure.data)), "csv", MIME_TYPES["csv"]),
             (
                 "Data (Excel)",
-                lambda: frame_to_xlsx(figure.data, sheet=figure.title),
+                lambda: frame_to_xlsx(display_frame(figure.data), sheet=figure.title),
                 "xlsx",
                 MIME_TYPES["xlsx"],
             ),
@@ -148,10 +146,12 @@ def show_figures(figures: list[Figure], file_stem: str) -> None:
 
 
 def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
+    """CSV and Excel of a table, with Danish headers and values (``display_frame``)."""
+    shown = display_frame(frame)
     _download_row(
         [
-            ("CSV", lambda: frame_to_csv(frame), "csv", MIME_TYPES["csv"]),
-            ("Excel", lambda: frame_to_xlsx(frame), "xlsx", MIME_TYPES["xlsx"]),
+            ("CSV", lambda: frame_to_csv(shown), "csv", MIME_TYPES["csv"]),
+            ("Excel", lambda: frame_to_xlsx(shown), "xlsx", MIME_TYPES["xlsx"]),
         ],
         file_stem,
         f"tabel-{key}",

@@ -2,7 +2,10 @@
 
 ``backup_database`` reads all tables in one transaction (a consistent snapshot even while the app
 writes through another cursor) and writes ``<table>.parquet`` files, then the manifest last, so a
-backup interrupted half-way has no manifest and is refused by ``restore_database``.
+backup interrupted half-way has no manifest and is refused by ``restore_database``. A table that
+cannot be read whole (a damaged block) refuses the backup; every file is read back after writing
+(rows, content and checksum) before the manifest is written, and the finished folder is checked
+again as ``restore`` would. A failed backup removes what it wrote.
 
 ``restore_database`` checks the whole backup first (format, schema version not newer than this
 program, every file's checksum and row count), builds the database in a temporary file next to
@@ -23,9 +26,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 import pyarrow.parquet as pq
 
-from data_model.db import DatabaseError, connect, current_version, migrate
+from data_model.check import scan_tables
+from data_model.db import (
+    DISK_FULL,
+    DatabaseError,
+    base_tables,
+    connect,
+    current_version,
+    is_disk_full,
+    migrate,
+)
+from data_model.db import quote_name as _quote
+from data_model.db import table_columns as _columns
 from data_model.schema import LATEST_VERSION, MIGRATIONS
 
 MANIFEST = "manifest.json"
@@ -39,11 +54,6 @@ class BackupError(DatabaseError):
     """A backup that cannot be written or restored; the message is Danish."""
 
 
-def _quote(name: str) -> str:
-    """An identifier from the database catalog (never from a file) as a quoted SQL name."""
-    return '"' + name.replace('"', '""') + '"'
-
-
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {_quote(table)}").fetchall()[0][0])  # noqa: S608
 
@@ -54,24 +64,6 @@ def _sha256(path: Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-def base_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
-    rows = con.execute(
-        "SELECT table_name FROM duckdb_tables() "
-        "WHERE database_name = current_database() AND schema_name = 'main' AND NOT temporary "
-        "ORDER BY table_name"
-    ).fetchall()
-    return [str(r[0]) for r in rows]
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    rows = con.execute(
-        "SELECT column_name FROM duckdb_columns() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND table_name = ? ORDER BY column_index",
-        [table],
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 def _primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
@@ -112,13 +104,50 @@ def _sequences(con: duckdb.DuckDBPyConnection) -> dict[str, int | None]:
 def backup_database(
     con: duckdb.DuckDBPyConnection, out_dir: Path | str, *, now: datetime | None = None
 ) -> dict[str, Any]:
-    """Write every table as Parquet into ``out_dir`` (new or empty) and the manifest; returns it."""
+    """Write every table as Parquet into ``out_dir`` (new or empty) and the manifest; returns it.
+
+    BackupError (Danish) when the database cannot be read whole, the disk is full, or a written
+    file does not read back the same; nothing usable is left behind then.
+    """
     out = Path(out_dir)
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise BackupError(f"{out} findes allerede og er ikke en tom mappe. Vælg en ny mappe.")
-    out.mkdir(parents=True, exist_ok=True)
-    cur = con.cursor()  # its own transaction: one snapshot of every table
+    created = not out.exists()
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        return _write_backup(con, out, now)
+    except BaseException as exc:
+        _discard(out, remove_folder=created)
+        if isinstance(exc, OSError):
+            if is_disk_full(exc):
+                raise BackupError(
+                    f"{DISK_FULL}: sikkerhedskopien i {out} kunne ikke skrives. Den halve kopi er fjernet; "
+                    "frigør plads og prøv igen."
+                ) from exc
+            raise BackupError(
+                f"Sikkerhedskopien kunne ikke skrives til {out} ({exc.strerror or exc.__class__.__name__})."
+            ) from exc
+        raise
+
+
+def _discard(out: Path, *, remove_folder: bool) -> None:
+    """Remove the files a failed backup wrote (only ours: table files and the manifest)."""
+    if not out.is_dir():
+        return
+    for path in out.iterdir():
+        if path.suffix == ".parquet" or path.name in {MANIFEST, MANIFEST + ".tmp"}:
+            with contextlib.suppress(OSError):
+                path.unlink()
+    if remove_folder:
+        with contextlib.suppress(OSError):
+            out.rmdir()
+
+
+def _write_backup(con: duckdb.DuckDBPyConnection, out: Path, now: datetime | None) -> dict[str, Any]:
+    cur = con.cursor()  # its own transaction: one snapshot of every table
+    table = ""
+    try:
+        _refuse_damage(cur)  # outside the snapshot: a failed read would abort the transaction
         cur.execute("BEGIN TRANSACTION")
         version = current_version(cur)
         tables = restore_order(cur, base_tables(cur))
@@ -128,11 +157,19 @@ def backup_database(
             data = cur.sql(f"SELECT * FROM {_quote(table)} ORDER BY {order}").to_arrow_table()  # noqa: S608
             path = out / f"{table}.parquet"
             pq.write_table(data, path)
-            entries.append({"name": table, "file": path.name, "rows": data.num_rows, "sha256": _sha256(path)})
+            entry = {"name": table, "file": path.name, "rows": data.num_rows, "sha256": _sha256(path)}
+            _verify_file(path, data, entry)
+            entries.append(entry)
+        table = ""
         sequences = _sequences(cur)
     except duckdb.Error as exc:
+        where = f"Tabellen {table}" if table else "Databasen"
+        if is_disk_full(exc):
+            raise BackupError(f"{DISK_FULL}: {where.lower()} kunne ikke læses til sikkerhedskopien.") from exc
         raise BackupError(
-            f"Databasen kunne ikke læses til sikkerhedskopien ({exc.__class__.__name__})."
+            f"{where} kan ikke læses helt ({_reason(exc)}), så der er ikke taget nogen sikkerhedskopi. "
+            "Databasen er sandsynligvis beskadiget: kør python -m data_model check, og gendan den seneste "
+            "gode sikkerhedskopi."
         ) from exc
     finally:
         with contextlib.suppress(duckdb.Error):
@@ -149,7 +186,58 @@ def backup_database(
     partial = out / (MANIFEST + ".tmp")
     partial.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     partial.replace(out / MANIFEST)  # last, and whole: no manifest means no usable backup
+    read_manifest(out)  # the finished folder, checked exactly as restore will check it
     return manifest
+
+
+def _refuse_damage(cur: duckdb.DuckDBPyConnection) -> None:
+    """Read every table whole and check its rules first: a damaged database is never backed up."""
+    damaged = [s for s in scan_tables(cur) if s.problem]
+    if damaged:
+        raise BackupError(
+            "Databasen er beskadiget, så der er ikke taget nogen sikkerhedskopi: "
+            + "; ".join(s.as_text() for s in damaged)
+            + ". Kør python -m data_model check, og gendan den seneste gode sikkerhedskopi."
+        )
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc).lower()
+    if "checksum" in text or "corrupt" in text:
+        return "en datablok passer ikke med sin kontrolsum"
+    return f"{exc.__class__.__name__}"
+
+
+def _content_digest(data: pa.Table) -> tuple[Any, ...]:
+    """Row count and one checksum per column (NaN-safe, unlike ``pa.Table.equals``)."""
+    if not data.column_names:
+        return (data.num_rows,)
+    probe = duckdb.connect()
+    try:
+        probe.register("digest_input", data)
+        sums = ", ".join(f"sum(hash({_quote(c)})::HUGEINT)" for c in data.column_names)
+        return tuple(probe.execute(f"SELECT count(*), {sums} FROM digest_input").fetchall()[0])  # noqa: S608
+    finally:
+        probe.close()
+
+
+def _verify_file(path: Path, written: pa.Table, entry: dict[str, Any]) -> None:
+    """Read a just-written Parquet file back: same checksum, same row count, same content."""
+    try:
+        again = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise BackupError(
+            f"Filen {path.name} i sikkerhedskopien kan ikke læses igen efter skrivning."
+        ) from exc
+    if (
+        _sha256(path) != entry["sha256"]
+        or again.num_rows != entry["rows"]
+        or _content_digest(again) != _content_digest(written)
+    ):
+        raise BackupError(
+            f"Filen {path.name} i sikkerhedskopien læses ikke tilbage som skrevet (disk- eller filsystemfejl). "
+            "Sikkerhedskopien er ikke gyldig; prøv igen, evt. på en anden disk."
+        )
 
 
 def read_manifest(backup_dir: Path | str) -> dict[str, Any]:
@@ -228,7 +316,8 @@ def _schema_at(con: duckdb.DuckDBPyConnection, version: int) -> None:
 
 
 def _target_rows(db_path: Path) -> int | None:
-    """Rows in an existing database (None when it cannot be opened); DatabaseError when locked."""
+    """Rows in an existing database (None when it cannot be opened or read whole); BackupError when
+    another program has it open."""
     try:
         con = duckdb.connect(str(db_path), read_only=True)
     except duckdb.Error as exc:
@@ -238,7 +327,10 @@ def _target_rows(db_path: Path) -> int | None:
             ) from exc
         return None
     try:
-        return sum(_count(con, t) for t in base_tables(con) if t != "schema_version")
+        scans = scan_tables(con)
+        if any(s.problem for s in scans):
+            return None
+        return sum(s.rows or 0 for s in scans if s.table != "schema_version")
     except duckdb.Error:
         return None
     finally:
@@ -262,7 +354,8 @@ def restore_database(backup_dir: Path | str, db_path: Path | str, *, force: bool
         rows = _target_rows(target)
         if not force and rows is None:
             raise BackupError(
-                f"Databasefilen {target} findes, men kan ikke åbnes. Brug --force for at erstatte den."
+                f"Databasefilen {target} findes, men kan ikke åbnes eller læses helt (beskadiget?). "
+                "Brug --force for at erstatte den med sikkerhedskopien."
             )
         if not force and rows:
             raise BackupError(
@@ -279,12 +372,9 @@ def restore_database(backup_dir: Path | str, db_path: Path | str, *, force: bool
             con.execute("CHECKPOINT")
         finally:
             con.close()
-    except duckdb.Error as exc:
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
         _remove(temporary)
-        raise BackupError(
-            f"Sikkerhedskopien kunne ikke gendannes ({exc.__class__.__name__}: {exc}). "
-            f"Databasen {target} er ikke ændret."
-        ) from exc
+        raise BackupError(f"{_restore_reason(exc)} Databasen {target} er ikke ændret.") from exc
     except BaseException:
         _remove(temporary)
         raise
@@ -297,6 +387,26 @@ def restore_database(backup_dir: Path | str, db_path: Path | str, *, force: bool
     finally:
         con.close()
     return counts
+
+
+def _restore_reason(exc: BaseException) -> str:
+    """Why a checked backup still could not be built into a database, in Danish."""
+    if is_disk_full(exc):
+        return f"{DISK_FULL}: sikkerhedskopien kunne ikke gendannes."
+    if isinstance(exc, duckdb.ConstraintException):
+        return (
+            "Sikkerhedskopien kunne ikke gendannes: dens rækker bryder databasens regler (en dublet nøgle, "
+            "en reference til en række der ikke findes, eller en ugyldig værdi). Den er sandsynligvis lavet "
+            "af en beskadiget database eller rettet i hånden; brug en ældre sikkerhedskopi."
+        )
+    if isinstance(exc, duckdb.ConversionException | pa.ArrowException):
+        return (
+            "Sikkerhedskopien kunne ikke gendannes: en fil har værdier af en anden type end tabellen. "
+            "Brug en anden sikkerhedskopi."
+        )
+    if isinstance(exc, OSError):
+        return f"Sikkerhedskopien kunne ikke gendannes: en fil kan ikke læses eller skrives ({exc.strerror})."
+    return f"Sikkerhedskopien kunne ikke gendannes ({exc.__class__.__name__})."
 
 
 def _build(con: duckdb.DuckDBPyConnection, folder: Path, manifest: dict[str, Any], version: int) -> None:

@@ -28,6 +28,10 @@ CHANGED_ELSEWHERE = (
     "genindlæs posten, og gem igen."
 )
 ALREADY_EXISTS = "Der findes allerede en post med denne nøgle"
+ALREADY_SAVED = (
+    "Posten er allerede gemt med netop disse oplysninger (formularen blev sendt to gange). "
+    "Der er ikke gemt noget nyt."
+)
 
 
 class EditRefused(Exception):
@@ -90,6 +94,14 @@ def _write(
     if problems:
         raise EditRefused([Problem(None, p.column, p.value, p.reason) for p in problems])
     current = load_row(con, kind_name, key)
+    if (
+        current is not None
+        and _comparable(current) != _comparable(expected)
+        and _comparable(current) == _comparable({c: getattr(record, c, None) for c in kind.columns})
+    ):
+        # the stored row already is this form's content: the same form sent twice (a double
+        # click), not someone else's change
+        raise EditRefused([Problem(None, "", "", ALREADY_SAVED)])
     if expected is None and current is not None:
         raise EditRefused([Problem(None, kind.key[0], "/".join(map(str, key)), ALREADY_EXISTS)])
     if expected is not None and _comparable(current) != _comparable(expected):

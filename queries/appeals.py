@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import duckdb
 import polars as pl
 
@@ -113,10 +115,46 @@ def remark_themes(
     ).pl()
 
 
-def danmarkskort(con: duckdb.DuckDBPyConnection, municipality: str, law_area: str) -> pl.DataFrame:
-    """Per year: own omgørelsesprocent and n, the whole country's, rank among municipalities
-    (1 = lowest percentage) and the change in percentage points from the year before."""
-    return con.sql(
+ALL_MUNICIPALITIES = 98  # Ankestyrelsen ranks every municipality on its Danmarkskort
+
+
+def law_area_choices(con: duckdb.DuckDBPyConnection, municipality: str) -> list[str]:
+    """The law areas with figures for the municipality (Ankestyrelsen's statistics or the
+    decisions the advisor registered), in the categories' order."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT c.code FROM category c WHERE c.kind = 'law_area' AND ("
+            "  EXISTS (SELECT 1 FROM appeal_statistic s WHERE s.law_area_code = c.code AND s.municipality_code = ?) "
+            "  OR EXISTS (SELECT 1 FROM appeal_decision d WHERE d.law_area_code = c.code AND d.municipality_code = ?)) "
+            "ORDER BY c.sort_order, c.code",
+            [municipality, municipality],
+        ).fetchall()
+    ]
+
+
+def statistics_generated(con: duckdb.DuckDBPyConnection, municipality: str, law_area: str) -> bool:
+    """Whether the municipality's Danmarkskort figures for the law area are generated examples."""
+    row = con.execute(
+        "SELECT count(*) FROM appeal_statistic WHERE provenance = 'generated' AND law_area_code = ? "
+        "AND municipality_code IN (?, ?)",
+        [law_area, municipality, WHOLE_COUNTRY],
+    ).fetchall()
+    return bool(row[0][0])
+
+
+def danmarkskort_year(end: date) -> int:
+    """The latest Danmarkskort (calendar) year inside or before a period ending on ``end``."""
+    return end.year if (end.month, end.day) == (12, 31) else end.year - 1
+
+
+def danmarkskort(
+    con: duckdb.DuckDBPyConnection, municipality: str, law_area: str, until_year: int | None = None
+) -> pl.DataFrame:
+    """Per year (up to ``until_year``): own omgørelsesprocent and n, the whole country's, rank
+    among the municipalities whose figures are loaded (1 = lowest percentage; ``ranked_of`` says
+    how many) and the change in percentage points from the year before."""
+    frame = con.sql(
         "WITH pct AS ("
         "  SELECT municipality_code, year, decided_on_merits AS n, changed + sent_back AS overturned, "
         "  100.0 * (changed + sent_back) / nullif(decided_on_merits, 0) AS pct "
@@ -130,3 +168,4 @@ def danmarkskort(con: duckdb.DuckDBPyConnection, municipality: str, law_area: st
         "WHERE r.municipality_code = ? ORDER BY r.year",
         params=[law_area, WHOLE_COUNTRY, WHOLE_COUNTRY, municipality],
     ).pl()
+    return frame if until_year is None else frame.filter(pl.col("year") <= until_year)

@@ -175,25 +175,70 @@ def trend(
     return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
 
 
+# Kinds that are not citizens' own inquiries. The reports' complaint share is of the citizen
+# inquiries (Haderslev 2024: 182 complaints of 335 citizen inquiries, not of all 385).
+NON_CITIZEN_KINDS = ("intern", "egen_drift")
+SHARE_BASE_WORDS = "Klager i procent af borgerhenvendelser (uden interne henvendelser)"
+NO_SHARE_WORDS = (
+    "Klageandelen vises ikke: alle henvendelser er registreret som klager, så andelen siger intet."
+)
+
+
+def share_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Municipalities whose records hold citizen inquiries that are not complaints. Where every
+    inquiry is a complaint by registration (Albertslund records complaints only), a complaint
+    share says nothing and is not shown."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT DISTINCT i.municipality_code FROM inquiry i "
+            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code)",
+            [list(NON_CITIZEN_KINDS)],
+        ).fetchall()
+    ]
+
+
+def _share_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, list[object]]:
+    """citizen_inquiries and share_complaints over the facts ``x``: the complaint share's base and
+    numerator, counted only in municipalities where the share means something."""
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
+    sql = (
+        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
+        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {in_base}))::BIGINT AS share_base, "
+        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
+    )
+    kinds = list(NON_CITIZEN_KINDS)
+    base = [kinds, share_municipalities(con)]
+    return sql, [kinds, *base, *base]
+
+
 def complaint_share_trend(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, today: date | None = None
 ) -> pl.DataFrame:
-    """Per bucket: inquiries, complaints and complaints as a share of inquiries (n = inquiries)."""
+    """Per bucket: inquiries, complaints, citizen_inquiries and complaints as a share of the
+    citizen inquiries (``SHARE_BASE_WORDS``; None where the share means nothing, see
+    ``share_municipalities``). n = citizen_inquiries."""
     inquiry_filter = f.with_(count_unit="inquiries")
     facts, params = facts_sql(con, inquiry_filter, span)
     bucket, label, bucket_join = _bucket_sql(f)
+    share_sql, share_params = _share_columns(con)
     frame = con.sql(
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, "  # noqa: S608
         f"{count_expr(inquiry_filter)}::BIGINT AS inquiries, "
-        f"{complaints_expr(inquiry_filter)}::BIGINT AS complaints "
+        f"{complaints_expr(inquiry_filter)}::BIGINT AS complaints, {share_sql} "
         f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
-        params=params,
+        params=[*share_params, *params],
     ).pl()
     frame = _label_buckets(frame, f.grain, today)
     return frame.with_columns(
-        (pl.col("complaints") / pl.col("inquiries")).alias("share"),
-        (pl.col("inquiries") < SMALL_N).alias("small"),
-    )
+        pl.when(pl.col("share_base") > 0)
+        .then(pl.col("share_complaints") / pl.col("share_base"))
+        .otherwise(None)
+        .alias("share"),
+        (pl.col("share_base") < SMALL_N).alias("small"),
+    ).drop("share_base", "share_complaints")
 
 
 @dataclass(frozen=True)
@@ -303,19 +348,37 @@ def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int
     return (int(row[0]), int(row[1]), int(points[0])) if row and points else (0, 0, 0)
 
 
+def _share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[float | None, int]:
+    """(complaints in percent of citizen inquiries or None, the citizen inquiries: n)."""
+    facts, params = facts_sql(con, f.with_(count_unit="inquiries"), span)
+    share_sql, share_params = _share_columns(con)
+    row = con.execute(
+        f"SELECT {share_sql} FROM ({facts}) x",  # noqa: S608
+        [*share_params, *params],
+    ).fetchall()[0]
+    base, complaints = int(row[1]), int(row[2])
+    return (complaints / base * 100 if base else None), base
+
+
 def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:
     """Inquiries, complaints, complaint share and complaint points, with the comparable period."""
     spans = comparable_spans(con, f, span)
     cur = _counts(con, f, spans[0] if spans else span)
     prev = _counts(con, f, spans[1]) if spans else None
 
-    def share(counts: tuple[int, int, int] | None) -> float | None:
-        return None if not counts or not counts[0] else counts[1] / counts[0] * 100
+    share_now = _share(con, f, spans[0] if spans else span)
+    share_before = _share(con, f, spans[1]) if spans else None
 
     return [
         KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
         KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
-        KeyFigure("Klageandel", share(cur), share(prev), "percent", n=cur[0]),
+        KeyFigure(
+            "Klageandel",
+            share_now[0],
+            share_before[0] if share_before else None,
+            "percent",
+            n=share_now[1],
+        ),
         KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
     ]
 

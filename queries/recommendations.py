@@ -13,9 +13,29 @@ from queries.scope import descendants
 CLOSED_GROUP = "lukket"  # follow_up_status categories whose parent_code is this are finished
 STALLED_AFTER_DAYS = 365
 
+# Each department's latest follow-up (all of them when several share the latest date). A
+# follow-up names its department by starting with the unit's name ("Miljø & Teknik: ...", as the
+# reports print the answers); one that names none counts as the answer of the whole municipality.
+# Takes one parameter: CLOSED_GROUP.
+CURRENT_STATUSES_SQL = (
+    "current_status AS (SELECT f.recommendation_id, f.follow_up_id, f.date, f.status_code, f.text, "
+    "  f.source, u.name AS department, coalesce(c.label, f.status_code) AS status, "
+    "  coalesce(c.parent_code = ?, false) AS is_closed, coalesce(c.sort_order, 0) AS sort_order "
+    "  FROM follow_up f JOIN recommendation r ON r.recommendation_id = f.recommendation_id "
+    "  LEFT JOIN (SELECT DISTINCT municipality_code, name FROM org_unit) u "
+    "    ON u.municipality_code = r.municipality_code AND contains(f.text, ':') "
+    "    AND u.name = trim(split_part(f.text, ':', 1)) "
+    "  LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = f.status_code "
+    "  QUALIFY rank() OVER (PARTITION BY f.recommendation_id, u.name ORDER BY f.date DESC) = 1)"
+)
+
 
 def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: date) -> pl.DataFrame:
     """One row per recommendation, overdue first, then stalled, then newest.
+
+    Its status is the least advanced of its departments' latest statuses (open before closed,
+    then the follow-up categories' order): one department still "I gang" keeps it "I gang",
+    whatever order follow-ups of the same date were stored in.
 
     Columns: recommendation_id, municipality, period, made_on, due_on, title, text, targets,
     departments, status_code, status, status_date, follow_ups, closed, overdue, stalled.
@@ -28,8 +48,11 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         where.append("(len(list_intersect(r.target_unit_ids, ?::VARCHAR[])) > 0)")
         params.append(descendants(con, f.unit_id))
     return con.sql(
-        "WITH latest AS (SELECT recommendation_id, arg_max(status_code, date) AS status_code, "  # noqa: S608
-        "  max(date) AS status_date, count(*)::BIGINT AS follow_ups FROM follow_up GROUP BY ALL), "
+        f"WITH {CURRENT_STATUSES_SQL}, "  # noqa: S608
+        "latest AS (SELECT recommendation_id, "
+        "  arg_min(status_code, (is_closed, sort_order, status_code)) AS status_code, "
+        "  max(date) AS status_date FROM current_status GROUP BY ALL), "
+        "counted AS (SELECT recommendation_id, count(*)::BIGINT AS follow_ups FROM follow_up GROUP BY ALL), "
         "targets AS (SELECT r.recommendation_id, string_agg(ut.unit_name, ', ' ORDER BY ut.unit_name) AS targets, "
         "  string_agg(DISTINCT ut.top_name, ', ' ORDER BY ut.top_name) AS departments "
         "  FROM recommendation r, unnest(r.target_unit_ids) AS t(unit_id) "
@@ -39,17 +62,33 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         "  CASE WHEN r.whole_municipality THEN 'Hele kommunen' ELSE tg.departments END AS departments, "
         "  coalesce(l.status_code, 'ikke_paabegyndt') AS status_code, coalesce(c.label, 'Ingen opfølgning') AS status, "
         "  coalesce(c.sort_order, 0) AS status_order, "
-        "  l.status_date, coalesce(l.follow_ups, 0) AS follow_ups, "
+        "  l.status_date, coalesce(n.follow_ups, 0) AS follow_ups, "
         "  coalesce(c.parent_code = ?, false) AS closed, "
         "  (NOT closed AND r.due_on IS NOT NULL AND r.due_on < ?) AS overdue, "
         "  (NOT closed AND coalesce(l.status_date, r.made_on) < ?) AS stalled "
         "FROM recommendation r JOIN municipality m ON m.code = r.municipality_code "
         "LEFT JOIN report_period rp ON rp.period_id = r.period_id "
         "LEFT JOIN latest l ON l.recommendation_id = r.recommendation_id "
+        "LEFT JOIN counted n ON n.recommendation_id = r.recommendation_id "
         "LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = l.status_code "
         "LEFT JOIN targets tg ON tg.recommendation_id = r.recommendation_id "
         "WHERE " + " AND ".join(where) + " ORDER BY overdue DESC, stalled DESC, r.made_on DESC, r.title",
-        params=[CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
+        params=[CLOSED_GROUP, CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
+    ).pl()
+
+
+def department_statuses(con: duckdb.DuckDBPyConnection, recommendation_id: str) -> pl.DataFrame:
+    """Each department's latest answer to one recommendation (least advanced first).
+
+    Columns: department ("Hele kommunen" for an answer naming no department), status, date, text,
+    source, closed.
+    """
+    return con.sql(
+        f"WITH {CURRENT_STATUSES_SQL} "  # noqa: S608 (a fixed fragment; values are parameters)
+        "SELECT coalesce(department, 'Hele kommunen') AS department, status, date, text, source, "
+        "  is_closed AS closed FROM current_status WHERE recommendation_id = ? "
+        "ORDER BY is_closed, sort_order, department",
+        params=[CLOSED_GROUP, recommendation_id],
     ).pl()
 
 

@@ -19,6 +19,7 @@ import duckdb
 import polars as pl
 
 from charts.export import to_png, to_svg
+from data_model.display import SHARE_COLUMNS, display_frame, is_internal
 from data_model.export import frame_to_csv, frame_to_xlsx
 from data_model.labels import format_number
 from queries.describe import load_names
@@ -68,20 +69,27 @@ def frame_rows(frame: pl.DataFrame) -> list[dict[str, Any]]:
     return [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
 
 
-def export_frame(item: PackItem) -> pl.DataFrame:
-    """The item's data with Danish column headers and ja/nej for yes/no, for CSV and Excel."""
-    headers = item.headers()
+def export_headers(item: PackItem) -> dict[str, str]:
+    """Danish header of every exported column (the item's shown columns first): internal columns
+    (sort keys, raw codes) left out unless the item shows them, shares said to be in percent."""
+    shown = {c.name for c in item.columns}
     seen: dict[str, int] = {}
-    renamed: dict[str, str] = {}
-    for name, header in headers.items():
+    headers: dict[str, str] = {}
+    for name, header in item.headers().items():
+        if is_internal(name) and name not in shown:
+            continue
+        if name in SHARE_COLUMNS:
+            header = f"{header} (%)"
         seen[header] = seen.get(header, 0) + 1
-        renamed[name] = header if seen[header] == 1 else f"{header} ({name})"
-    frame = item.data.with_columns(
-        pl.when(pl.col(name)).then(pl.lit("ja")).otherwise(pl.lit("nej")).alias(name)
-        for name, dtype in item.data.schema.items()
-        if dtype == pl.Boolean
-    )
-    return frame.rename(renamed)
+        headers[name] = header if seen[header] == 1 else f"{header} ({name})"
+    return headers
+
+
+def export_frame(item: PackItem) -> pl.DataFrame:
+    """The item's data for CSV and Excel, through the dashboard's one display function
+    (``display_frame``): Danish headers, shares in percent rounded as shown, ja/nej."""
+    headers = export_headers(item)
+    return display_frame(item.data.select(list(headers)), labels=headers)
 
 
 def manifest_head(period: Period, generated_at: datetime, day: date, threshold: int | None) -> dict[str, Any]:
@@ -174,7 +182,7 @@ def build_pack(
             "suppressed": item.suppressed_with is not None,
             "count_fields": list(item.count_columns),
             "share_fields": list(item.share_columns),
-            "columns": [{"field": name, "header": header} for name, header in item.headers().items()],
+            "columns": [{"field": name, "header": header} for name, header in export_headers(item).items()],
             "shown_columns": [c.name for c in item.columns],
             "rows": frame_rows(item.data),
         }

@@ -239,22 +239,25 @@ def collect(
     frame = inquiries.complaint_share_trend(con, trend_f, trend_span, today)
     if frame.is_empty():
         omit("klageandel", title, "Der er ingen henvendelser i perioderne.")
+    elif frame["share"].is_null().all():
+        omit("klageandel", title, inquiries.NO_SHARE_WORDS)
     else:
         add(
             PackItem(
                 "klageandel",
                 title,
-                "klager i procent af henvendelser (n = henvendelser)",
-                words(trend_f, "henvendelser", trend_span) + " · n = antal henvendelser",
+                "klager i procent af borgerhenvendelser (n = borgerhenvendelser, uden interne henvendelser)",
+                words(trend_f, "henvendelser", trend_span) + f" · {inquiries.SHARE_BASE_WORDS}",
                 source(trend_span.label),
                 frame,
                 [
                     Column("bucket_label", "Periode"),
                     Column("inquiries", "Henvendelser", "count"),
+                    Column("citizen_inquiries", "Borgerhenvendelser", "count"),
                     Column("complaints", "Klager", "count"),
                     Column("share", "Klageandel", "share"),
                 ],
-                count_columns=("inquiries", "complaints"),
+                count_columns=("inquiries", "citizen_inquiries", "complaints"),
                 share_columns=("share",),
                 draw=builders.share_trend,
             )

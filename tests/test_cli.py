@@ -36,6 +36,7 @@ def test_help_documents_every_kind_and_danish_aliases() -> None:
 
 def test_import_export_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "cli.duckdb")
+    assert main(["seed", "--empty", "--db", db]) == 0  # import never creates a database
     for name, kind in [("categories.csv", "categories"), ("themes.csv", "themes")]:
         assert main(["import", str(ROOT / "sample_data/reference" / name), "--kind", kind, "--db", db]) == 0
     muni = tmp_path / "m.csv"
@@ -56,6 +57,7 @@ def test_import_export_check_round_trip(tmp_path: Path, capsys: pytest.CaptureFi
 
 def test_bad_import_exits_non_zero_and_lists_problems(tmp_path: Path) -> None:
     db = str(tmp_path / "cli.duckdb")
+    assert main(["seed", "--empty", "--db", db]) == 0
     bad = tmp_path / "bad.csv"
     bad.write_text("code,name,is_named\n1,A,måske\n", encoding="utf-8")
     result = run("import", str(bad), "--kind", "municipalities", "--db", db)

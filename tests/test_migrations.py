@@ -66,14 +66,16 @@ def test_garbage_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_path_from_environment_and_secrets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the working directory plays no part, except for --db as typed
     monkeypatch.delenv(db.DB_PATH_ENV, raising=False)
-    assert db.resolve_db_path() == db.DEFAULT_DB_PATH
-    (tmp_path / ".streamlit").mkdir()
-    (tmp_path / ".streamlit" / "secrets.toml").write_text('db_path = "from_secrets.duckdb"\n')
-    assert db.resolve_db_path() == Path("from_secrets.duckdb")
+    secrets = tmp_path / ".streamlit" / "secrets.toml"
+    monkeypatch.setattr(db, "SECRETS_FILE", secrets)
+    assert db.resolve_db_path() == db.DEFAULT_DB_PATH == db.PROJECT_DIR / "data" / "borgerraad.duckdb"
+    secrets.parent.mkdir()
+    secrets.write_text('db_path = "from_secrets.duckdb"\n')
+    assert db.resolve_db_path() == db.PROJECT_DIR / "from_secrets.duckdb"
     monkeypatch.setenv(db.DB_PATH_ENV, "from_env.duckdb")
-    assert db.resolve_db_path() == Path("from_env.duckdb")
+    assert db.resolve_db_path() == db.PROJECT_DIR / "from_env.duckdb"
     assert db.resolve_db_path("explicit.duckdb") == Path("explicit.duckdb")
 
 

@@ -99,7 +99,7 @@ def test_ankestyrelsen_omgoerelse_and_danmarkskort(app) -> None:
     at = app("kommune=999&periode=999-2024").run()
     at.switch_page("views/ankestyrelsen.py").run()
     assert _metrics(at)["Omgørelsesprocent"] == "50 %"
-    assert any("Placering nr. 1 af 2" in m.value for m in at.markdown)
+    assert any("Placering nr. 1 blandt de 2 kommuner, hvis tal er indlæst" in m.value for m in at.markdown)
 
 
 def test_presentation_mode_hides_downloads_and_shows_one_figure(app) -> None:

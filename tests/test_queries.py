@@ -115,7 +115,9 @@ def test_trend_by_report_period_and_month_labels(query_db) -> None:
 def test_complaint_share_trend(query_db) -> None:
     frame = inquiries.complaint_share_trend(query_db, F.with_(grain="year"), None)
     assert frame.select("bucket_label", "inquiries", "complaints").rows() == [("2024", 5, 3), ("2025", 6, 2)]
-    assert frame["share"].to_list() == pytest.approx([0.6, 2 / 6])
+    # the base is the citizen inquiries: 2024's internal inquiry (i5) is not in it
+    assert frame["citizen_inquiries"].to_list() == [4, 6]
+    assert frame["share"].to_list() == pytest.approx([0.75, 2 / 6])
 
 
 def test_year_over_year_compares_the_same_months(query_db) -> None:

@@ -1155,6 +1155,12 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         ("data_model/check.py", expr): "kinds.KINDS / check._TARGETS: column and table names fixed in code"
         for expr in ("values", "kind.table", "known", "key", "table", "ref.column")
     },
+    **{
+        ("data_model/check.py", expr): "scan_tables/rule_violations: table and column names and CHECK "
+        "expressions from the DuckDB catalog (our migrations), names double-quoted by _quote"
+        for expr in ("_quote()", "aggregates", "name", "condition", "key", "expression")
+    },
+    ("data_model/backup.py", "sums"): "_content_digest: column names of the table just read, double-quoted",
     ("data_model/db.py", "table"): "loop over the fixed TABLES tuple",
     **{
         ("data_model/editing.py", expr): "model field names and table from KINDS; values are ? parameters"
@@ -1182,6 +1188,12 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         )
     },
     ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
+    **{
+        ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
+        "kinds and municipalities are ? parameters"
+        for expr in ("citizen", "in_base", "share_sql")
+    },
+    ("queries/recommendations.py", "CURRENT_STATUSES_SQL"): "a literal constant; its value is a ? parameter",
     **{
         ("queries/crosstab.py", expr): "DIMENSIONS/MEASURES table lookups (CrossSpec refuses unknown keys), "
         "the fixed _LEVEL_MAP text and fixed relation fragments; codes, dates and levels are ? parameters"

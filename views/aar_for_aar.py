@@ -10,6 +10,7 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
 from dashboard.state import presenting
+from data_model.display import display_frame
 from queries import inquiries
 from queries.describe import SPLIT_WORDS
 
@@ -48,24 +49,22 @@ show_figures(
     ctx.file_stem,
 )
 if not presenting():
-    table = result.table.select(
-        pl.col("label").alias(SPLIT_WORDS[dimension]),
-        pl.col("previous").alias(result.previous.label),
-        pl.col("current").alias(result.current.label),
-        pl.col("diff").alias("Ændring"),
-        pl.col("pct_change").alias("Ændring i %"),
+    notes = result.table.with_columns(
         pl.when(pl.col("small_n"))
         .then(pl.lit("Lille n"))
         .when(pl.col("uncertain"))
         .then(pl.lit("Usikker"))
         .otherwise(pl.lit(""))
-        .alias("Bemærkning"),
-    )
-    st.dataframe(
-        table,
-        hide_index=True,
-        column_config={"Ændring i %": st.column_config.NumberColumn(format="%+.0f %%")},
-    )
+        .alias("note")
+    ).select("label", "previous", "current", "diff", "pct_change", "note")
+    labels = {
+        "label": SPLIT_WORDS[dimension],
+        "previous": result.previous.label,
+        "current": result.current.label,
+        "note": "Bemærkning",
+    }
+    st.dataframe(display_frame(notes, screen=True, labels=labels), hide_index=True)
+    table = display_frame(notes, labels=labels)
     st.caption(
         "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder giver (ca. 95 %)."
     )

@@ -13,6 +13,7 @@ from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
 from dashboard.state import presenting
+from data_model.display import display_frame
 from data_model.labels import format_day
 from queries import recommendations
 
@@ -68,24 +69,17 @@ table = status.select(
     .when(pl.col("stalled"))
     .then(pl.lit("Gået i stå"))
     .otherwise(pl.lit(""))
-    .alias("Advarsel"),
-    pl.col("title").alias("Anbefaling"),
-    pl.col("targets").alias("Rettet mod"),
-    pl.col("period").alias("Beretning"),
-    pl.col("status").alias("Status"),
-    pl.col("status_date").alias("Senest fulgt op"),
-    pl.col("due_on").alias("Frist"),
-    pl.col("recommendation_id"),
+    .alias("warning"),
+    "title",
+    "targets",
+    "period",
+    "status",
+    "status_date",
+    "due_on",
 )
-st.dataframe(
-    table.drop("recommendation_id"),
-    hide_index=True,
-    column_config={
-        "Senest fulgt op": st.column_config.DateColumn(format="DD.MM.YYYY"),
-        "Frist": st.column_config.DateColumn(format="DD.MM.YYYY"),
-    },
-)
-table_downloads(table.drop("recommendation_id"), f"{ctx.file_stem}-tabel", "recs")
+labels = {"warning": "Advarsel", "title": "Anbefaling", "period": "Beretning"}
+st.dataframe(display_frame(table, screen=True, labels=labels), hide_index=True)
+table_downloads(display_frame(table, labels=labels), f"{ctx.file_stem}-tabel", "recs")
 
 st.subheader("Én anbefaling: forløb og virkning")
 titles = dict(zip(status["recommendation_id"], status["title"], strict=True))
@@ -97,6 +91,20 @@ if chosen:
     )
     if row["text"]:
         st.text(row["text"])  # shown as text, never interpreted as Markdown or HTML
+    per_department = query(recommendations.department_statuses, chosen)
+    if per_department.height > 1:
+        st.markdown(
+            f"**Status pr. forvaltning** · samlet status: {row['status']} "
+            "(den mindst fremskredne af forvaltningernes seneste svar)"
+        )
+        st.dataframe(
+            display_frame(
+                per_department.select("department", "status", "date"),
+                screen=True,
+                labels={"date": "Senest fulgt op"},
+            ),
+            hide_index=True,
+        )
     timeline = query(recommendations.follow_up_timeline, chosen)
     for entry in timeline.iter_rows(named=True):
         with st.container(border=True):

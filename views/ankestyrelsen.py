@@ -3,9 +3,11 @@ trend and the remarks on case handling; built for the council's yearly Danmarksk
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from charts import builders
+from charts.theme import ChartMeta, source_line
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
@@ -14,12 +16,66 @@ from queries import appeals
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
 
+ANKESTYRELSEN = "Ankestyrelsen, Danmarkskortet"
+LOAD_NATIONAL = (
+    'Hele landets tal indlæses på siden Data under Indlæs som "Ankestyrelsens statistik" '
+    "(Ankestyrelsens tal pr. kommune, år og lovområde)."
+)
+
+
+def _danmarkskort_words(last: dict[str, object], name: str, area: str) -> str:
+    """The council's Danmarkskort sentence for the year shown, with what the rank is among."""
+    change = (
+        ""
+        if last["change_pp"] is None
+        else f" Ændring fra året før: {format_signed(last['change_pp'], 1)} procentpoint."  # type: ignore[arg-type]
+    )
+    period = (
+        f" (seneste år til og med {ctx.span.label})"
+        if ctx.span and ctx.span.label != str(last["year"])
+        else ""
+    )
+    ranked_of = int(last["ranked_of"])  # type: ignore[call-overload]
+    among = (
+        f"af alle {ranked_of} kommuner"
+        if ranked_of >= appeals.ALL_MUNICIPALITIES
+        else f"blandt de {ranked_of} kommuner, hvis tal er indlæst (Ankestyrelsen rangerer alle "
+        f"{appeals.ALL_MUNICIPALITIES})"
+    )
+    text = (
+        f"**Danmarkskortet {last['year']}**{period}, {area}: **{name} {format_number(last['pct'], 1)} %** "  # type: ignore[arg-type]
+        f"(n = {format_count(last['n'])}) mod hele landets {format_number(last['country_pct'], 1)} %. "  # type: ignore[arg-type]
+        f"Placering nr. {last['rank']} {among}; 1 = lavest omgørelsesprocent.{change}"
+    )
+    if ranked_of < appeals.ALL_MUNICIPALITIES:
+        text += f"  \n{LOAD_NATIONAL}"
+    return text
+
+
+def _own_decisions_words(area: str, name: str) -> str:
+    """A law area outside the Danmarkskort: the decisions the advisor registered in the period."""
+    text = f"Ankestyrelsens Danmarkskort har ingen tal for {area}"
+    if ctx.span is None:
+        return text + "."
+    by_area = query(appeals.omgoerelse, f, ctx.span, "law_area")
+    total = int(by_area["decisions"].sum()) if by_area.height else 0
+    row = by_area.filter(pl.col("series") == area)
+    if row.is_empty():
+        return f"{text}, og der er ingen registrerede afgørelser på området i {ctx.span.label}."
+    own = row.row(0, named=True)
+    pct = "–" if own["pct"] is None else f"{format_number(own['pct'], 1)} %"
+    return (
+        f"{text}. {name}s registrerede afgørelser i {ctx.span.label}: **{own['decisions']} af {total}** "
+        f"afgørelser er på {area.lower()}, omgørelsesprocent {pct} (n = {own['on_merits']} realitetsbehandlede)."
+    )
+
+
 ctx = page_context("ankestyrelsen")
 f = ctx.filters
 page_header(
     "Ankestyrelsen",
     "Afgørelser fra Ankestyrelsen og omgørelsesprocenten, puljet fra antal (aldrig et gennemsnit af procenter).",
-    ctx.words,
+    ctx.counting("afgørelser"),
 )
 
 figures: list[Figure] = []
@@ -99,43 +155,50 @@ if ctx.span is not None:
 
 municipality = f.municipality
 if municipality:
-    law_area = st.selectbox(
-        "Danmarkskortet: lovområde",
-        appeals.DANMARKSKORT_LAW_AREAS,
-        format_func=lambda c: ctx.names.category("law_area", c),
-        key="law_area",
-        persist_state="session",
-    )
-    kort = query(appeals.danmarkskort, municipality, law_area or appeals.DANMARKSKORT_LAW_AREAS[0])
-    if not kort.is_empty():
-        last = kort.row(-1, named=True)
-        name = ctx.names.municipalities.get(municipality, municipality)
-        change = (
-            ""
-            if last["change_pp"] is None
-            else f", {format_signed(last['change_pp'], 1)} procentpoint fra året før"
+    st.subheader("Danmarkskortet")
+    name = ctx.names.municipalities.get(municipality, municipality)
+    choices = query(appeals.law_area_choices, municipality)
+    if not choices:
+        st.info(f"Der er ingen tal fra Ankestyrelsen for {name}. {LOAD_NATIONAL}", icon="ℹ️")
+    else:
+        law_area = st.selectbox(
+            "Lovområde",
+            choices,
+            format_func=lambda c: ctx.names.category("law_area", c),
+            key="law_area",
+            persist_state="session",
         )
-        st.markdown(
-            f"**{last['year']}: {name} {format_number(last['pct'], 1)} %** (n = {format_count(last['n'])}) mod hele landets "
-            f"{format_number(last['country_pct'], 1)} %. Placering nr. {last['rank']} af {last['ranked_of']} kommuner med tal "
-            f"(1 = lavest omgørelsesprocent){change}."
-        )
-        title = f"Omgørelsesprocent, {ctx.names.category('law_area', law_area)}"
-        figures.insert(
-            0,
-            Figure(
-                "danmarkskort",
-                title,
-                builders.danmarkskort_lines(
-                    kort,
-                    ctx.meta(
-                        title,
-                        f"{name} mod hele landet · realitetsbehandlede sager",
-                        period=f"{kort['year'].min()}–{kort['year'].max()}",
+        law_area = law_area if law_area in choices else choices[0]
+        area = ctx.names.category("law_area", law_area)
+        until = appeals.danmarkskort_year(ctx.span.end) if ctx.span else None
+        kort = query(appeals.danmarkskort, municipality, law_area, until)
+        if (
+            kort.is_empty()
+            and ctx.span
+            and not query(appeals.danmarkskort, municipality, law_area).is_empty()
+        ):
+            st.markdown(f"Ankestyrelsens Danmarkskort har ingen tal for {area} til og med {ctx.span.label}.")
+        elif kort.is_empty():
+            st.markdown(_own_decisions_words(area, name))
+        else:
+            last = kort.row(-1, named=True)
+            st.markdown(_danmarkskort_words(last, name, area))
+            generated = query(appeals.statistics_generated, municipality, law_area)
+            shown = f"{kort['year'].min()}–{kort['year'].max()}"
+            source = source_line(f"{name} og hele landet", shown, generated, source=ANKESTYRELSEN)
+            st.caption(source)
+            title = f"Omgørelsesprocent, {area}"
+            figures.insert(
+                0,
+                Figure(
+                    "danmarkskort",
+                    title,
+                    builders.danmarkskort_lines(
+                        kort,
+                        ChartMeta(title, f"{name} mod hele landet · realitetsbehandlede sager", source),
+                        name,
                     ),
-                    name,
+                    kort,
                 ),
-                kort,
-            ),
-        )
+            )
 show_figures(figures, ctx.file_stem)

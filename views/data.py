@@ -3,12 +3,16 @@ tables, and where the loaded data comes from (published, generated, imported).""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from dashboard.auth import current_user, require_editor
+from dashboard.backup_panel import backup_section
 from dashboard.connection import get_connection
-from dashboard.data import query
+from dashboard.data import names, query
 from dashboard.layout import page_header, table_downloads
+from dashboard.uploader import danish_uploader_style
+from data_model.display import display_frame, kind_download, readable_audit
 from data_model.editing import audit_entries
 from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.importer import import_file
@@ -18,6 +22,9 @@ from data_model.readers import UnreadableFile, read_table
 from queries import benchmark
 from queries.provenance import import_history, provenance_counts
 
+UPLOAD_TYPES = ["csv", "txt", "xlsx", "parquet"]
+VALUE_UNITS = {"count": "antal", "percent": "procent", "persons": "personer", "days": "dage", "kr": "kr."}
+FLAGS = {"sum_mismatch": "Beretningens egne tal summerer ikke"}
 page_header("Data", "Indlæs, hent og efterse data. En fil indlæses helt eller slet ikke.", "Hele databasen")
 importing, exporting, origin = st.tabs(["Indlæs", "Hent", "Oprindelse"])
 
@@ -29,8 +36,12 @@ def _import_section(actor: str) -> None:
     )
     with st.expander("Kolonner for denne type"):
         st.code(describe(KINDS[kind]), language=None)
+    danish_uploader_style(UPLOAD_TYPES)
     upload = st.file_uploader(
-        "Fil (CSV, Excel eller Parquet)", type=["csv", "txt", "xlsx", "parquet"], key="import_file"
+        "Fil (CSV, Excel eller Parquet)",
+        type=UPLOAD_TYPES,
+        key="import_file",
+        help="Træk filen hen på feltet, eller klik på »Vælg fil«. Intet gemmes, før du har set valideringen.",
     )
     if upload is not None:
         data = upload.getvalue()
@@ -80,7 +91,7 @@ with exporting:
     st.download_button(
         f"Hent {KIND_LABELS.get(export_kind, export_kind).lower()}",
         data=lambda: frame_to_bytes(
-            kind_frame(get_connection().cursor(), export_kind), fmt, sheet=export_kind
+            kind_download(kind_frame(get_connection().cursor(), export_kind), fmt), fmt, sheet=export_kind
         ),
         file_name=f"{export_kind}.{fmt}",
         mime=MIME_TYPES[fmt],
@@ -94,23 +105,40 @@ with origin:
     counts = query(provenance_counts)
     st.subheader("Hvor kommer tallene fra?")
     st.dataframe(
-        counts.with_columns(counts["provenance"].replace(PROVENANCE_LABELS)),
+        display_frame(counts.with_columns(counts["provenance"].replace(PROVENANCE_LABELS)), screen=True),
         hide_index=True,
-        column_config={"table": "Tabel", "provenance": "Oprindelse", "rows": "Rækker"},
     )
     st.caption(
         "Publicerede tal er skrevet af efter beretningerne med fil og linje. Genererede data er eksempeldata, "
         "der gengiver beretningernes tal, og vises med 'Genererede data' i figurernes kildelinje."
     )
     st.subheader("Indlæsninger")
-    st.dataframe(query(import_history), hide_index=True)
+    history = query(import_history)
+    st.dataframe(
+        display_frame(history.with_columns(pl.col("Type").replace(KIND_LABELS)), screen=True), hide_index=True
+    )
     st.subheader("Ændringslog")
     st.caption("Hver ændring: hvem, hvornår, hvad, og værdien før og efter.")
-    st.dataframe(query(audit_entries), hide_index=True)
+    st.dataframe(
+        display_frame(readable_audit(query(audit_entries), names().categories), screen=True), hide_index=True
+    )
     st.subheader("Publicerede tal med kilde")
-    figures = query(benchmark.published_figures)
-    st.dataframe(figures, hide_index=True)
-    table_downloads(figures, "publicerede-tal", "figures")
+    figures = query(benchmark.published_figures).select(
+        "municipality",
+        "period",
+        "dimension",
+        "label",
+        "dimension2",
+        "label2",
+        "value",
+        pl.col("value_unit").replace(VALUE_UNITS),
+        "n",
+        "source",
+        pl.col("flag").replace(FLAGS),
+    )
+    labels = {"label": "Række", "label2": "Kolonne", "flag": "Bemærkning"}
+    st.dataframe(display_frame(figures, screen=True, labels=labels), hide_index=True)
+    table_downloads(display_frame(figures, labels=labels), "publicerede-tal", "figures")
 
 
 # --- Beretningspakke: every standard figure of the selected municipality and report period in one zip,
@@ -203,3 +231,4 @@ def _report_pack_section() -> None:
 
 with exporting:
     _report_pack_section()
+backup_section(exporting)

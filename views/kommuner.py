@@ -10,6 +10,7 @@ from charts.theme import ChartMeta
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from data_model.display import display_frame
 from queries import benchmark
 
 
@@ -36,29 +37,21 @@ measure = st.segmented_control("Mål", measures, default=measures[0], key="bench
 chosen = totals.filter(pl.col("measure_label") == measure)
 per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
 title = f"{measure} i beretningerne"
+# the figure's data download is the table below: no raw codes or file names
+table = per_month.select("municipality", "period", "months", "value", "per_month", "per_1000", "source")
 show_figures(
     [
         Figure(
             "publiceret",
             title,
             builders.benchmark_bars(chosen, published_meta(title, measure), value_title=measure),
-            chosen,
+            display_frame(table, labels={"value": measure}),
         )
     ],
     "kommuner-publicerede-tal",
 )
-table = per_month.select(
-    pl.col("municipality").alias("Kommune"),
-    pl.col("period").alias("Periode"),
-    pl.col("months").alias("Måneder"),
-    pl.col("value").alias(measure),
-    pl.col("per_month").round(1).alias("Pr. måned"),
-    pl.col("per_1000").round(2).alias("Pr. 1.000 indbyggere"),
-    pl.col("kinds").alias("Typer"),
-    (pl.col("source_file") + ", linje " + pl.col("source_line").cast(pl.Utf8)).alias("Kilde"),
-)
-st.dataframe(table, hide_index=True)
+st.dataframe(display_frame(table, screen=True, labels={"value": measure}), hide_index=True)
 st.caption(
     "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
 )
-table_downloads(table, "kommuner-publicerede-tal", "bench")
+table_downloads(display_frame(table, labels={"value": measure}), "kommuner-publicerede-tal", "bench")

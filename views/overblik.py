@@ -11,6 +11,7 @@ from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, key_figures, page_header, show_figures
+from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
 from queries.scope import comparable_spans
@@ -43,6 +44,10 @@ figures.append(
         n=int(appeal_now["on_merits"][0]),
     )
 )
+# no meaningful complaint share: said below the row instead of a "–"
+figures = [
+    fig for fig in figures if fig.label != "Klageandel" or fig.value is not None or fig.previous is not None
+]
 key_figures(
     figures,
     lower_is_better={"Klager", "Klageandel", "Klagepunkter", "Omgørelsesprocent"},
@@ -50,6 +55,8 @@ key_figures(
 )
 if spans and spans[2]:
     st.caption(spans[2])
+if not any(fig.label == "Klageandel" for fig in figures):
+    st.caption(inquiries.NO_SHARE_WORDS)
 
 units = query(inquiries.unit_table, f, ctx.span)
 if units.is_empty():
@@ -58,6 +65,14 @@ if units.is_empty():
 
 themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
 share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+share_figures = complaint_share_figures(
+    share,
+    ctx.meta(
+        "Klageandel",
+        f"{inquiries.SHARE_BASE_WORDS} · alle beretningsperioder · n = borgerhenvendelser",
+        period="alle perioder",
+    ),
+)
 show_figures(
     [
         Figure(
@@ -76,19 +91,7 @@ show_figures(
             ),
             themes,
         ),
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klager i procent af henvendelser",
-                    "Alle beretningsperioder · n = antal henvendelser",
-                    period="alle perioder",
-                ),
-            ),
-            share,
-        ),
+        *share_figures,
     ],
     ctx.file_stem,
 )

@@ -17,6 +17,7 @@ from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.data import catalog, names
 from data_model.editing import (
+    ALREADY_SAVED,
     EditRefused,
     load_row,
     new_id,
@@ -49,6 +50,9 @@ def _options(kind: str) -> dict[str, str]:
 
 
 def show_problems(problems: list[Problem]) -> None:
+    if [p.reason for p in problems] == [ALREADY_SAVED]:
+        st.info(ALREADY_SAVED, icon="✅")  # a double click: the first click saved it
+        return
     lines = [
         f"- **{p.column or 'Posten'}**{f' ({p.value})' if p.value else ''}: {p.reason}" for p in problems
     ]

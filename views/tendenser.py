@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
+from data_model.display import display_frame
+from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
 from queries.filters import GRAINS, SPLITS
@@ -82,18 +86,13 @@ show_figures(
             ),
             trend,
         ),
-        Figure(
-            "klageandel",
-            "Klageandel over tid",
-            builders.share_trend(
-                share,
-                ctx.meta(
-                    "Klager i procent af henvendelser",
-                    ctx.counting("henvendelser", span) + " · n = antal henvendelser",
-                    period=words_period,
-                ),
-            ),
+        *complaint_share_figures(
             share,
+            ctx.meta(
+                "Klageandel",
+                ctx.counting("henvendelser", span) + f" · {inquiries.SHARE_BASE_WORDS}",
+                period=words_period,
+            ),
         ),
     ],
     ctx.file_stem,
@@ -101,13 +100,7 @@ show_figures(
 if not presenting():
     with st.expander("Se de underliggende henvendelser"):
         rows = query(inquiries.inquiry_rows, f, span)
-        st.dataframe(
-            rows,
-            hide_index=True,
-            column_config={
-                "Modtaget": st.column_config.DateColumn(format="DD.MM.YYYY"),
-                "Afsluttet": st.column_config.DateColumn(format="DD.MM.YYYY"),
-            },
-        )
+        rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+        st.dataframe(display_frame(rows, screen=True), hide_index=True)
         st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
         table_downloads(rows, f"{ctx.file_stem}-henvendelser", "rows")

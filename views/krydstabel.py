@@ -272,6 +272,7 @@ if template:
             "Titel": [i.title for i in template],
             "Billedtekst": [i.caption for i in template],
             "Indhold": [_describe_item(i) for i in template],
+            "Figur i Word": [i.chart if i.spec is not None else True for i in template],
             "Fjern": [False] * len(template),
         }
     )
@@ -284,6 +285,9 @@ if template:
             "Nr.": st.column_config.NumberColumn(
                 help="Skriv et andet nummer for at flytte punktet", min_value=1, step=1
             ),
+            "Figur i Word": st.column_config.CheckboxColumn(
+                help="En krydstabel vises også som figur i Word-dokumentet (en standardfigur altid)"
+            ),
             "Fjern": st.column_config.CheckboxColumn(help="Markér og gem for at fjerne punktet"),
         },
     )
@@ -291,7 +295,9 @@ if template:
         rows = edited.with_row_index("old").filter(~pl.col("Fjern")).sort(["Nr.", "old"], nulls_last=True)
         items = [
             template[row["old"]].with_(
-                title=str(row["Titel"] or "").strip(), caption=str(row["Billedtekst"] or "").strip()
+                title=str(row["Titel"] or "").strip(),
+                caption=str(row["Billedtekst"] or "").strip(),
+                chart=bool(row["Figur i Word"]) if template[row["old"]].spec is not None else True,
             )
             for row in rows.iter_rows(named=True)
         ]

@@ -24,6 +24,7 @@ from report_pack.template import (
     TemplateError,
     TemplateItem,
     crosstab_item,
+    edited_template,
     load_template,
     save_template,
     template_from_json,
@@ -74,6 +75,22 @@ def test_save_load_reorder_rename_remove(small_db: duckdb.DuckDBPyConnection) ->
         con.execute("SELECT count(*) FROM audit_log WHERE table_name = 'report_template'").fetchall()[0][0]
         == 2
     )
+
+
+def test_the_editor_reorders_renames_and_removes() -> None:
+    items = _items()
+    rows = [
+        {"nr": 3, "title": " Ny titel ", "caption": "", "chart": False, "remove": False},
+        {"nr": 1, "title": items[1].title, "caption": items[1].caption, "chart": False, "remove": True},
+        {"nr": 1, "title": items[2].title, "caption": "Ny tekst", "chart": True, "remove": False},
+    ]
+    edited = edited_template(items, rows)
+    assert [i.title for i in edited] == [items[2].title, "Ny titel"]
+    assert edited[0].caption == "Ny tekst" and edited[1].chart is False
+    with pytest.raises(TemplateError):
+        edited_template(items, rows[:2])
+    with pytest.raises(TemplateError, match="titel"):
+        edited_template(items, [{**rows[0], "title": ""}, *rows[1:]])
 
 
 def test_a_failed_save_changes_nothing(small_db: duckdb.DuckDBPyConnection) -> None:

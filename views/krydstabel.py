@@ -22,6 +22,7 @@ from report_pack.template import (
     TemplateError,
     TemplateItem,
     crosstab_item,
+    edited_template,
     load_template,
     save_template,
     template_from_json,
@@ -292,15 +293,21 @@ if template:
         },
     )
     if can_edit and st.button("Gem ændringerne i skabelonen", key="xt_template_save"):
-        rows = edited.with_row_index("old").filter(~pl.col("Fjern")).sort(["Nr.", "old"], nulls_last=True)
-        items = [
-            template[row["old"]].with_(
-                title=str(row["Titel"] or "").strip(),
-                caption=str(row["Billedtekst"] or "").strip(),
-                chart=bool(row["Figur i Word"]) if template[row["old"]].spec is not None else True,
-            )
-            for row in rows.iter_rows(named=True)
+        rows = [
+            {
+                "nr": r["Nr."],
+                "title": r["Titel"],
+                "caption": r["Billedtekst"],
+                "chart": r["Figur i Word"],
+                "remove": r["Fjern"],
+            }
+            for r in edited.iter_rows(named=True)
         ]
+        try:
+            items = edited_template(template, rows)
+        except TemplateError as exc:
+            st.error(str(exc))
+            st.stop()
         _save(items, "Skabelonen er gemt")
 else:
     st.info(

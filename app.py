@@ -14,7 +14,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.auth import gate, sidebar_login
 from dashboard.connection import get_connection, warm_up_chart_export
-from dashboard.data import catalog, default_municipality, names
+from dashboard.data import catalog, default_municipality, names, setup_needed
 from dashboard.layout import presentation_style
 from dashboard.sidebar import draw_sidebar
 from data_model.db import DatabaseError
@@ -53,6 +53,8 @@ warm_up_chart_export()
 current_catalog = catalog()
 state.init_from_url(current_catalog, default_municipality())
 page = st.navigation(PAGES, position="hidden" if state.presenting() else "sidebar")
+if page.url_path != "data" and setup_needed():  # an empty database opens on the set-up
+    st.switch_page(PAGES[-1])
 draw_sidebar(current_catalog, names())
 sidebar_login(user)
 filters = state.filters_from_widgets()

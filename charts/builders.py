@@ -10,6 +10,7 @@ import altair as alt
 import polars as pl
 
 from charts.theme import DECREASE, INCREASE, MUTED, PALETTE, PRIMARY, WIDTH, ChartMeta, finish
+from data_model.labels import format_count, format_percent
 
 COUNT_FORMAT = ",d"
 SHARE_FORMAT = ".0%"
@@ -17,6 +18,12 @@ SHARE_FORMAT = ".0%"
 
 def _bar_height(rows: int) -> int:
     return max(120, min(34 * rows, 900))
+
+
+def _largest(frame: pl.DataFrame, label: str, value: str) -> tuple[str, float] | None:
+    """The label and value of the largest row (for a chart's one-sentence description)."""
+    rows = frame.filter(pl.col(value).is_not_null()).sort(value, descending=True)
+    return (str(rows[label][0]), float(rows[value][0])) if rows.height else None
 
 
 def breakdown_bars(
@@ -42,7 +49,12 @@ def breakdown_bars(
     )
     bars = base.mark_bar(color=PRIMARY)
     labels = base.mark_text(align="left", dx=4).encode(text=alt.Text("count:Q", format=COUNT_FORMAT))
-    return finish((bars + labels).properties(width=WIDTH, height=_bar_height(frame.height)), meta)
+    top = _largest(frame, "label", "count")
+    description = f"Søjlediagram: {meta.title.lower()} for {frame.height} kategorier" + (
+        f"; flest i {top[0]} ({format_count(top[1])})." if top else "."
+    )
+    chart = (bars + labels).properties(width=WIDTH, height=_bar_height(frame.height))
+    return finish(chart, meta, description=description)
 
 
 def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
@@ -75,7 +87,15 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         alt.Chart(long)
         .mark_bar()
         .encode(
-            y=alt.Y("label:N", sort=order.to_series().to_list(), title=None),
+            # department and unit on two lines, so long unit names are never cut
+            y=alt.Y(
+                "label:N",
+                sort=order.to_series().to_list(),
+                title=None,
+                axis=alt.Axis(
+                    labelExpr="split(datum.label, ' · ')", labelLimit=0, labelPadding=6, labelOverlap=False
+                ),
+            ),
             x=alt.X(
                 "count:Q",
                 stack="zero",
@@ -95,9 +115,72 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
                 alt.Tooltip("complaint_share:Q", title="Klageandel", format=".0%"),
             ],
         )
-        .properties(width=WIDTH, height=_bar_height(frame.height))
+        .properties(width=WIDTH, height=max(120, min(40 * frame.height, 1000)))
     )
-    return finish(chart, meta)
+    top = _largest(
+        frame.with_columns(pl.col("department") + ", " + pl.col("unit")), "department", "inquiries"
+    )
+    description = (
+        f"Stablet søjlediagram: henvendelser pr. enhed for {frame.height} enheder, delt i "
+        + " og ".join(part.lower() for part in parts)
+        + (f"; flest i {top[0]} ({format_count(top[1])})." if top else ".")
+    )
+    return finish(chart, meta, description=description)
+
+
+EVENT_LINE = 15  # px per line of an event annotation
+EVENT_WRAP = 34  # characters per line before an annotation wraps
+
+
+def _wrap(text: str, width: int = EVENT_WRAP) -> str:
+    """Break a label into lines of at most ``width`` characters (at spaces), joined by newlines."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
+def _event_layers(
+    events: pl.DataFrame, frame: pl.DataFrame, order: list[str]
+) -> tuple[alt.LayerChart | None, int]:
+    """Dashed rules at dated events with their (wrapped) labels stacked in a band above the
+    data, so they never cross a line; labels in the right half of the plot are right-aligned so
+    they stay inside it. Returns the layers and the band's height in pixels."""
+    marks = events.join(frame.select("bucket", "bucket_label").unique(), on="bucket", how="inner")
+    if marks.is_empty():
+        return None, 0
+    position = {label: i for i, label in enumerate(order)}
+    rows = []
+    top = 4
+    for bucket_label, label in marks.sort("bucket").select("bucket_label", "label").iter_rows():
+        text = _wrap(label)
+        right = position[bucket_label] > (len(order) - 1) / 2
+        rows.append({"bucket_label": bucket_label, "text": text, "offset": top, "right": right})
+        top += EVENT_LINE * (text.count("\n") + 1) + 3
+    data = pl.DataFrame(rows)
+    x = alt.X("bucket_label:O", sort=order)
+    rule = alt.Chart(data).mark_rule(color="#666666", strokeDash=[4, 4]).encode(x=x)
+    layers = rule
+    for right in (False, True):
+        part = data.filter(pl.col("right") == right)
+        if part.height:
+            layers += (
+                alt.Chart(part)
+                .mark_text(
+                    align="right" if right else "left",
+                    dx=-5 if right else 5,
+                    color="#444444",
+                    baseline="top",
+                    fontSize=12,
+                    lineBreak="\n",
+                    lineHeight=EVENT_LINE,
+                )
+                .encode(x=x, y=alt.Y("offset:Q", scale=None), text="text:N")
+            )
+    return layers, top
 
 
 def trend_lines(
@@ -108,48 +191,74 @@ def trend_lines(
     events: pl.DataFrame | None = None,
 ) -> alt.VConcatChart:
     """Counts over time, one line per series; points under the small-number threshold are drawn
-    hollow so a 2-to-4 'jump' does not read as a trend. Optional dated event annotations.
+    hollow so a 2-to-4 'jump' does not read as a trend (and the chart says so in words). The
+    legend shows each series as a line, so a hollow circle only ever means "under 5". Optional
+    dated event annotations sit in a band above the data.
 
     Expects bucket (date), bucket_label, series, count, small.
     """
     order = frame.sort("bucket")["bucket_label"].unique(maintain_order=True).to_list()
-    many = frame["series"].n_unique() > 1
-    color = alt.Color("series:N", title=None) if many else alt.value(PRIMARY)
-    base = alt.Chart(frame).encode(
-        x=alt.X(
-            "bucket_label:O", sort=order, title=None, axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45)
-        ),
-        y=alt.Y("count:Q", title=count_title, axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1)),
-        color=color,
-        tooltip=[
-            alt.Tooltip("bucket_label:N", title="Periode"),
-            alt.Tooltip("series:N", title="Gruppe"),
-            alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
-        ],
+    series = frame["series"].unique(maintain_order=True).to_list()
+    many = len(series) > 1
+    height = 340
+    layers_events, band = (None, 0) if events is None else _event_layers(events, frame, order)
+    if band > height * 0.4:
+        height = int(band / 0.4)
+    top = frame["count"].max() or 0
+    # room above the highest point for the event labels
+    domain_max = float(top) * height / (height - band - 8) if band and top else None
+    color = (
+        alt.Color("series:N", title=None, legend=alt.Legend(symbolType="stroke", symbolSize=300))
+        if many
+        else alt.value(PRIMARY)
     )
-    stroke = color
-    fill = alt.Fill("series:N", legend=None) if many else alt.value(PRIMARY)
+    base = (
+        alt.Chart(frame)
+        .encode(
+            x=alt.X(
+                "bucket_label:O",
+                sort=order,
+                title=None,
+                axis=alt.Axis(labelAngle=0 if len(order) <= 12 else -45),
+            ),
+            y=alt.Y(
+                "count:Q",
+                title=count_title,
+                axis=alt.Axis(format=COUNT_FORMAT, tickMinStep=1),
+                scale=alt.Scale(domainMax=domain_max, nice=False) if domain_max else alt.Undefined,
+            ),
+            tooltip=[
+                alt.Tooltip("bucket_label:N", title="Periode"),
+                alt.Tooltip("series:N", title="Gruppe"),
+                alt.Tooltip("count:Q", title=count_title, format=COUNT_FORMAT),
+                alt.Tooltip("small_text:N", title="Under 5"),
+            ],
+        )
+        .transform_calculate(small_text="datum.small ? 'ja' : 'nej'")
+    )
+    series_colour = alt.Color("series:N", legend=None) if many else alt.value(PRIMARY)
+    series_fill = alt.Fill("series:N", legend=None) if many else alt.value(PRIMARY)
     points = base.mark_point(size=90, filled=False, opacity=1, strokeWidth=2.5).encode(
-        color=stroke, fill=alt.condition("datum.small", alt.value("white"), fill)
+        color=series_colour, fill=alt.condition("datum.small", alt.value("white"), series_fill)
     )
-    layers = base.mark_line(strokeWidth=3) + points
-    if events is not None and events.height:
-        marks = events.join(frame.select("bucket", "bucket_label").unique(), on="bucket", how="inner")
-        if marks.height:
-            # stagger the labels so events in neighbouring buckets do not print over each other
-            marks = (
-                marks.sort("bucket").with_row_index("row").with_columns((pl.col("row") * 18).alias("offset"))
-            )
-            rule = (
-                alt.Chart(marks)
-                .mark_rule(color="#777777", strokeDash=[4, 4])
-                .encode(x=alt.X("bucket_label:O", sort=order))
-            )
-            text = rule.mark_text(align="left", dx=4, color="#444444", baseline="top", fontSize=12).encode(
-                y=alt.Y("offset:Q", scale=None), text="label:N"
-            )
-            layers = layers + rule + text
-    return finish(layers.properties(width=WIDTH, height=340), meta)
+    layers = base.mark_line(strokeWidth=3).encode(color=color) + points
+    if layers_events is not None:
+        layers = layers + layers_events
+    if frame["small"].any():
+        meta = ChartMeta(meta.title, meta.subtitle, meta.source + " · Åbne punkter: under 5")
+    first, last = order[0], order[-1]
+    if many:
+        description = (
+            f"Kurvediagram: {meta.title.lower()} fra {first} til {last}, "
+            f"én kurve for hver af {len(series)} grupper: {', '.join(map(str, series))}."
+        )
+    else:
+        counts = frame.sort("bucket")["count"]
+        description = (
+            f"Kurvediagram: {meta.title.lower()} fra {first} til {last}, "
+            f"fra {format_count(counts[0])} til {format_count(counts[-1])}, højst {format_count(counts.max())}."
+        )
+    return finish(layers.properties(width=WIDTH, height=height), meta, description=description)
 
 
 def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
@@ -184,12 +293,19 @@ def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     n_text = base.mark_text(dy=16, fontSize=11, color="#666666").encode(
         text=alt.Text(f"{n_col}:Q", format="n=,d")
     )
-    return finish((line + n_text).properties(width=WIDTH, height=300), meta)
+    rows = frame.filter(pl.col("share").is_not_null()).sort("bucket")
+    description = "Kurvediagram: klager i procent af borgerhenvendelser" + (
+        f" fra {rows['bucket_label'][0]} ({format_percent(rows['share'][0] * 100)}) "
+        f"til {rows['bucket_label'][-1]} ({format_percent(rows['share'][-1] * 100)})."
+        if rows.height
+        else "."
+    )
+    return finish((line + n_text).properties(width=WIDTH, height=300), meta, description=description)
 
 
 def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     """Year over year: the difference per label, increases and decreases in two colours; changes
-    within chance (``uncertain``) are drawn pale, and both counts are in the tooltip.
+    within chance (``uncertain``) are drawn pale and marked "(usikker)", both counts printed.
 
     Expects label, current, previous, diff, pct_change, uncertain.
     """
@@ -225,15 +341,24 @@ def change_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         base.mark_text(align="left", dx=4)
         .encode(
             text=alt.Text("label_text:N"),
-            x=alt.value(WIDTH + 4),
+            x=alt.value("width"),  # just right of the plot, however wide it is drawn
         )
         .transform_calculate(
             # a suppressed (null) count prints as a dash, never as "null"
             label_text="(isValid(datum.previous) ? datum.previous : '–') + ' → ' + (isValid(datum.current) ? datum.current : '–')"
+            # paleness is not the only sign of a change within chance: it says so in words
+            + " + (datum.uncertain ? ' (usikker)' : '')"
         )
     )
     chart = (bars + labels).properties(width=WIDTH, height=_bar_height(frame.height))
-    return finish(chart, meta, width=WIDTH + 80)
+    rise = _largest(data, "label", "diff")
+    fall = _largest(data.with_columns(-pl.col("diff")), "label", "diff")
+    parts = [f"størst stigning i {rise[0]} (+{format_count(rise[1])})"] if rise and rise[1] > 0 else []
+    parts += [f"størst fald i {fall[0]} (−{format_count(fall[1])})"] if fall and fall[1] > 0 else []
+    description = "Søjlediagram: ændringen i antal pr. kategori fra forrige periode" + (
+        "; " + ", ".join(parts) + "." if parts else "."
+    )
+    return finish(chart, meta, width=WIDTH + 140, description=description)
 
 
 def _stacked_bars(
@@ -281,7 +406,11 @@ def _stacked_bars(
         .encode(**encoding)
         .properties(width=WIDTH, height=_bar_height(len(groups)))
     )
-    return finish(chart, meta)
+    description = (
+        f"Stablet søjlediagram: {count_title.lower()} pr. {group_title.lower()} for {len(groups)} grupper, "
+        f"delt efter {part_title.lower()}: {', '.join(part_order)}."
+    )
+    return finish(chart, meta, description=description)
 
 
 def appeal_results(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
@@ -328,7 +457,11 @@ def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) 
         ],
     )
     chart = base.mark_line(strokeWidth=3) + base.mark_point(size=80, filled=True)
-    return finish(chart.properties(width=WIDTH, height=300), meta)
+    years = frame.sort("year")["year"].to_list()
+    description = f"Kurvediagram: omgørelsesprocent for {municipality} og hele landet" + (
+        f" år for år fra {years[0]} til {years[-1]}." if years else "."
+    )
+    return finish(chart.properties(width=WIDTH, height=300), meta, description=description)
 
 
 def status_bars(frame: pl.DataFrame, meta: ChartMeta, status_order: list[str]) -> alt.VConcatChart:
@@ -366,7 +499,11 @@ def before_after_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         opacity=alt.condition("datum.complete", alt.value(1.0), alt.value(0.4))
     )
     text = base.mark_text(dy=-10).encode(text=alt.Text("complaints:Q", format=COUNT_FORMAT))
-    return finish((bars + text).properties(width=360, height=260), meta, width=360)
+    counts = ", ".join(
+        f"{label}: {format_count(n)}" for label, n in data.select("label", "complaints").iter_rows()
+    )
+    description = f"Søjlediagram: klager før og efter anbefalingen ({counts})."
+    return finish((bars + text).properties(width=360, height=260), meta, width=360, description=description)
 
 
 def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) -> alt.VConcatChart:
@@ -393,4 +530,10 @@ def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) ->
     chart = base.mark_bar() + base.mark_text(align="left", dx=4).encode(
         text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value("#222222")
     )
-    return finish(chart.properties(width=WIDTH, height=_bar_height(data.height)), meta)
+    top = _largest(data, "label", "value")
+    description = f"Søjlediagram: {value_title.lower()} for {data.height} kommuner og perioder" + (
+        f"; højest {top[0]} ({format_count(top[1])})." if top else "."
+    )
+    return finish(
+        chart.properties(width=WIDTH, height=_bar_height(data.height)), meta, description=description
+    )

@@ -16,6 +16,8 @@ INCREASE = "#D55E00"
 DECREASE = "#0072B2"
 MUTED = "#BBBBBB"
 TEXT = "#222222"
+SUBTLE_TEXT = "#555555"  # 7.5:1 on white
+PADDING = {"left": 16, "right": 16, "top": 14, "bottom": 10}  # on the spec itself: Streamlit keeps it
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 640
 
@@ -38,8 +40,7 @@ DANISH_LOCALE: dict[str, Any] = {
 
 CONFIG: dict[str, Any] = {
     "locale": DANISH_LOCALE,
-    "background": "white",
-    "padding": 12,
+    "background": "white",  # also on a dark screen: the chart is a light card, as it is printed
     "font": FONT,
     "view": {"stroke": None},
     "range": {"category": PALETTE},
@@ -49,8 +50,9 @@ CONFIG: dict[str, Any] = {
         "fontWeight": "bold",
         "color": TEXT,
         "subtitleFontSize": 14,
-        "subtitleColor": "#555555",
+        "subtitleColor": SUBTLE_TEXT,
         "offset": 14,
+        "limit": 0,  # never cut a title or subtitle with "…"
     },
     "axis": {
         "labelFontSize": 13,
@@ -61,17 +63,21 @@ CONFIG: dict[str, Any] = {
         "gridColor": "#E6E6E6",
         "domainColor": "#888888",
         "tickColor": "#888888",
-        "labelLimit": 260,
+        "labelLimit": 420,
         "labelOverlap": True,
     },
     "legend": {
         "labelFontSize": 13,
         "titleFontSize": 13,
         "orient": "top",
-        "labelLimit": 300,
+        "labelLimit": 0,
         "direction": "horizontal",
+        "labelColor": TEXT,
+        "titleColor": TEXT,
+        "symbolStrokeWidth": 3,
+        "columns": 4,  # long legends wrap instead of running off the right edge
     },
-    "header": {"labelFontSize": 13, "titleFontSize": 14},
+    "header": {"labelFontSize": 13, "titleFontSize": 14, "labelColor": TEXT, "titleColor": TEXT},
     "text": {"fontSize": 13, "color": TEXT},
     "bar": {"color": PRIMARY},
     "line": {"color": PRIMARY, "strokeWidth": 3},
@@ -93,16 +99,47 @@ def source_line(municipality: str, period: str, generated: bool, source: str = "
     return text + ". Genererede data (eksempel)" if generated else text
 
 
-def finish(chart: alt.TopLevelMixin, meta: ChartMeta, width: int = WIDTH) -> alt.VConcatChart:
+SOURCE_FONT_SIZE = 12
+_FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
+
+
+def scale_fonts(spec: dict[str, Any], factor: float, *, sizes: bool = False) -> dict[str, Any]:
+    """A copy of a chart spec with every font size (theme and marks), and with ``sizes`` every
+    view's width and height, multiplied by ``factor``: presentation mode, readable from the back
+    of a meeting room (a zoom that reflows, so the drawing can then be fitted to the window)."""
+    keys = {*_FONT_KEYS, "width", "height"} if sizes else set(_FONT_KEYS)
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {
+                key: round(value * factor)
+                if key in keys and isinstance(value, int | float) and not isinstance(value, bool)
+                else walk(value)
+                for key, value in node.items()
+            }
+        if isinstance(node, list):
+            return [walk(item) for item in node]
+        return node
+
+    return walk(spec)  # type: ignore[no-any-return]
+
+
+def finish(
+    chart: alt.TopLevelMixin, meta: ChartMeta, width: int = WIDTH, description: str | None = None
+) -> alt.VConcatChart:
     """Title and subtitle above, the source line below, the theme's config embedded in the spec
-    (so Streamlit and vl-convert draw the same thing)."""
+    (so Streamlit and vl-convert draw the same thing). ``description`` is the chart's text
+    alternative (one Danish sentence); screen readers get it as the chart's label."""
     caption = (
         alt.Chart(alt.Data(values=[{"text": meta.source}]))
-        .mark_text(align="left", baseline="top", fontSize=12, color="#555555", dx=0)
+        .mark_text(align="left", baseline="top", fontSize=SOURCE_FONT_SIZE, color=SUBTLE_TEXT, dx=0)
         .encode(text="text:N", x=alt.value(0), y=alt.value(0))
-        .properties(width=width, height=14)
+        .properties(width=width, height=16)
     )
     combined = alt.vconcat(chart, caption, spacing=6).properties(
-        title=alt.TitleParams(text=meta.title, subtitle=[meta.subtitle])
+        # limit 0 on the title itself: Streamlit otherwise cuts it (and the subtitle) with "…"
+        title=alt.TitleParams(text=meta.title, subtitle=[meta.subtitle], limit=0),
+        padding=PADDING,
+        description=description or f"Diagram: {meta.title}. {meta.subtitle}.",
     )
     return combined.configure(**CONFIG)

@@ -54,3 +54,10 @@ def names() -> Names:
 def default_municipality() -> str | None:
     """The municipality with the most inquiries: what a first visit shows."""
     return query(busiest_municipality)
+
+
+def setup_needed() -> bool:
+    """No municipality is set up yet (a database created empty on purpose)."""
+    from data_model.setup import needs_setup
+
+    return query(needs_setup)

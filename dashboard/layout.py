@@ -5,27 +5,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import altair as alt
 import polars as pl
 import streamlit as st
 
 from charts.export import to_png, to_svg
+from charts.theme import scale_fonts
 from dashboard import state
 from data_model.display import display_frame, metric_delta
 from data_model.export import MIME_TYPES, frame_to_csv, frame_to_xlsx
 from data_model.labels import format_count, format_percent
 from queries.inquiries import KeyFigure
 
+# Always: charts are a light card (as printed) that never grows wider than its column, key-figure
+# labels wrap instead of being cut, captions keep 4.5:1 contrast, and focus is always visible.
+BASE_CSS = """
+<style>
+[data-testid="stVegaLiteChart"] {background: #ffffff; border-radius: 0.5rem; max-width: 100%;}
+[data-testid="stVegaLiteChart"] svg {max-width: 100%; height: auto;}
+[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *, [data-testid="stMetricDelta"] *
+  {white-space: normal !important; overflow: visible !important; text-overflow: clip !important;}
+[data-testid="stMetricDelta"] {height: auto !important; max-width: 100%;}
+[data-testid="stCaptionContainer"] {color: inherit !important; opacity: 0.8;}
+:focus-visible {outline: 3px solid #0072B2 !important; outline-offset: 2px;}
+</style>
+"""
+# Dark screens (the app follows the system setting): the accent colour is light there, so text
+# on it must be dark.
+DARK_CSS = """
+<style>
+@media (prefers-color-scheme: dark) {
+  [data-tag], [data-tag] * {color: #0e1117 !important;}
+  :focus-visible {outline-color: #56B4E9 !important;}
+}
+</style>
+"""
+# Meeting mode: no menu, large numbers over wrapped labels, and one whole chart (title, filter,
+# source) fits the screen: drawn with larger type, then scaled as a vector drawing to the width
+# of the window and at most the height left under the page title (never cut, never scrolled).
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
-.block-container {padding-top: 1.5rem; max-width: 1400px;}
+.block-container {padding: 1rem 2rem 2rem 2rem; max-width: none;}
 html, body, [data-testid="stMarkdownContainer"] p {font-size: 1.25rem;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
-[data-testid="stVegaLiteChart"] {zoom: 1.35;}
+h1 {font-size: 2.2rem !important; padding-top: 0 !important;}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 3.2rem !important; line-height: 1.15;}
+[data-testid="stMetricLabel"] p {font-size: 0.95rem; hyphens: auto;}
+div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {width: 100% !important;}
+[data-testid="stVegaLiteChart"] svg
+  {width: 100% !important; height: auto !important; max-height: max(60vh, calc(100vh - 18rem));}
 </style>
 """
+# The page is Danish (WCAG 3.1.1): screen readers must not read it with English pronunciation.
+DANISH_PAGE = "<script>document.documentElement.lang = 'da';</script>"
+PRESENTATION_FONT_SCALE = 1.4
+TABLE_ROWS = 300  # longer chart data is shown in the scrolling grid instead of a plain table
 
 
 @dataclass(frozen=True)
@@ -116,10 +152,33 @@ def _downloads(figure: Figure, file_stem: str) -> None:
     )
 
 
+def data_table(frame: pl.DataFrame) -> pl.DataFrame:
+    """A chart's data as the table under it: what every table shows (``display_frame``)."""
+    return display_frame(frame, screen=True)
+
+
+def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
+    """The spec the screen draws: the printed chart, with larger type in presentation mode."""
+    spec = chart.to_dict()
+    return scale_fonts(spec, PRESENTATION_FONT_SCALE, sizes=True) if presenting else spec
+
+
 def show_figure(figure: Figure, file_stem: str) -> None:
-    """The chart as it will be printed (theme=None keeps our theme), then its download row."""
-    st.altair_chart(figure.chart, theme=None, key=f"chart-{figure.key}")
-    if not state.presenting():
+    """The chart as it will be printed (theme=None keeps our theme), never wider than its column,
+    its one-sentence description (also the chart's label for screen readers), its data as a
+    table one click away, then its download row."""
+    presenting = state.presenting()
+    spec = screen_spec(figure.chart, presenting)
+    # drawn at its own size and shrunk (never zoomed) to the column when the window is narrower
+    st.vega_lite_chart(spec, theme=None, width="content", key=f"chart-{figure.key}")
+    st.caption(spec.get("description") or figure.title)
+    with st.expander("Vis data som tabel"):
+        table = data_table(figure.data)
+        if table.height <= TABLE_ROWS:
+            st.table(table)  # a real HTML table: screen readers can walk it
+        else:
+            st.dataframe(table, hide_index=True)
+    if not presenting:
         _downloads(figure, f"{file_stem}-{figure.key}")
 
 
@@ -159,6 +218,10 @@ def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
 
 
 def presentation_style() -> None:
+    """The page's style and language: always the base rules, the dark rules on a dark screen,
+    the page marked as Danish, and the meeting mode's rules (plus its exit button) when
+    presenting. Only fixed text goes into this HTML, never data."""
+    st.html(BASE_CSS + DARK_CSS + DANISH_PAGE, unsafe_allow_javascript=True)
     if state.presenting():
         st.html(PRESENTATION_CSS)
         st.button("Afslut præsentation", icon=":material/close:", on_click=_stop_presenting)

@@ -19,7 +19,7 @@ def _css(max_mb: int, types: str) -> str:
     return f"""
 <style>
 [data-testid="stFileUploaderDropzone"] button {{ position: relative; }}
-[data-testid="stFileUploaderDropzone"] button > * {{ visibility: hidden; }}
+[data-testid="stFileUploaderDropzone"] button > * {{ color: transparent !important; }}  /* still the button's name for screen readers */
 [data-testid="stFileUploaderDropzone"] button::after {{
   content: "Vælg fil"; visibility: visible; position: absolute; inset: 0;
   display: flex; align-items: center; justify-content: center;

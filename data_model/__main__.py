@@ -27,6 +27,8 @@ from data_model.importer import import_file
 from data_model.kinds import KINDS, describe
 from data_model.labels import KIND_LABELS
 from data_model.seed import SeedError, load_sample_data
+from data_model.setup import mark_empty_on_purpose
+from data_model.sheet_cli import EXTRA_COMMANDS, add_extra_commands, add_sheet_options, run_sheet_import
 
 
 def _columns_help() -> str:
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--kind", required=True, choices=sorted(KINDS), help="what the file holds")
     imp.add_argument("--dry-run", action="store_true", help="validate only, write nothing")
     imp.add_argument("--today", type=date.fromisoformat, help="date for 'after today' checks (YYYY-MM-DD)")
+    add_sheet_options(imp)
     db_option(imp)
 
     exp = sub.add_parser("export", help="write one kind of record to a file")
@@ -109,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     res.add_argument("dir", type=Path, help="the backup folder (with manifest.json)")
     res.add_argument("--force", action="store_true", help="replace a database that has data")
     db_option(res)
+    add_extra_commands(sub, db_option)
     return parser
 
 
@@ -152,6 +156,10 @@ def _full_disk_note(args: argparse.Namespace) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command in EXTRA_COMMANDS:
+        return EXTRA_COMMANDS[args.command](args)
+    if args.command == "import" and args.municipality:
+        return run_sheet_import(args)
     if args.command == "import":
         con = connect(args.db, create=False)
         report = import_file(con, args.file, args.kind, today=args.today, dry_run=args.dry_run)
@@ -202,6 +210,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "seed":
         con = connect(args.db)
         if args.empty:
+            mark_empty_on_purpose(con)  # the dashboard opens on the set-up, never loads sample data
             print(f"Databasen {resolve_db_path(args.db)} er klar (tom, skemaversion {current_version(con)}).")
             return 0
         reports = load_sample_data(con)

@@ -305,12 +305,17 @@ def write_records(
     report: ImportReport,
     *,
     actor: str,
+    own_transaction: bool = True,
 ) -> None:
-    """Upsert in one transaction; fills the report's new/changed/unchanged counts."""
+    """Upsert in one transaction; fills the report's new/changed/unchanged counts.
+
+    ``own_transaction=False`` writes inside the caller's transaction (a sheet that brings several
+    kinds lands whole)."""
     frame = records_frame(kind, records)
     keys = " AND ".join(f"s.{k} = t.{k}" for k in kind.key)  # identifiers from the model only
     same = " AND ".join(f"s.{c} IS NOT DISTINCT FROM t.{c}" for c in kind.columns)
-    con.execute("BEGIN TRANSACTION")
+    if own_transaction:
+        con.execute("BEGIN TRANSACTION")
     try:
         con.register("import_stage", frame)
         matched = con.execute(
@@ -343,10 +348,12 @@ def write_records(
             report.file_name,
             new={"nye": report.new, "ændrede": report.changed, "uændrede": report.unchanged},
         )
-        con.execute("COMMIT")
+        if own_transaction:
+            con.execute("COMMIT")
     except Exception:
-        with contextlib.suppress(duckdb.Error):  # a fatal error (disk full) may have ended it already
-            con.execute("ROLLBACK")
+        if own_transaction:
+            with contextlib.suppress(duckdb.Error):  # a fatal error (disk full) may have ended it already
+                con.execute("ROLLBACK")
         raise
     finally:
         with contextlib.suppress(duckdb.Error):

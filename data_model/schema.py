@@ -256,6 +256,26 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        7,
+        "the advisor's own sheets: saved column and value mappings; settings",
+        # sheet_mapping: per municipality and kind, her headings -> roles and her names -> codes
+        # (JSON, see data_model/sheet_mapping.py). app_setting: small flags such as a database
+        # that was created empty on purpose (it opens on the set-up, not on sample data).
+        """
+        CREATE TABLE sheet_mapping (
+            municipality_code VARCHAR NOT NULL,
+            kind VARCHAR NOT NULL,
+            mapping VARCHAR NOT NULL,
+            updated_at TIMESTAMP NOT NULL,
+            PRIMARY KEY (municipality_code, kind)
+        );
+        CREATE TABLE app_setting (
+            key VARCHAR PRIMARY KEY,
+            value VARCHAR NOT NULL
+        );
+        """,
+    ),
 ]
 
 LATEST_VERSION = MIGRATIONS[-1][0]

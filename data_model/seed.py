@@ -8,6 +8,7 @@ from pathlib import Path
 import duckdb
 
 from data_model.importer import ImportReport, import_file
+from data_model.setup import empty_on_purpose
 
 SAMPLE_DATA = Path(__file__).resolve().parent.parent / "sample_data"
 SEED_ACTOR = "eksempeldata"
@@ -79,8 +80,9 @@ def is_empty(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def ensure_seeded(con: duckdb.DuckDBPyConnection, *, today: date | None = None) -> bool:
-    """Load the sample data into an empty database; True when it did."""
-    if not is_empty(con):
+    """Load the sample data into an empty database; True when it did. A database created empty
+    on purpose (``python -m data_model seed --empty``) stays empty and opens on the set-up."""
+    if not is_empty(con) or empty_on_purpose(con):
         return False
     load_sample_data(con, today=today)
     return True

@@ -38,6 +38,22 @@ def source_expr(names: dict[str, str]) -> pl.Expr:
     )
 
 
+def name_reports(frame: pl.DataFrame, con: duckdb.DuckDBPyConnection, column: str = "source") -> pl.DataFrame:
+    """A free-text source starting with a report's file name ("000_a02c….txt, Bilag 1 …") with
+    the report named as a reader knows it instead ("Beretning 2024, Bilag 1 …")."""
+    names = report_names(con)
+    if frame.is_empty() or not names:
+        return frame
+
+    def named(text: str | None) -> str | None:
+        if text is None:
+            return None
+        file, sep, rest = text.partition(",")
+        return f"{names[file.strip()]}{sep}{rest}" if file.strip() in names else text
+
+    return frame.with_columns(pl.col(column).map_elements(named, return_dtype=pl.Utf8, skip_nulls=False))
+
+
 def _kind_set(kinds: str | None) -> frozenset[str] | None:
     return None if kinds is None else frozenset(k for k in kinds.split(";") if k)
 

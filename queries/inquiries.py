@@ -199,15 +199,17 @@ def share_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
     ]
 
 
-def _share_columns(con: duckdb.DuckDBPyConnection) -> tuple[str, list[object]]:
-    """citizen_inquiries and share_complaints over the facts ``x``: the complaint share's base and
-    numerator, counted only in municipalities where the share means something."""
+def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
+    """citizen_inquiries, share_base and share_complaints over the facts ``x`` of ``f``: the citizen
+    inquiries, and the complaint share's base and numerator counted only in municipalities where
+    the share means something. Without points the facts hold one row per inquiry: count(*)."""
+    counted = "count(DISTINCT x.inquiry_id)" if joins_points(f) else "count(*)"
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
     in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
     sql = (
-        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
-        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE {in_base}))::BIGINT AS share_base, "
-        f"(count(DISTINCT x.inquiry_id) FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
+        f"({counted} FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
+        f"({counted} FILTER (WHERE {in_base}))::BIGINT AS share_base, "
+        f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
     kinds = list(NON_CITIZEN_KINDS)
     base = [kinds, share_municipalities(con)]
@@ -223,7 +225,7 @@ def complaint_share_trend(
     inquiry_filter = f.with_(count_unit="inquiries")
     facts, params = facts_sql(con, inquiry_filter, span)
     bucket, label, bucket_join = _bucket_sql(f)
-    share_sql, share_params = _share_columns(con)
+    share_sql, share_params = _share_columns(con, inquiry_filter)
     frame = con.sql(
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, "  # noqa: S608
         f"{count_expr(inquiry_filter)}::BIGINT AS inquiries, "
@@ -350,8 +352,9 @@ def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int
 
 def _share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[float | None, int]:
     """(complaints in percent of citizen inquiries or None, the citizen inquiries: n)."""
-    facts, params = facts_sql(con, f.with_(count_unit="inquiries"), span)
-    share_sql, share_params = _share_columns(con)
+    inquiry_filter = f.with_(count_unit="inquiries")
+    facts, params = facts_sql(con, inquiry_filter, span)
+    share_sql, share_params = _share_columns(con, inquiry_filter)
     row = con.execute(
         f"SELECT {share_sql} FROM ({facts}) x",  # noqa: S608
         [*share_params, *params],

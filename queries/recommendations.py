@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from queries.benchmark import name_reports
 from queries.filters import Filters
 from queries.scope import descendants
 
@@ -83,13 +84,14 @@ def department_statuses(con: duckdb.DuckDBPyConnection, recommendation_id: str) 
     Columns: department ("Hele kommunen" for an answer naming no department), status, date, text,
     source, closed.
     """
-    return con.sql(
+    frame = con.sql(
         f"WITH {CURRENT_STATUSES_SQL} "  # noqa: S608 (a fixed fragment; values are parameters)
         "SELECT coalesce(department, 'Hele kommunen') AS department, status, date, text, source, "
         "  is_closed AS closed FROM current_status WHERE recommendation_id = ? "
         "ORDER BY is_closed, sort_order, department",
         params=[CLOSED_GROUP, recommendation_id],
     ).pl()
+    return name_reports(frame, con)
 
 
 def status_counts(status: pl.DataFrame) -> pl.DataFrame:
@@ -110,8 +112,9 @@ def ordered_statuses(counts: pl.DataFrame) -> list[str]:
 
 
 def follow_up_timeline(con: duckdb.DuckDBPyConnection, recommendation_id: str) -> pl.DataFrame:
-    """Columns: date, status_code, status, text, source (oldest first, the recommendation first)."""
-    return con.sql(
+    """Columns: date, status_code, status, text, source ("Beretning 2024, afsnit …"; oldest first,
+    the recommendation first)."""
+    frame = con.sql(
         "SELECT r.made_on AS date, 'givet' AS status_code, 'Anbefaling givet' AS status, r.title AS text, "
         "  NULL::VARCHAR AS source FROM recommendation r WHERE r.recommendation_id = ? "
         "UNION ALL "
@@ -120,6 +123,7 @@ def follow_up_timeline(con: duckdb.DuckDBPyConnection, recommendation_id: str) -
         "WHERE f.recommendation_id = ? ORDER BY date, status_code = 'givet' DESC",
         params=[recommendation_id, recommendation_id],
     ).pl()
+    return name_reports(frame, con)
 
 
 def before_after(con: duckdb.DuckDBPyConnection, recommendation_id: str, months: int = 12) -> pl.DataFrame:

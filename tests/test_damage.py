@@ -9,10 +9,7 @@ writing. Run alone: ``python -m pytest tests/test_damage.py -q``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +19,8 @@ import pytest
 from data_model.backup import MANIFEST, BackupError, backup_database
 from data_model.check import check_report, scan_tables
 from data_model.db import connect
-from data_model.seed import load_sample_data
-from tests.conftest import ROOT, TODAY
+from tests.sample_fixture import *  # noqa: F403 (fixture: sample_path)
+from tests.test_operations import cli  # a fresh process per command: DuckDB caches open databases
 
 pytestmark = pytest.mark.slow
 
@@ -31,26 +28,10 @@ HEADER = 3 * 4096  # DuckDB's main header and two database headers
 CHECKSUM = 8  # each block starts with its checksum
 
 
-def cli(*args: str) -> subprocess.CompletedProcess[str]:
-    """A fresh process per command: DuckDB caches open databases inside a process."""
-    return subprocess.run(
-        [sys.executable, "-m", "data_model", *args],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-
-
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("damage") / "seeded.duckdb"
-    con = connect(path)
-    load_sample_data(con, today=TODAY)
-    con.execute("CHECKPOINT")
-    con.close()
-    return path
+def seeded(sample_path: Path) -> Path:
+    """The seeded sample database (tests/sample_fixture.py); only copies of it are damaged."""
+    return sample_path
 
 
 @pytest.fixture(scope="module")

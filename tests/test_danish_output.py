@@ -276,6 +276,7 @@ PAGES = [
     ("views/anbefalinger.py", "kommune=165&periode=165-2024"),
     ("views/kommuner.py", "kommune=157&periode=157-2023"),
     ("views/data.py", "kommune=510&periode=510-2024"),
+    ("views/krydstabel.py", "kommune=510&periode=510-2024"),
 ]
 
 
@@ -300,8 +301,20 @@ def test_every_csv_a_page_offers_is_danish(sample_app, monkeypatch, page: str, q
     for name, data in offered:
         text = data.decode("utf-8-sig")
         header = text.splitlines()[0].split(";")
-        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]*[a-z_][a-z0-9_]*", h) and h != "n"], (name, header)
+        assert not [h for h in header if re.fullmatch(r"[a-z0-9_]*[a-z_][a-z0-9_]*", h) and h != "n"], (
+            name,
+            header,
+        )
         cells = [c for line in text.splitlines()[1:] for c in line.split(";")]
         assert "None" not in cells and "true" not in cells and "false" not in cells, name
         assert not [c for c in cells if re.fullmatch(r"-?\d+,\d{3,}", c)], (name, "unrounded")
         assert not [c for c in cells if c.endswith(".txt") or ".txt," in c], (name, "file names")
+
+
+def test_follow_up_sources_name_the_report(sample_db) -> None:
+    from queries import recommendations
+
+    sources = recommendations.follow_up_timeline(sample_db, "165-2023-r01")["source"].drop_nulls().to_list()
+    assert sources and all(s.startswith("Beretning 2024/25, afsnit ") for s in sources)
+    per_department = recommendations.department_statuses(sample_db, "510-r2023-12")["source"].to_list()
+    assert per_department and all(s.startswith("Beretning 2024, ") for s in per_department)

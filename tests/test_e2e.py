@@ -1,7 +1,13 @@
 """End to end: `streamlit run` on a free port, every page in headless Debian Chromium via Playwright.
 
-Screenshots land in test-artifacts/screenshots/ for a person to look at. Outside CI the test is
-skipped, with a message, only when no chromium is installed; in CI a missing browser fails.
+Every page is opened in normal and presentation mode and drawn at 1280×720, 1440×900 and
+1920×1080, light and dark (one server, one browser, one load per page and mode: the window is
+resized and the colour scheme switched in place). It fails on horizontal overflow of a chart or
+key figure (measured in the DOM), on an axe-core violation of impact serious or critical (WCAG 2.1
+A/AA rules; axe-core comes from npm, pinned in package-lock.json), and on a chart without a text
+alternative. Screenshots land in test-artifacts/screenshots/ for a person to look at.
+
+Outside CI the test is skipped, with a message, when chromium or axe-core is missing; in CI that fails.
 """
 
 from __future__ import annotations
@@ -20,7 +26,13 @@ import pytest
 from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SHOTS = ROOT / "test-artifacts" / "screenshots"
+SIZES = [(1280, 720), (1440, 900), (1920, 1080)]
+SCHEMES = ["light", "dark"]
+MODES = {"normal": "", "praesentation": "&visning=praesentation"}
+AXE_ALL = {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}
+AXE_CONTRAST = {"type": "rule", "values": ["color-contrast"]}
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -37,6 +49,7 @@ PAGES = {
     "aar-for-aar": "aar-for-aar",
     "ankestyrelsen": "ankestyrelsen",
     "anbefalinger": "anbefalinger",
+    "krydstabel": "krydstabel",
     "kommuner": "kommuner",
     "registrer": "registrer",
     "data": "data",
@@ -45,12 +58,11 @@ VIEW = "kommune=510&periode=510-2024"
 
 pytestmark = pytest.mark.e2e
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail("CI needs Debian's chromium at /usr/bin/chromium (.ci/run installs it)", pytrace=False)
-    pytest.skip(
-        "end-to-end test skipped: no /usr/bin/chromium (apt-get install chromium)", allow_module_level=True
-    )
+for _needed, _how in ((CHROMIUM, "apt-get install chromium"), (AXE, "npm ci")):
+    if not _needed.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CI needs {_needed} (.ci/run: {_how})", pytrace=False)
+        pytest.skip(f"end-to-end test skipped: no {_needed} ({_how})", allow_module_level=True)
 
 
 def _free_port() -> int:
@@ -117,35 +129,196 @@ def browser():
         chromium.close()
 
 
-def _open(browser, url: str):
-    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="da-DK", accept_downloads=True)
+# Everything that can be wrong with the layout of one drawn page, measured in the DOM.
+MEASURE = """() => {
+  const problems = [];
+  const px = (n) => Math.round(n);
+  const root = document.documentElement;
+  if (root.scrollWidth > window.innerWidth + 1) problems.push(`page scrolls sideways (${root.scrollWidth} > ${window.innerWidth})`);
+  const main = document.querySelector('[data-testid="stMain"]');
+  if (main && main.scrollWidth > main.clientWidth + 1) problems.push(`main area scrolls sideways (${main.scrollWidth} > ${main.clientWidth})`);
+  const charts = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  charts.forEach((chart, i) => {
+    const box = chart.getBoundingClientRect();
+    const column = chart.parentElement.getBoundingClientRect();
+    if (chart.scrollWidth > chart.clientWidth + 1) problems.push(`chart ${i} overflows its box (${chart.scrollWidth} > ${chart.clientWidth})`);
+    if (box.right > column.right + 1 || box.left < column.left - 1) problems.push(`chart ${i} wider than its column (${px(box.width)} > ${px(column.width)})`);
+    const svg = chart.querySelector('svg.marks, canvas');
+    if (!svg) { problems.push(`chart ${i} not drawn`); return; }
+    const drawn = svg.getBoundingClientRect();
+    if (drawn.right > box.right + 1) problems.push(`chart ${i} drawn past its box (${px(drawn.right)} > ${px(box.right)})`);
+    const label = (chart.getAttribute('aria-label') || svg.getAttribute('aria-label') || '').trim();
+    if (label.length < 20 || label === 'Vega visualization') problems.push(`chart ${i} has no text alternative (${label})`);
+  });
+  const tables = [...document.querySelectorAll('[data-testid="stExpander"] summary')].filter((s) => s.textContent.includes('Vis data som tabel'));
+  if (tables.length < charts.length) problems.push(`${charts.length} charts but ${tables.length} "Vis data som tabel"`);
+  for (const metric of document.querySelectorAll('[data-testid="stMetric"]')) {
+    for (const el of [metric, ...metric.querySelectorAll('*')]) {
+      if (el.clientWidth > 0 && el.scrollWidth > el.clientWidth + 1) problems.push(`key figure cut: "${el.textContent.trim().slice(0, 40)}" (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    // the font size of the element that holds the text itself, not of its wrapper
+    const textSize = (el) => {
+      const holder = [el, ...el.querySelectorAll('*')].find((e) => [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()));
+      return holder ? parseFloat(getComputedStyle(holder).fontSize) : 0;
+    };
+    const value = metric.querySelector('[data-testid="stMetricValue"]');
+    const label = metric.querySelector('[data-testid="stMetricLabel"]');
+    if (value && label && textSize(value) <= textSize(label))
+      problems.push(`key figure number not larger than its label: "${label.textContent.trim()}"`);
+  }
+  return {problems, charts: charts.map((c) => px(c.getBoundingClientRect().height))};
+}"""
+
+AXE_RUN = """async (only) => {
+  const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) =>
+    `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}` +
+    ` ${v.nodes[0] ? v.nodes[0].failureSummary.replace(/\\s+/g, ' ').slice(0, 160) : ''}`);
+}"""
+
+
+def _open(browser, url: str, scheme: str = "light", size: tuple[int, int] = (1440, 900)):
+    page = browser.new_page(
+        viewport={"width": size[0], "height": size[1]},
+        locale="da-DK",
+        accept_downloads=True,
+        color_scheme=scheme,
+    )
     page.goto(url, wait_until="domcontentloaded")
     page.wait_for_selector("h1", timeout=120_000)
     _settle(page)
     return page
 
 
-def _settle(page) -> None:
+def _settle(page, pause: int = 800) -> None:
     """Wait until the script run has finished and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
     page.wait_for_function(
         '() => document.querySelectorAll(\'[data-testid="stSkeleton"], [data-stale="true"]\').length === 0',
         timeout=120_000,
     )
-    page.wait_for_timeout(2500)  # vega charts render asynchronously after the script finished
+    page.wait_for_timeout(pause)  # vega charts render asynchronously after the script finished
 
 
+def _settle_layout(page) -> None:
+    """After a resize, give grids and charts up to 3 s to take the new width (a passing overflow
+    while Streamlit re-measures is no defect; one that stays is)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.wait_for_timeout(150)
+    try:
+        page.wait_for_function(
+            "() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+            " return !m || m.scrollWidth <= m.clientWidth + 1; }",
+            timeout=3000,
+        )
+    except PlaywrightTimeout:
+        pass  # measured and reported below
+
+
+def _app_background(page) -> str:
+    return str(
+        page.evaluate("getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor")
+    )
+
+
+def _full_height_shot(page, name: str, width: int) -> None:
+    """The whole page, not just the window: Streamlit scrolls inside its main area, so the window
+    is made as tall as that area's content for one picture."""
+    height = page.evaluate(
+        "() => { const m = document.querySelector('[data-testid=\"stMain\"]'); return m ? m.scrollHeight : 900; }"
+    )
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(SHOTS / f"{name}-hel.png"))
+
+
+@pytest.mark.parametrize("mode", list(MODES))
 @pytest.mark.parametrize("path", list(PAGES), ids=list(PAGES.values()))
-def test_page_loads_without_error(server: str, browser, path: str) -> None:
+def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str) -> None:
+    """One page in one mode: three window sizes × light and dark, each measured and photographed,
+    and axe-core run in light and dark."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = _open(browser, f"{server}/{path}?{VIEW}")
+    presenting = mode == "praesentation"
+    page = _open(browser, f"{server}/{path}?{VIEW}{MODES[mode]}")
+    problems: list[str] = []
     try:
         assert page.locator('[data-testid="stException"]').count() == 0
         assert page.locator('[data-testid="stAlertContentError"]').count() == 0
         assert page.get_by_text("Page not found").count() == 0
-        page.screenshot(path=str(SHOTS / f"{PAGES[path]}.png"), full_page=True)
+        assert page.locator('[data-testid="stSidebar"]').is_visible() is not presenting
+        assert page.evaluate("document.documentElement.lang") == "da"  # read aloud as Danish
         if path in ("", "tendenser", "ankestyrelsen"):
             assert page.locator(".vega-embed").count() >= 1
+        page.add_script_tag(path=str(AXE))
+        for scheme in SCHEMES:
+            page.emulate_media(color_scheme=scheme)
+            light = "rgb(255, 255, 255)"
+            page.wait_for_function(
+                "([light, dark]) => (getComputedStyle(document.querySelector('[data-testid=\"stApp\"]'))"
+                ".backgroundColor === light) !== dark",
+                arg=[light, scheme == "dark"],
+                timeout=10_000,
+            )
+            page.wait_for_timeout(200)
+            background = _app_background(page)
+            assert (background == "rgb(255, 255, 255)") is (scheme == "light"), f"{scheme}: {background}"
+            for width, height in SIZES:
+                page.set_viewport_size({"width": width, "height": height})
+                _settle_layout(page)
+                where = f"{PAGES[path]} {mode} {scheme} {width}×{height}"
+                measured = page.evaluate(MEASURE)
+                problems += [f"{where}: {p}" for p in measured["problems"]]
+                if presenting:  # one whole figure (title, filter, source) fits the window
+                    problems += [
+                        f"{where}: chart {h} px high does not fit the window"
+                        for h in measured["charts"]
+                        if h > height
+                    ]
+                page.screenshot(path=str(SHOTS / f"{PAGES[path]}-{mode}-{scheme}-{width}.png"))
+            page.set_viewport_size({"width": 1440, "height": 900})
+            page.wait_for_timeout(500)
+            # every WCAG 2.1 A/AA rule once; in dark only what the colours change (contrast)
+            only = AXE_ALL if scheme == "light" else AXE_CONTRAST
+            problems += [f"{PAGES[path]} {mode} {scheme}: axe {v}" for v in page.evaluate(AXE_RUN, only)]
+        if not presenting:
+            page.emulate_media(color_scheme="light")
+            _full_height_shot(page, f"{PAGES[path]}-{mode}-light-1440", 1440)
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
+  return {tag: e.tagName, id: e.getAttribute('data-testid') || '', text: (e.innerText || e.getAttribute('aria-label') || '').replace(/\\s+/g, ' ').trim().slice(0, 60),
+          outline: s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2 ? 'yes' : 'no', shadow: s.boxShadow}; }"""
+
+
+def test_keyboard_reaches_controls_with_visible_focus(server: str, browser) -> None:
+    """Tab walks the menu, the filters, every chart's data table and its downloads; whatever has
+    focus shows it; Enter opens a chart's data table."""
+    page = _open(browser, f"{server}/?{VIEW}")
+    seen: list[dict[str, str]] = []
+    try:
+        page.locator("body").focus()
+        for _ in range(150):  # the menu and filters first, then the page; stop at the first PNG button
+            page.keyboard.press("Tab")
+            seen.append(page.evaluate(FOCUSED))
+            if seen[-1]["text"].endswith(" PNG") and "download" in seen[-1]["text"]:
+                break
+        texts = [entry["text"] for entry in seen]
+        assert any("Tendenser" in t for t in texts), texts  # the page menu
+        assert any("Vis data som tabel" in t for t in texts), texts
+        assert any(t.endswith(" PNG") and "download" in t for t in texts), texts  # our download row
+        unmarked = [
+            e for e in seen if e["tag"] != "BODY" and e["outline"] == "no" and e["shadow"] in ("none", "")
+        ]
+        assert not unmarked, f"focus not visible on {unmarked}"
+        summary = page.locator("summary", has_text="Vis data som tabel").first
+        summary.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_timeout(500)
+        assert page.locator('[data-testid="stTable"] table').first.is_visible()
     finally:
         page.close()
 
@@ -161,32 +334,18 @@ def test_overblik_numbers_and_png_download(server: str, browser) -> None:
         data = target.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000
         assert int.from_bytes(data[16:20], "big") >= 1800
+        assert b"pHYs" in data[:200]  # declares its print resolution (300 dpi)
     finally:
         page.close()
 
 
-def test_presentation_mode_hides_sidebar(server: str, browser) -> None:
-    page = _open(browser, f"{server}/?{VIEW}&visning=praesentation")
+def test_split_trend_has_legend_on_screen(server: str, browser) -> None:
+    """A trend split into groups names them in a legend, on screen as in the PNG."""
+    page = _open(browser, f"{server}/tendenser?{VIEW}&opdel=department&interval=quarter")
     try:
-        assert not page.locator('[data-testid="stSidebar"]').is_visible()
-        page.screenshot(path=str(SHOTS / "overblik-praesentation.png"), full_page=True)
-    finally:
-        page.close()
-
-
-def test_dark_theme_keeps_charts_readable(server: str, browser) -> None:
-    """Streamlit follows the system's dark mode; charts keep their white card and dark text."""
-    page = browser.new_page(viewport={"width": 1440, "height": 1000}, locale="da-DK", color_scheme="dark")
-    try:
-        page.goto(f"{server}/tendenser?{VIEW}", wait_until="domcontentloaded")
-        page.wait_for_selector("h1", timeout=120_000)
-        _settle(page)
-        assert page.locator('[data-testid="stException"]').count() == 0
-        background = page.evaluate(
-            "getComputedStyle(document.querySelector('[data-testid=\"stApp\"]')).backgroundColor"
-        )
-        assert background != "rgb(255, 255, 255)"  # the app really is dark
-        assert page.locator(".vega-embed").count() >= 1
-        page.screenshot(path=str(SHOTS / "tendenser-moerk.png"), full_page=False)
+        legend = page.locator('[data-testid="stVegaLiteChart"] .role-legend').first
+        assert legend.count() == 1
+        assert "Social og Sundhed" in (legend.text_content() or "")
+        page.screenshot(path=str(SHOTS / "tendenser-opdelt.png"))
     finally:
         page.close()

@@ -299,7 +299,7 @@ def test_ankestyrelsen_follows_the_period(sample_app, municipality: str, period:
     sentence = next(m.value for m in at.markdown if "Danmarkskortet" in m.value)
     assert f"**Danmarkskortet {year}**" in sentence and "2025" not in sentence
     assert "blandt de 5 kommuner, hvis tal er indlæst" in sentence
-    assert "Ankestyrelsens statistik" in sentence  # how to load the national figures
+    assert "Landstal (Danmarkskort, indbyggertal)" in sentence  # how to load the national figures
     assert any(c.value.startswith("Kilde: Ankestyrelsen") for c in at.caption)
 
 

@@ -31,8 +31,8 @@ from dashboard.backup_schedule import (
 from data_model.__main__ import main
 from data_model.backup import MANIFEST, BackupError, backup_database, read_manifest, restore_database
 from data_model.db import PROJECT_DIR, connect
-from data_model.seed import load_sample_data
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT
+from tests.sample_fixture import *  # noqa: F403 (fixture: sample_path)
 
 LOGIN = {
     "redirect_uri": "http://localhost/oauth2callback",
@@ -44,12 +44,9 @@ LOGIN = {
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("ops") / "seeded.duckdb"
-    con = connect(path)
-    load_sample_data(con, today=TODAY)
-    con.close()
-    return path
+def seeded(sample_path: Path) -> Path:
+    """The seeded sample database (tests/sample_fixture.py); tests change only copies of it."""
+    return sample_path
 
 
 @pytest.fixture

@@ -18,8 +18,8 @@ from queries.scope import comparable_spans
 
 ANKESTYRELSEN = "Ankestyrelsen, Danmarkskortet"
 LOAD_NATIONAL = (
-    'Hele landets tal indlæses på siden Data under Indlæs som "Ankestyrelsens statistik" '
-    "(Ankestyrelsens tal pr. kommune, år og lovområde)."
+    'Hele landets tal indlæses på siden Data under Indlæs › "Landstal (Danmarkskort, indbyggertal)": '
+    "Danmarkskortets regneark, som det hentes (tal pr. kommune, år og lovområde)."
 )
 
 

@@ -75,6 +75,9 @@ def _import_section(actor: str) -> None:
 with importing:
     user = current_user()
     if require_editor(user):  # viewers read and export; they get no uploader and no import button
+        from dashboard.own_data import own_data_section  # her own sheet, set-up, national figures
+
+        own_data_section(user.id)
         _import_section(user.id)
 
 with exporting:

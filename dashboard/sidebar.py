@@ -118,15 +118,15 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             placeholder="Alle enheder",
         )
         default_level = query(report_levels).get(selected[0], DEFAULT_LEVEL) if selected else "forvaltning"
+        level_default_words = (
+            f"Som beretningen ({LEVEL_WORDS[default_level]})" if selected else "Standard (forvaltning)"
+        )
         st.selectbox(
             "Enhedsniveau",
             [ALL, *LEVELS],
-            format_func=lambda lvl: (
-                (f"Som beretningen ({LEVEL_WORDS[default_level]})" if selected else "Standard (forvaltning)")
-                if lvl is None
-                else LEVEL_WORDS[lvl].capitalize()
-            ),
+            format_func=lambda lvl: level_default_words if lvl is None else LEVEL_WORDS[lvl].capitalize(),
             key=widget_key("level"),
+            placeholder=level_default_words,
             help="Tællinger pr. enhed lægges sammen op til det valgte niveau: "
             "forvaltning, område eller afdeling (med underafdelinger).",
         )

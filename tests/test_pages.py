@@ -9,7 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import ROOT
 
-PAGES = ["overblik", "tendenser", "aar_for_aar", "ankestyrelsen", "anbefalinger", "kommuner", "data"]
+PAGES = [
+    "overblik",
+    "tendenser",
+    "aar_for_aar",
+    "ankestyrelsen",
+    "anbefalinger",
+    "kommuner",
+    "krydstabel",
+    "registrering",
+    "data",
+]
 
 
 @pytest.fixture
@@ -40,6 +50,11 @@ def test_every_page_runs_without_exception(app, page: str) -> None:
     at.switch_page(f"views/{page}.py").run()
     assert not at.exception, at.exception[0].value if at.exception else ""
     assert at.title[0].value
+    # a choice left open shows Streamlit's English "Choose an option" unless it has a placeholder
+    open_choices = [
+        w.label for w in [*at.selectbox, *at.multiselect] if w.value in (None, []) and not w.proto.placeholder
+    ]
+    assert not open_choices, f"no Danish placeholder: {open_choices}"
 
 
 def test_overblik_shows_the_periods_key_figures(app) -> None:

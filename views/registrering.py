@@ -84,6 +84,7 @@ def _pick(label: str, options: dict[str, str], key: str, current: Any = None, op
         index=index,
         format_func=lambda v: "(ingen)" if v is None else options.get(v, v),
         key=key,
+        placeholder="(ingen)",
     )
 
 
@@ -222,7 +223,11 @@ with recommendation_tab:
         .fetchall()
     )
     chosen = st.selectbox(
-        "Anbefaling", [None, *recs], format_func=lambda r: "Vælg …" if r is None else recs[r], key="fu_rec"
+        "Anbefaling",
+        [None, *recs],
+        format_func=lambda r: "Vælg …" if r is None else recs[r],
+        key="fu_rec",
+        placeholder="Vælg …",
     )
     if chosen:
         rec_row = load_row(get_connection().cursor(), "recommendations", (chosen,))
@@ -275,8 +280,16 @@ with recommendation_tab:
         with st.form("recommendation_form", clear_on_submit=False):
             title = st.text_input("Titel", key="rec_title")
             text = st.text_area("Anbefalingen", key="rec_text")
-            targets = st.multiselect("Rettet mod", list(units), format_func=units.get, key="rec_targets")
-            rec_themes = st.multiselect("Temaer", list(themes), format_func=themes.get, key="rec_themes")
+            targets = st.multiselect(
+                "Rettet mod",
+                list(units),
+                format_func=units.get,
+                key="rec_targets",
+                placeholder="Vælg enheder",
+            )
+            rec_themes = st.multiselect(
+                "Temaer", list(themes), format_func=themes.get, key="rec_themes", placeholder="Vælg temaer"
+            )
             whole = st.checkbox("Hele kommunen", key="rec_whole")
             rec_due = st.date_input("Frist", value=None, format="DD.MM.YYYY", key="rec_due")
             created = st.form_submit_button("Opret anbefaling", type="primary", disabled=not can_edit)

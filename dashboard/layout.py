@@ -98,7 +98,8 @@ def key_figures(
     figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
 ) -> None:
     """A row of metrics: a fall points down, no change has no arrow, and a rise is red only
-    where lower is clearly better (``lower_is_better``), else grey. The arrows compare with
+    where lower is clearly better (``lower_is_better``), else grey; a coloured change also
+    says "(bedre)" or "(værre)", so colour never carries the meaning alone. The arrows compare with
     ``compared_with`` (the previous comparable period), said once below the row."""
     columns = st.columns(len(figures))
     for column, figure in zip(columns, figures, strict=True):
@@ -108,7 +109,7 @@ def key_figures(
         column.metric(
             figure.label,
             _metric_value(figure),
-            delta.text if delta else None,
+            delta.shown if delta else None,
             delta_color=delta.color if delta else "off",
             delta_arrow=delta.arrow if delta else "auto",  # type: ignore[arg-type]
             help=help_text,

@@ -159,6 +159,38 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
     return display_frame(frame, screen=True)
 
 
+LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
+WIDE_COLUMN_CHARS = 50  # characters per line in a "large" (400 px) column
+LINE_PX, CELL_PADDING_PX, MAX_LINES = 21, 16, 6
+WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than 4rem (64 px)
+
+
+def table_layout(frame: pl.DataFrame) -> tuple[dict[str, Any], int | None]:
+    """How a page table shows long text whole instead of cutting it with "…": its long text
+    columns are wide ("large"), and the rows tall enough for the longest text to wrap over
+    as many lines as it needs (at most ``MAX_LINES``). Returns the column config and the row
+    height (None: short text only, the default one-line rows)."""
+    config: dict[str, Any] = {}
+    longest = 0
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        width = frame[name].str.len_chars().max() or 0
+        if isinstance(width, int) and width > LONG_TEXT:
+            config[name] = st.column_config.TextColumn(width="large")
+            longest = max(longest, width)
+    if not config:
+        return config, None
+    lines = min(MAX_LINES, -(-longest // WIDE_COLUMN_CHARS))
+    return config, max(WRAP_MIN_ROW_PX, lines * LINE_PX + CELL_PADDING_PX)
+
+
+def page_table(frame: pl.DataFrame, **kwargs: Any) -> None:
+    """A page's table (already ``display_frame``-d): long text wraps whole, no index column."""
+    config, row_height = table_layout(frame)
+    st.dataframe(frame, hide_index=True, column_config=config or None, row_height=row_height, **kwargs)
+
+
 def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
     """The spec the screen draws: the printed chart, with larger type in presentation mode."""
     spec = chart.to_dict()
@@ -179,7 +211,7 @@ def show_figure(figure: Figure, file_stem: str) -> None:
         if table.height <= TABLE_ROWS:
             st.table(table)  # a real HTML table: screen readers can walk it
         else:
-            st.dataframe(table, hide_index=True)
+            page_table(table)
     if not presenting:
         _downloads(figure, f"{file_stem}-{figure.key}")
 

@@ -73,6 +73,20 @@ class Figure:
     title: str
     chart: alt.TopLevelMixin
     data: pl.DataFrame
+    # the same chart of only the n largest rows: drawn instead in presentation mode when the
+    # data has more rows than fit a meeting screen (the whole list stays in the table)
+    largest: Callable[[int], alt.TopLevelMixin] | None = None
+
+
+PRESENTATION_ROWS = 12  # bars a presented chart shows (readable from the back of the room)
+
+
+def presented_chart(figure: Figure, presenting: bool) -> tuple[alt.TopLevelMixin, str | None]:
+    """The chart to draw and, when it is cut to the largest rows, the note that says so."""
+    if presenting and figure.largest is not None and figure.data.height > PRESENTATION_ROWS:
+        note = f"Viser de {PRESENTATION_ROWS} største af {figure.data.height}; hele listen er i tabellen."
+        return figure.largest(PRESENTATION_ROWS), note
+    return figure.chart, None
 
 
 def page_header(title: str, description: str, filter_words: str) -> None:
@@ -202,10 +216,13 @@ def show_figure(figure: Figure, file_stem: str) -> None:
     its one-sentence description (also the chart's label for screen readers), its data as a
     table one click away, then its download row."""
     presenting = state.presenting()
-    spec = screen_spec(figure.chart, presenting)
+    chart, note = presented_chart(figure, presenting)
+    spec = screen_spec(chart, presenting)
     # drawn at its own size and shrunk (never zoomed) to the column when the window is narrower
     st.vega_lite_chart(spec, theme=None, width="content", key=f"chart-{figure.key}")
     st.caption(spec.get("description") or figure.title)
+    if note:
+        st.caption(note)
     with st.expander("Vis data som tabel"):
         table = data_table(figure.data)
         if table.height <= TABLE_ROWS:

@@ -175,6 +175,7 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
 
 LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
 WIDE_COLUMN_CHARS = 50  # characters per line in a "large" (400 px) column
+MEDIUM_COLUMN_CHARS = 25  # ... and in a "medium" (200 px) one: text up to two such lines
 LINE_PX, CELL_PADDING_PX, MAX_LINES = 21, 16, 6
 WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than 4rem (64 px)
 
@@ -182,21 +183,23 @@ WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than
 def table_layout(frame: pl.DataFrame) -> tuple[dict[str, Any], int | None]:
     """How a page table shows long text whole instead of cutting it with "…": its long text
     columns are wide ("large"), and the rows tall enough for the longest text to wrap over
-    as many lines as it needs (at most ``MAX_LINES``). Returns the column config and the row
-    height (None: short text only, the default one-line rows)."""
+    as many lines as it needs (at most ``MAX_LINES``); text of up to two medium lines gets a
+    medium column, so the table stays as narrow as it can. Returns the column config and the
+    row height (None: short text only, the default one-line rows)."""
     config: dict[str, Any] = {}
-    longest = 0
+    lines = 1
     for name, dtype in frame.schema.items():
         if dtype != pl.String:
             continue
-        width = frame[name].str.len_chars().max() or 0
-        if isinstance(width, int) and width > LONG_TEXT:
-            config[name] = st.column_config.TextColumn(width="large")
-            longest = max(longest, width)
+        longest = frame[name].str.len_chars().max() or 0
+        if isinstance(longest, int) and longest > LONG_TEXT:
+            medium = longest <= 2 * MEDIUM_COLUMN_CHARS
+            config[name] = st.column_config.TextColumn(width="medium" if medium else "large")
+            per_line = MEDIUM_COLUMN_CHARS if medium else WIDE_COLUMN_CHARS
+            lines = max(lines, -(-longest // per_line))
     if not config:
         return config, None
-    lines = min(MAX_LINES, -(-longest // WIDE_COLUMN_CHARS))
-    return config, max(WRAP_MIN_ROW_PX, lines * LINE_PX + CELL_PADDING_PX)
+    return config, max(WRAP_MIN_ROW_PX, min(MAX_LINES, lines) * LINE_PX + CELL_PADDING_PX)
 
 
 def page_table(frame: pl.DataFrame, **kwargs: Any) -> None:

@@ -17,9 +17,15 @@ def test_short_text_keeps_default_rows() -> None:
 
 def test_long_text_gets_a_wide_wrapping_column() -> None:
     long = "Delvist implementere en ny procedure for hurtigere svar til borgerne i alle sager"
-    config, row_height = table_layout(pl.DataFrame({"Anbefaling": [long, "Kort"], "Status": ["Ja", "Nej"]}))
-    assert list(config) == ["Anbefaling"]  # only the long text column
+    targets = "Arbejdsmarked og Borgerservice"  # 30 characters: fits one line of a large column
+    config, row_height = table_layout(
+        pl.DataFrame(
+            {"Anbefaling": [long, "Kort"], "Rettet mod": [targets + ".", "X"], "Status": ["Ja", "Nej"]}
+        )
+    )
+    assert list(config) == ["Anbefaling", "Rettet mod"]  # only the long text columns
     assert config["Anbefaling"]["width"] == "large"
+    assert config["Rettet mod"]["width"] == "medium"  # two medium lines: the table stays narrow
     assert row_height is not None and row_height >= WRAP_MIN_ROW_PX  # Streamlit wraps above 64 px
 
 

@@ -20,6 +20,14 @@ def _bar_height(rows: int) -> int:
     return max(120, min(34 * rows, 900))
 
 
+LABEL_ROW_PX = 20  # a value label (13 px type) needs this much of a bar's band to not overlap
+
+
+def labels_fit(height: int, rows: int) -> bool:
+    """Whether value labels beside ``rows`` bars in ``height`` px stay clear of each other."""
+    return rows == 0 or height / rows >= LABEL_ROW_PX
+
+
 def _largest(frame: pl.DataFrame, label: str, value: str) -> tuple[str, float] | None:
     """The label and value of the largest row (for a chart's one-sentence description)."""
     rows = frame.filter(pl.col(value).is_not_null()).sort(value, descending=True)
@@ -509,6 +517,14 @@ def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) ->
     Expects municipality, period, value (and per_1000 for the tooltip when known).
     """
     data = frame.with_columns((pl.col("municipality") + " " + pl.col("period")).alias("label"))
+    if "source" in data.columns and data["label"].is_duplicated().any():
+        # each row its own bar (never two bars and their value labels drawn over each other)
+        data = data.with_columns(
+            pl.when(pl.col("label").is_duplicated())
+            .then(pl.col("label") + " (" + pl.col("source") + ")")
+            .otherwise(pl.col("label"))
+            .alias("label")
+        )
     base = alt.Chart(data).encode(
         y=alt.Y(
             "label:N",
@@ -524,13 +540,14 @@ def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) ->
             alt.Tooltip("per_1000:Q", title="Pr. 1.000 indbyggere", format=",.2f"),
         ],
     )
-    chart = base.mark_bar() + base.mark_text(align="left", dx=4).encode(
-        text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value("#222222")
-    )
+    height = _bar_height(data.height)
+    chart: alt.LayerChart | alt.Chart = base.mark_bar()
+    if labels_fit(height, data.height):  # else the values are in the tooltip and the table
+        chart = chart + base.mark_text(align="left", dx=4).encode(
+            text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value("#222222")
+        )
     top = _largest(data, "label", "value")
     description = f"Søjlediagram: {value_title.lower()} for {data.height} kommuner og perioder" + (
         f"; højest {top[0]} ({format_count(top[1])})." if top else "."
     )
-    return finish(
-        chart.properties(width=WIDTH, height=_bar_height(data.height)), meta, description=description
-    )
+    return finish(chart.properties(width=WIDTH, height=height), meta, description=description)

@@ -73,6 +73,20 @@ class Figure:
     title: str
     chart: alt.TopLevelMixin
     data: pl.DataFrame
+    # the same chart of only the n largest rows: drawn instead in presentation mode when the
+    # data has more rows than fit a meeting screen (the whole list stays in the table)
+    largest: Callable[[int], alt.TopLevelMixin] | None = None
+
+
+PRESENTATION_ROWS = 12  # bars a presented chart shows (readable from the back of the room)
+
+
+def presented_chart(figure: Figure, presenting: bool) -> tuple[alt.TopLevelMixin, str | None]:
+    """The chart to draw and, when it is cut to the largest rows, the note that says so."""
+    if presenting and figure.largest is not None and figure.data.height > PRESENTATION_ROWS:
+        note = f"Viser de {PRESENTATION_ROWS} største af {figure.data.height}; hele listen er i tabellen."
+        return figure.largest(PRESENTATION_ROWS), note
+    return figure.chart, None
 
 
 def page_header(title: str, description: str, filter_words: str) -> None:
@@ -98,7 +112,8 @@ def key_figures(
     figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
 ) -> None:
     """A row of metrics: a fall points down, no change has no arrow, and a rise is red only
-    where lower is clearly better (``lower_is_better``), else grey. The arrows compare with
+    where lower is clearly better (``lower_is_better``), else grey; a coloured change also
+    says "(bedre)" or "(værre)", so colour never carries the meaning alone. The arrows compare with
     ``compared_with`` (the previous comparable period), said once below the row."""
     columns = st.columns(len(figures))
     for column, figure in zip(columns, figures, strict=True):
@@ -108,7 +123,7 @@ def key_figures(
         column.metric(
             figure.label,
             _metric_value(figure),
-            delta.text if delta else None,
+            delta.shown if delta else None,
             delta_color=delta.color if delta else "off",
             delta_arrow=delta.arrow if delta else "auto",  # type: ignore[arg-type]
             help=help_text,
@@ -158,6 +173,41 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
     return display_frame(frame, screen=True)
 
 
+LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
+WIDE_COLUMN_CHARS = 50  # characters per line in a "large" (400 px) column
+MEDIUM_COLUMN_CHARS = 25  # ... and in a "medium" (200 px) one: text up to two such lines
+LINE_PX, CELL_PADDING_PX, MAX_LINES = 21, 16, 6
+WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than 4rem (64 px)
+
+
+def table_layout(frame: pl.DataFrame) -> tuple[dict[str, Any], int | None]:
+    """How a page table shows long text whole instead of cutting it with "…": its long text
+    columns are wide ("large"), and the rows tall enough for the longest text to wrap over
+    as many lines as it needs (at most ``MAX_LINES``); text of up to two medium lines gets a
+    medium column, so the table stays as narrow as it can. Returns the column config and the
+    row height (None: short text only, the default one-line rows)."""
+    config: dict[str, Any] = {}
+    lines = 1
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        longest = frame[name].str.len_chars().max() or 0
+        if isinstance(longest, int) and longest > LONG_TEXT:
+            medium = longest <= 2 * MEDIUM_COLUMN_CHARS
+            config[name] = st.column_config.TextColumn(width="medium" if medium else "large")
+            per_line = MEDIUM_COLUMN_CHARS if medium else WIDE_COLUMN_CHARS
+            lines = max(lines, -(-longest // per_line))
+    if not config:
+        return config, None
+    return config, max(WRAP_MIN_ROW_PX, min(MAX_LINES, lines) * LINE_PX + CELL_PADDING_PX)
+
+
+def page_table(frame: pl.DataFrame, **kwargs: Any) -> None:
+    """A page's table (already ``display_frame``-d): long text wraps whole, no index column."""
+    config, row_height = table_layout(frame)
+    st.dataframe(frame, hide_index=True, column_config=config or None, row_height=row_height, **kwargs)
+
+
 def _literal(frame: pl.DataFrame) -> pl.DataFrame:
     """st.table renders text cells as Markdown: names from the database must stay literal."""
     return frame.with_columns(pl.col(pl.String).map_elements(md_escape, return_dtype=pl.String))
@@ -174,16 +224,19 @@ def show_figure(figure: Figure, file_stem: str) -> None:
     its one-sentence description (also the chart's label for screen readers), its data as a
     table one click away, then its download row."""
     presenting = state.presenting()
-    spec = screen_spec(figure.chart, presenting)
+    chart, note = presented_chart(figure, presenting)
+    spec = screen_spec(chart, presenting)
     # drawn at its own size and shrunk (never zoomed) to the column when the window is narrower
     st.vega_lite_chart(spec, theme=None, width="content", key=f"chart-{figure.key}")
     st.caption(md_escape(spec.get("description") or figure.title))  # names from the database
+    if note:
+        st.caption(note)
     with st.expander("Vis data som tabel"):
         table = data_table(figure.data)
         if table.height <= TABLE_ROWS:
             st.table(_literal(table))  # a real HTML table: screen readers can walk it
         else:
-            st.dataframe(table, hide_index=True)
+            page_table(table)
     if not presenting:
         _downloads(figure, f"{file_stem}-{figure.key}")
 

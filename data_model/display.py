@@ -159,6 +159,13 @@ class MetricDelta:
     text: str
     arrow: str  # "up", "down" or "off"
     color: str  # "red", "green" or "gray"
+    word: str = ""  # "bedre"/"værre" where the direction is clearly good or bad, else ""
+
+    @property
+    def shown(self) -> str:
+        """The text st.metric shows: the change, and in words whether it is better or worse,
+        so colour is never the only carrier of good/bad (WCAG 1.4.1)."""
+        return f"{self.text} ({self.word})" if self.word else self.text
 
 
 def metric_delta(delta: float | None, unit: str, better: str | None) -> MetricDelta | None:
@@ -176,12 +183,11 @@ def metric_delta(delta: float | None, unit: str, better: str | None) -> MetricDe
     if rounded == 0:
         return MetricDelta(f"±0{suffix}", "off", "gray")
     arrow = "up" if rounded > 0 else "down"
-    color = "gray"
-    if better == "lower":
-        color = "red" if rounded > 0 else "green"
-    elif better == "higher":
-        color = "green" if rounded > 0 else "red"
-    return MetricDelta(format_signed(delta, decimals, suffix), arrow, color)
+    color, word = "gray", ""
+    if better in ("lower", "higher"):
+        good = (rounded < 0) == (better == "lower")
+        color, word = ("green", "bedre") if good else ("red", "værre")
+    return MetricDelta(format_signed(delta, decimals, suffix), arrow, color, word)
 
 
 # fields holding a category code, and the category kind that labels it

@@ -111,6 +111,40 @@ def test_metric_delta(delta, unit, better, text, arrow, color) -> None:
     assert shown is not None and (shown.text, shown.arrow, shown.color) == (text, arrow, color)
 
 
+# --- colour is never the only carrier of good/bad (issue 18): the words say it too
+@pytest.mark.parametrize(
+    ("delta", "unit", "better", "shown"),
+    [
+        (-4, "count", "lower", "−4 (bedre)"),  # fewer complaints
+        (4, "count", "lower", "+4 (værre)"),  # more complaints
+        (2, "count", "higher", "+2 (bedre)"),
+        (-2, "count", "higher", "−2 (værre)"),
+        (12, "count", None, "+12"),  # more inquiries: neutral, no word
+        (-12, "count", None, "−12"),
+        (0, "count", "lower", "±0"),  # no change: nothing to judge
+        (0.04, "percent", "lower", "±0 pct.-point"),
+        (-3.1, "percent", "lower", "−3,1 pct.-point (bedre)"),
+    ],
+)
+def test_metric_delta_says_better_or_worse(delta, unit, better, shown) -> None:
+    from data_model.display import metric_delta
+
+    result = metric_delta(delta, unit, better)
+    assert result is not None and result.shown == shown
+    assert (result.word != "") == (result.color != "gray")  # a colour always comes with a word
+
+
+def test_overblik_metric_says_better_or_worse(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2025").run()
+    assert not at.exception
+    judged = [m for m in at.metric if m.proto.color != m.proto.MetricColor.GRAY and m.delta]
+    assert judged, "expected at least one coloured key figure"
+    for metric in judged:
+        assert metric.delta.endswith(("(bedre)", "(værre)")), (metric.label, metric.delta)
+    henvendelser = next(m for m in at.metric if m.label == "Henvendelser")
+    assert "bedre" not in (henvendelser.delta or "") and "værre" not in (henvendelser.delta or "")
+
+
 @pytest.mark.parametrize("period", ["510-2025", "510-2020", "165-2024", "157-2024", "766-2024"])
 def test_overblik_arrows_follow_the_sign(sample_app, period: str) -> None:
     from streamlit.proto.Metric_pb2 import Metric as MetricProto

@@ -8,7 +8,7 @@ import streamlit as st
 from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
-from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from data_model.display import display_frame
@@ -73,7 +73,7 @@ if not presenting():
         "current": result.current.label,
         "note": "Bemærkning",
     }
-    st.dataframe(display_frame(notes, screen=True, labels=labels), hide_index=True)
+    page_table(display_frame(notes, screen=True, labels=labels))
     table = display_frame(notes, labels=labels)
     st.caption(
         "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder giver (ca. 95 %)."

@@ -11,7 +11,7 @@ import streamlit as st
 from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
-from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from data_model.display import display_frame
@@ -87,7 +87,7 @@ table = status.select(
     "due_on",
 )
 labels = {"warning": "Advarsel", "title": "Anbefaling", "period": "Beretning"}
-st.dataframe(display_frame(table, screen=True, labels=labels), hide_index=True)
+page_table(display_frame(table, screen=True, labels=labels))
 table_downloads(display_frame(table, labels=labels), f"{ctx.file_stem}-tabel", "recs")
 
 st.subheader("Én anbefaling: forløb og virkning")
@@ -106,13 +106,12 @@ if chosen:
             f"**Status pr. forvaltning** · samlet status: {row['status']} "
             "(den mindst fremskredne af forvaltningernes seneste svar)"
         )
-        st.dataframe(
+        page_table(
             display_frame(
                 per_department.select("department", "status", "date"),
                 screen=True,
                 labels={"date": "Senest fulgt op"},
-            ),
-            hide_index=True,
+            )
         )
     timeline = query(recommendations.follow_up_timeline, chosen)
     for entry in timeline.iter_rows(named=True):

@@ -9,7 +9,7 @@ from charts import builders
 from charts.theme import ChartMeta
 from dashboard.context import page_context
 from dashboard.data import query
-from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.safe_text import md_escape
 from data_model.display import display_frame
 from queries import benchmark
@@ -54,7 +54,7 @@ show_figures(
     ],
     "kommuner-publicerede-tal",
 )
-st.dataframe(display_frame(table, screen=True, labels={"value": measure}), hide_index=True)
+page_table(display_frame(table, screen=True, labels={"value": measure}))
 st.caption(
     "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
 )

@@ -63,6 +63,7 @@ if not any(fig.label == "Klageandel" for fig in figures):
 
 units = query(inquiries.unit_table, f, ctx.span)
 unit_words = ctx.words + ctx.unit_words()
+unit_meta = ctx.meta("Henvendelser og klager pr. enhed", unit_words)
 if units.is_empty():
     empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
     st.stop()
@@ -82,8 +83,9 @@ show_figures(
         Figure(
             "enheder",
             "Henvendelser og klager pr. enhed",
-            builders.unit_bars(units, ctx.meta("Henvendelser og klager pr. enhed", unit_words)),
+            builders.unit_bars(units, unit_meta),
             units,
+            largest=lambda n: builders.unit_bars(units.sort("inquiries", descending=True).head(n), unit_meta),
         ),
         Figure(
             "temaer",

@@ -8,7 +8,7 @@ import streamlit as st
 from charts import builders
 from dashboard.context import page_context
 from dashboard.data import query
-from dashboard.layout import Figure, empty_state, page_header, show_figures, table_downloads
+from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
 from data_model.display import display_frame
@@ -118,6 +118,6 @@ if not presenting():
     with st.expander("Se de underliggende henvendelser"):
         rows = query(inquiries.inquiry_rows, f, span)
         rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
-        st.dataframe(display_frame(rows, screen=True), hide_index=True)
+        page_table(display_frame(rows, screen=True))
         st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
         table_downloads(rows, f"{file_stem}-henvendelser", "rows")

@@ -1,0 +1,47 @@
+"""Page tables show long text whole (issue 18): wide columns whose rows are tall enough to wrap."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from dashboard.layout import WRAP_MIN_ROW_PX, table_layout
+from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
+
+
+def test_short_text_keeps_default_rows() -> None:
+    config, row_height = table_layout(pl.DataFrame({"Status": ["Ja", "Nej"], "Antal": [1, 2]}))
+    assert config == {} and row_height is None
+
+
+def test_long_text_gets_a_wide_wrapping_column() -> None:
+    long = "Delvist implementere en ny procedure for hurtigere svar til borgerne i alle sager"
+    targets = "Arbejdsmarked og Borgerservice"  # 30 characters: fits one line of a large column
+    config, row_height = table_layout(
+        pl.DataFrame(
+            {"Anbefaling": [long, "Kort"], "Rettet mod": [targets + ".", "X"], "Status": ["Ja", "Nej"]}
+        )
+    )
+    assert list(config) == ["Anbefaling", "Rettet mod"]  # only the long text columns
+    assert config["Anbefaling"]["width"] == "large"
+    assert config["Rettet mod"]["width"] == "medium"  # two medium lines: the table stays narrow
+    assert row_height is not None and row_height >= WRAP_MIN_ROW_PX  # Streamlit wraps above 64 px
+
+
+def test_longer_text_gets_taller_rows_up_to_a_cap() -> None:
+    heights = [table_layout(pl.DataFrame({"Tekst": ["x" * n]}))[1] for n in (60, 200, 5000)]
+    assert heights[0] is not None and heights[1] is not None and heights[2] is not None
+    assert heights[0] < heights[1] < heights[2] == table_layout(pl.DataFrame({"Tekst": ["x" * 9000]}))[1]
+
+
+def test_recommendations_table_wraps_its_titles(sample_app) -> None:
+    at = sample_app("kommune=510&periode=510-2025").run()
+    at.switch_page("views/anbefalinger.py").run()
+    assert not at.exception
+    table = at.dataframe[0]
+    longest = max(len(str(t)) for t in table.value["Anbefaling"])
+    assert longest > 30, "the sample's recommendation titles should be long enough to need wrapping"
+    columns = json.loads(table.proto.columns)
+    assert columns["Anbefaling"]["width"] == "large"
+    assert table.proto.row_height >= WRAP_MIN_ROW_PX

@@ -20,9 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from data_model import denmark
-from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, audit, database_failure, validate_rows
+from data_model.importer import (
+    LOCAL_ACTOR,
+    FieldChange,
+    ImportReport,
+    Problem,
+    audit,
+    database_failure,
+    field_changes,
+    merge_stored,
+    stored_rows,
+    validate_rows,
+)
 from data_model.kinds import KINDS
 from data_model.labels import REASONS, field_label
 from data_model.landing import Refused, land, one_transaction
@@ -86,6 +98,9 @@ class SheetReport:
     created_themes: list[str] = field(default_factory=list)
     written: list[tuple[str, ImportReport]] = field(default_factory=list)  # (Danish kind, counts)
     mapping: SheetMapping | None = None
+    changes: list[tuple[str, FieldChange]] = field(
+        default_factory=list
+    )  # (Danish kind, stored value replaced)
 
     @property
     def ok(self) -> bool:
@@ -114,7 +129,24 @@ class SheetReport:
         created = ""
         if self.created_units or self.created_themes:
             created = f" Oprettet: {len(self.created_units)} enhed(er), {len(self.created_themes)} tema(er)."
-        return f"{self.file_name}: {self.rows} række(r) importeret. " + "; ".join(parts) + "." + created
+        changed = f" {len(self.changes)} gemt(e) værdi(er) ændret eller tømt." if self.changes else ""
+        return (
+            f"{self.file_name}: {self.rows} række(r) importeret. "
+            + "; ".join(parts)
+            + "."
+            + changed
+            + created
+        )
+
+    def change_lines(self) -> list[str]:
+        """Every stored value the sheet replaces or clears, and every complaint point it removes,
+        old → new (shown in the preview before anything is written)."""
+        return [f"{label}, {change.as_text()}" for label, change in self.changes]
+
+    def changes_frame(self) -> pl.DataFrame:
+        """The same as a table for the Data page: the importer's columns, and what kind of record."""
+        frame = ImportReport(self.kind, self.file_name, changes=[c for _, c in self.changes]).changes_frame()
+        return frame.insert_column(0, pl.Series("Type", [label for label, _ in self.changes], pl.Utf8))
 
 
 def _cell_text(value: Any) -> str:
@@ -365,6 +397,52 @@ def _identities(
     return identities
 
 
+def _known_without(
+    t: _Translator, rows: list[_Row], values: list[tuple[Any, str | None, str | None]]
+) -> dict[int, str]:
+    """Row number -> stored id, for a sheet without the Resumé column (or without any
+    organisation column): the derived id hashes the summary and the unit, so such a sheet finds
+    the inquiry it registered earlier by date, kind (and unit), when exactly one stored inquiry
+    and exactly one row of the sheet have them. Two or more are refused: which is which cannot
+    be told, and guessing would move one inquiry's outcome onto another."""
+    no_summary = "summary" not in (rows[0].headers if rows else {})
+    no_unit = not any(k in (rows[0].headers if rows else {}) for k in ORG_ROLES)
+    if not rows or not (no_summary or no_unit):
+        return {}
+    stored: dict[tuple[str, str, str], list[str]] = {}
+    for inquiry_id, received, kind_code, unit_id in t.con.execute(
+        "SELECT inquiry_id, received, kind_code, unit_id FROM inquiry "
+        "WHERE municipality_code = ? AND starts_with(inquiry_id, ?) ORDER BY inquiry_id",
+        [t.municipality, f"{t.municipality}-ark-"],
+    ).fetchall():
+        key = (received.isoformat(), kind_code or "", "" if no_unit else unit_id or "")
+        stored.setdefault(key, []).append(inquiry_id)
+    groups: dict[tuple[str, str, str], list[_Row]] = {}
+    for row, (received, kind_code, unit_id) in zip(rows, values, strict=True):
+        if not row.text("ref"):
+            key = (_day_key(received), kind_code or "", "" if no_unit else unit_id or "")
+            groups.setdefault(key, []).append(row)
+    known: dict[int, str] = {}
+    missing = "Resumé" if no_summary else "Forvaltning/Afdeling"
+    for key, group in groups.items():
+        candidates = stored.get(key, [])
+        if len(candidates) == 1 and len(group) == 1:
+            known[group[0].number] = candidates[0]
+        elif candidates:
+            for row in group:
+                t.report.problems.append(
+                    Problem(
+                        row.number,
+                        row.headers.get("received", "received"),
+                        "",
+                        f"Arket har ingen kolonne {missing}, og {len(candidates)} indlæste henvendelser "
+                        "har samme dato og type; det kan ikke afgøres, hvilken rækken er. Tilføj "
+                        f"kolonnen {missing} eller et eget løbenummer",
+                    )
+                )
+    return known
+
+
 def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     inquiries, points = _Batch("inquiries"), _Batch("complaint_points")
     resolved: list[tuple[dict[str, Any], list[str]]] = []
@@ -404,10 +482,11 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
         "received",
         [(r["unit_id"], r["kind_code"], normalise(_cell_text(r["summary"]))) for r, _ in resolved],
     )
+    known = _known_without(t, rows, [(r["received"], r["kind_code"], r["unit_id"]) for r, _ in resolved])
     for row, (record, themes), identity, occurrence in zip(
         rows, resolved, identities, _occurrences(identities), strict=True
     ):
-        inquiry_id = derived_id(t.municipality, "ark", [*identity, str(occurrence)])
+        inquiry_id = known.get(row.number) or derived_id(t.municipality, "ark", [*identity, str(occurrence)])
         inquiries.add({"inquiry_id": inquiry_id, **record}, row.number)
         for code in themes:
             point = {"point_id": f"{inquiry_id}-{code}", "inquiry_id": inquiry_id, "theme_code": code}
@@ -674,10 +753,17 @@ def import_sheet(
     for target, values in translator.used.items():
         for text, code in values.items():
             used.set_value(target, text, code)
+    mapped = {k for k in report.columns.values() if k != IGNORE}
+    if report.ok:
+        try:
+            validated = _keep_absent(con, report, validated, mapped, today or date.today())
+            report.changes = [] if not report.ok else _changes(con, validated, mapped)
+        except duckdb.Error as exc:
+            report.problems.append(Problem(None, "", "", database_failure(exc)))
     if not report.ok or dry_run:
         return report
     try:
-        _write(con, report, translator, validated, known_municipality, actor)
+        _write(con, report, translator, validated, known_municipality, actor, mapped)
     except Refused as exc:
         report.problems += exc.problems
         report.written = []
@@ -685,6 +771,91 @@ def import_sheet(
         report.problems.append(Problem(None, "", "", database_failure(exc)))
         report.written = []
     return report
+
+
+# Fields filled from optional columns: a sheet without any of the column(s) leaves the stored
+# value as it is, as the canonical importer does (``merge_stored``); an empty cell clears it.
+_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "inquiries": {
+        "closed": ("closed",),
+        "unit_id": ORG_ROLES,
+        "case_type_code": ("case_type",),
+        "channel_code": ("channel",),
+        "outcome_code": ("outcome",),
+        "legal_effect_code": ("legal_effect",),
+        "summary": ("summary",),
+    },
+    "complaint_points": {"unit_id": ORG_ROLES},
+    "appeal_decisions": {"unit_id": ORG_ROLES, "remark_codes": ("remarks",)},
+    "recommendations": {
+        "text": ("text",),
+        "period_id": ("period",),
+        "due_on": ("due_on",),
+        "target_unit_ids": ("forvaltning", "afdeling"),
+        "theme_codes": ("themes",),
+        "whole_municipality": ("whole",),
+    },
+    "follow_ups": {"status_code": ("fu_status",), "text": ("fu_text",), "source": ("fu_source",)},
+}
+
+
+def absent_fields(kind: str, mapped: set[str]) -> set[str]:
+    """The fields of ``kind`` that no column of the sheet fills (``mapped``: role keys)."""
+    return {f for f, keys in _SOURCES.get(kind, {}).items() if not mapped.intersection(keys)}
+
+
+def _keep_absent(
+    con: duckdb.DuckDBPyConnection,
+    report: SheetReport,
+    validated: list[tuple[_Batch, list[Record], list[int]]],
+    mapped: set[str],
+    today: date,
+) -> list[tuple[_Batch, list[Record], list[int]]]:
+    """Records already stored take the stored values of the fields her sheet has no column for."""
+    kept: list[tuple[_Batch, list[Record], list[int]]] = []
+    for batch, records, numbers in validated:
+        absent = absent_fields(batch.kind, mapped)
+        if not absent or not records:
+            kept.append((batch, records, numbers))
+            continue
+        kind = KINDS[batch.kind]
+        rows = [{k: v for k, v in r.items() if k not in absent} for r in batch.rows]
+        index = list(range(len(rows)))  # one sheet row may give several records (points)
+        merged, merged_index, problems = merge_stored(
+            con, kind, set(kind.columns) - absent, rows, index, records, index, today=today
+        )
+        headings = {field_label(f): h for f, h in batch.labels.items()}
+        report.problems += [
+            Problem(
+                batch.numbers[p.row] if p.row is not None else None,
+                headings.get(p.column, p.column),
+                p.value,
+                p.reason,
+            )
+            for p in problems
+        ]
+        kept.append((batch, merged, [batch.numbers[i] for i in merged_index]))
+    return kept
+
+
+def _changes(
+    con: duckdb.DuckDBPyConnection, validated: list[tuple[_Batch, list[Record], list[int]]], mapped: set[str]
+) -> list[tuple[str, FieldChange]]:
+    """Every stored value the sheet replaces or clears, and every complaint point it removes."""
+    changes: list[tuple[str, FieldChange]] = []
+    for batch, records, numbers in validated:
+        kind = KINDS[batch.kind]
+        label = _KIND_WORDS.get(batch.kind, batch.kind)
+        stored = stored_rows(con, kind, records)
+        changes += [(label, c) for c in field_changes(kind, records, list(numbers), stored)]
+        if batch.kind == "complaint_points" and "themes" in mapped:
+            inquiries, inquiry_numbers = validated[0][1], validated[0][2]
+            row_of = {r.inquiry_id: n for r, n in zip(inquiries, inquiry_numbers, strict=True)}  # type: ignore[attr-defined]
+            for point_id, inquiry_id, theme_code, _unit in _stale_points(con, inquiries, records):
+                changes.append(
+                    (label, FieldChange(row_of.get(inquiry_id), point_id, "theme_code", theme_code, None))
+                )
+    return changes
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -699,6 +870,7 @@ def _write(
     validated: list[tuple[_Batch, list[Record], list[int]]],
     known_municipality: bool,
     actor: str,
+    mapped: set[str],
 ) -> None:
     """Everything in one transaction: a missing municipality, new themes and units, the records,
     the saved mapping. Any refused reference rolls all of it back."""
@@ -716,7 +888,7 @@ def _write(
                     raise Refused(problems)
                 _land(con, report, kind_name, records, valid, actor)
         for batch, records, numbers in validated:
-            if batch.kind == "complaint_points":
+            if batch.kind == "complaint_points" and "themes" in mapped:  # no column: points kept
                 _drop_stale_points(con, validated[0][1], records, actor)
             if records:
                 _land(con, report, batch.kind, records, numbers, actor)
@@ -740,14 +912,21 @@ def _drop_stale_points(
     con: duckdb.DuckDBPyConnection, inquiries: list[Record], points: list[Record], actor: str
 ) -> None:
     """A theme she removed from a row in a later sheet removes that complaint point."""
-    ids = [r.inquiry_id for r in inquiries]  # type: ignore[attr-defined]
-    keep = [p.point_id for p in points]  # type: ignore[attr-defined]
-    stale = con.execute(
-        "SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point "
-        "WHERE list_contains(?::VARCHAR[], inquiry_id) AND NOT list_contains(?::VARCHAR[], point_id)",
-        [ids, keep],
-    ).fetchall()
-    for point_id, inquiry_id, theme_code, unit_id in stale:
+    for point_id, inquiry_id, theme_code, unit_id in _stale_points(con, inquiries, points):
         con.execute("DELETE FROM complaint_point WHERE point_id = ?", [point_id])
         old = {"point_id": point_id, "inquiry_id": inquiry_id, "theme_code": theme_code, "unit_id": unit_id}
         audit(con, actor, "slet (fjernet i arket)", "complaint_point", point_id, old, None)
+
+
+def _stale_points(
+    con: duckdb.DuckDBPyConnection, inquiries: list[Record], points: list[Record]
+) -> list[tuple[Any, ...]]:
+    """Stored complaint points of the sheet's inquiries whose theme the sheet no longer has."""
+    ids = [r.inquiry_id for r in inquiries]  # type: ignore[attr-defined]
+    keep = [p.point_id for p in points]  # type: ignore[attr-defined]
+    return con.execute(
+        "SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point "
+        "WHERE list_contains(?::VARCHAR[], inquiry_id) AND NOT list_contains(?::VARCHAR[], point_id) "
+        "ORDER BY inquiry_id, theme_code",
+        [ids, keep],
+    ).fetchall()

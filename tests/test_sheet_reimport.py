@@ -1,0 +1,187 @@
+"""Re-importing her own sheet never erases silently (issue 16 item 1 on the issue 15 sheet path):
+a column next month's sheet lacks keeps the stored values; an empty cell in a column it has
+clears the value and is listed old → new before writing, and audited; a removed theme removes the
+complaint point and is listed too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import duckdb
+
+from data_model.__main__ import main
+from data_model.sheet_import import import_sheet
+from tests.conftest import TODAY, write
+
+# Made up for the tests.
+SHEET = """Dato;Forvaltning;Afdeling;Type;Emne;Resumé;Udfald;Afsluttet
+03-02-2025;Social og sundhed;Børn & familie;Klage;Begrundelse, Partshøring;Utilfreds med afgørelse om tilskud;Genoptaget af forvaltningen;20-02-2025
+04-02-2025;Teknik og Miljø;;Råd og vejledning;;Spørgsmål om byggesag;;
+10-02-2025;;Børn og Familie;klage;Sagsbehandlingstid;Venter på svar;Løst af borgerrådgiveren;
+"""
+
+
+def _columns(text: str, drop: set[str]) -> str:
+    """The sheet without the named columns."""
+    lines = [line.split(";") for line in text.strip().splitlines()]
+    keep = [i for i, h in enumerate(lines[0]) if h not in drop]
+    return "\n".join(";".join(cells[i] for i in keep) for cells in lines) + "\n"
+
+
+def _stored(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    rows = con.execute(
+        "SELECT inquiry_id, summary, outcome_code, closed, unit_id FROM inquiry "
+        "WHERE provenance = 'imported' ORDER BY inquiry_id"
+    ).fetchall()
+    return {r[0]: r[1:] for r in rows}
+
+
+def _points(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    return con.execute("SELECT point_id, theme_code FROM complaint_point ORDER BY point_id").fetchall()
+
+
+def _first(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> dict[str, tuple]:
+    report = import_sheet(con, write(tmp_path / "januar.csv", SHEET), "inquiries", "999", today=TODAY)
+    assert report.ok, report.lines()
+    stored = _stored(con)
+    assert sorted(v[1] for v in stored.values() if v[1]) == ["genoptaget", "loest_af_borgerraadgiver"]
+    return stored
+
+
+def _import(con: duckdb.DuckDBPyConnection, path: Path, *, dry_run: bool = False):
+    report = import_sheet(con, path, "inquiries", "999", today=TODAY, dry_run=dry_run)
+    assert report.ok, report.lines()
+    return report
+
+
+def test_next_months_sheet_without_udfald_or_afsluttet_keeps_stored_outcomes(
+    small_db, tmp_path: Path
+) -> None:
+    before = _first(small_db, tmp_path)
+    sheet = write(tmp_path / "februar.csv", _columns(SHEET, {"Udfald", "Afsluttet"}))
+    preview = _import(small_db, sheet, dry_run=True)
+    assert preview.changes == []
+    report = _import(small_db, sheet)
+    assert report.changes == []
+    assert {label: (r.new, r.changed) for label, r in report.written}["Henvendelser"] == (0, 0)
+    assert _stored(small_db) == before
+
+
+def test_sheet_without_resume_finds_the_same_inquiries_and_keeps_summaries(small_db, tmp_path: Path) -> None:
+    before = _first(small_db, tmp_path)
+    points = _points(small_db)
+    sheet = write(tmp_path / "februar.csv", _columns(SHEET, {"Resumé"}))
+    report = _import(small_db, sheet)
+    assert {label: (r.new, r.changed) for label, r in report.written}["Henvendelser"] == (0, 0)
+    assert _stored(small_db) == before  # same ids (the derived id hashes the summary) and summaries kept
+    assert _points(small_db) == points
+
+
+def test_sheet_without_resume_refuses_rows_it_cannot_tell_apart(small_db, tmp_path: Path) -> None:
+    twice = SHEET + "04-02-2025;Teknik og Miljø;;Råd og vejledning;;Spørgsmål om vej;;\n"
+    assert import_sheet(small_db, write(tmp_path / "a.csv", twice), "inquiries", "999", today=TODAY).ok
+    before = _stored(small_db)
+    report = import_sheet(
+        small_db, write(tmp_path / "b.csv", _columns(twice, {"Resumé"})), "inquiries", "999", today=TODAY
+    )
+    assert not report.ok
+    assert any("ingen kolonne Resumé" in line for line in report.lines())
+    assert _stored(small_db) == before
+
+
+def test_sheet_without_emne_keeps_complaint_points(small_db, tmp_path: Path) -> None:
+    _first(small_db, tmp_path)
+    points = _points(small_db)
+    assert len(points) == 3
+    report = _import(small_db, write(tmp_path / "februar.csv", _columns(SHEET, {"Emne"})))
+    assert report.changes == []
+    assert _points(small_db) == points
+
+
+def test_an_empty_udfald_cell_clears_it_and_the_preview_lists_the_change(small_db, tmp_path: Path) -> None:
+    before = _first(small_db, tmp_path)
+    emptied = SHEET.replace(";Løst af borgerrådgiveren;", ";;")
+    sheet = write(tmp_path / "februar.csv", emptied)
+    preview = _import(small_db, sheet, dry_run=True)
+    assert [(label, c.column, c.old, c.new, c.row) for label, c in preview.changes] == [
+        ("Henvendelser", "outcome_code", "loest_af_borgerraadgiver", None, 4)
+    ]
+    assert "Udfald 'loest_af_borgerraadgiver' → (tom)" in preview.change_lines()[0]
+    assert preview.changes_frame().row(0) == (
+        "Henvendelser",
+        4,
+        preview.changes[0][1].key,
+        "Udfald",
+        "'loest_af_borgerraadgiver'",
+        "(tom)",
+    )
+    assert _stored(small_db) == before  # nothing written by the preview
+    report = _import(small_db, sheet)
+    assert [(c.column, c.old, c.new) for _, c in report.changes] == [
+        ("outcome_code", "loest_af_borgerraadgiver", None)
+    ]
+    key = report.changes[0][1].key
+    assert _stored(small_db)[key][1] is None
+    audited = small_db.execute(
+        "SELECT old_value, new_value FROM audit_log WHERE record_id = ? AND action = 'import ændring'", [key]
+    ).fetchall()
+    assert [(json.loads(o), json.loads(n)) for o, n in audited] == [
+        ({"outcome_code": "loest_af_borgerraadgiver"}, {"outcome_code": None})
+    ]
+
+
+def test_a_removed_theme_is_listed_as_a_change_before_writing(small_db, tmp_path: Path) -> None:
+    _first(small_db, tmp_path)
+    fewer = write(tmp_path / "februar.csv", SHEET.replace("Begrundelse, Partshøring", "Begrundelse"))
+    preview = _import(small_db, fewer, dry_run=True)
+    assert [(label, c.column, c.old, c.new, c.row) for label, c in preview.changes] == [
+        ("Klagepunkter", "theme_code", "partshoering", None, 2)
+    ]
+    assert len(_points(small_db)) == 3
+    report = _import(small_db, fewer)
+    assert [c.old for _, c in report.changes] == ["partshoering"]
+    assert "partshoering" not in [t for _, t in _points(small_db)]
+    assert (
+        small_db.execute(
+            "SELECT count(*) FROM audit_log WHERE action = 'slet (fjernet i arket)' AND table_name = 'complaint_point'"
+        ).fetchall()[0][0]
+        == 1
+    )
+
+
+def test_reimport_is_idempotent_with_and_without_columns(small_db, tmp_path: Path) -> None:
+    before = _first(small_db, tmp_path)
+    for name, text in (
+        ("igen.csv", SHEET),
+        ("uden.csv", _columns(SHEET, {"Udfald", "Afsluttet", "Resumé"})),
+        ("igen2.csv", SHEET),
+    ):
+        report = _import(small_db, write(tmp_path / name, text))
+        assert report.changes == [], name
+        counts = {label: (r.new, r.changed) for label, r in report.written}
+        assert counts["Henvendelser"] == (0, 0), name
+        assert _stored(small_db) == before, name
+
+
+def test_cli_dry_run_prints_the_cleared_outcome(small_db, tmp_path: Path, capsys) -> None:
+    _first(small_db, tmp_path)
+    db = str(
+        small_db.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()[0][0]
+    )
+    small_db.close()
+    sheet = write(tmp_path / "februar.csv", SHEET.replace(";Løst af borgerrådgiveren;", ";;"))
+    args = ["import", str(sheet), "--kind", "inquiries", "--municipality", "999", "--db", db]
+    assert main([*args, "--dry-run", "--today", TODAY.isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "Ændres ved indlæsning: 1 felt(er)" in out and "Udfald 'loest_af_borgerraadgiver' → (tom)" in out
+    con = duckdb.connect(db)
+    assert (
+        con.execute(
+            "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"
+        ).fetchall()[0][0]
+        == 1
+    )
+    con.close()

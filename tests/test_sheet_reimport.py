@@ -9,10 +9,13 @@ import json
 from pathlib import Path
 
 import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
 
 from data_model.__main__ import main
 from data_model.sheet_import import import_sheet
-from tests.conftest import TODAY, write
+from tests.conftest import ROOT, TODAY, write
 
 # Made up for the tests.
 SHEET = """Dato;Forvaltning;Afdeling;Type;Emne;Resumé;Udfald;Afsluttet
@@ -178,6 +181,37 @@ def test_cli_dry_run_prints_the_cleared_outcome(small_db, tmp_path: Path, capsys
     out = capsys.readouterr().out
     assert "Ændres ved indlæsning: 1 felt(er)" in out and "Udfald 'loest_af_borgerraadgiver' → (tom)" in out
     con = duckdb.connect(db)
+    assert (
+        con.execute(
+            "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"
+        ).fetchall()[0][0]
+        == 1
+    )
+    con.close()
+
+
+def test_data_page_preview_lists_the_cleared_outcome_before_writing(
+    small_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _first(small_db, tmp_path)
+    path = small_db.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()[0][0]
+    small_db.close()
+    monkeypatch.setenv("BORGERRAAD_DB", path)
+    st.cache_data.clear()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["kommune"] = "999"
+    at.run().switch_page("views/data.py").run()
+    at.segmented_control(key="own_choice").set_value("sheet").run()
+    emptied = SHEET.replace(";Løst af borgerrådgiveren;", ";;").replace(";", "\t")
+    at.text_area(key="sheet_paste").input(emptied).run()
+    assert not at.exception
+    assert any("1 gemt(e) værdi(er) bliver ændret eller tømt" in w.value for w in at.warning)
+    frames = [d.value for d in at.dataframe if "Før" in d.value.columns]
+    assert len(frames) == 1
+    assert list(frames[0]["Før"]) == ["'loest_af_borgerraadgiver'"] and list(frames[0]["Efter"]) == ["(tom)"]
+    con = duckdb.connect(path)
     assert (
         con.execute(
             "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"

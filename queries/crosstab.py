@@ -38,6 +38,7 @@ Share = Literal["row", "column"]
 # unit levels, top down; a municipality may skip one (then the nearest level above stands in)
 LEVELS: tuple[str, ...] = ("forvaltning", "omraade", "afdeling")
 LEVEL_WORDS: dict[str, str] = {"forvaltning": "Forvaltning", "omraade": "Område", "afdeling": "Afdeling"}
+SHARE_SUFFIX = "andel, %"  # the header of a share column in the wide table: "<kolonne> (andel, %)"
 SHARE_WORDS: dict[str, str] = {"row": "Andel af rækken", "column": "Andel af kolonnen"}
 
 
@@ -602,7 +603,7 @@ def wide(frame: pl.DataFrame, spec: CrossSpec, *, with_share: bool = False) -> p
     """Rows down, columns across, ``I alt`` last both ways: the table as a report prints it.
 
     The first column is named after the rows' dimension; with ``with_share`` each count column
-    is followed by its share (``<kolonne> (andel)``).
+    is followed by its share in percent (``<kolonne> (andel, %)``).
     """
     row_header = row_header_words(spec)
     if frame.is_empty():
@@ -611,6 +612,8 @@ def wide(frame: pl.DataFrame, spec: CrossSpec, *, with_share: bool = False) -> p
         frame.sort("col_order").select("col_label").unique(maintain_order=True)["col_label"].to_list()
     )
     values = ["count", "share"] if with_share and spec.share else ["count"]
+    if "share" in values and frame["share"].dtype.is_float():  # in percent, as printed
+        frame = frame.with_columns((pl.col("share") * 100).round(1))
     table = frame.sort("row_order").pivot(
         on="col_label", index=["row_order", "row_label"], values=values, aggregate_function="first"
     )
@@ -622,7 +625,7 @@ def wide(frame: pl.DataFrame, spec: CrossSpec, *, with_share: bool = False) -> p
         else:
             ordered += [f"count_{label}", f"share_{label}"]
             renamed[f"count_{label}"] = label
-            renamed[f"share_{label}"] = f"{label} (andel)"
+            renamed[f"share_{label}"] = f"{label} ({SHARE_SUFFIX})"
     if spec.columns is None and len(values) == 1:
         renamed[TOTAL] = MEASURES[spec.measure].words
     return table.sort("row_order").select(ordered).rename(renamed)

@@ -115,6 +115,27 @@ def crosstab_item(spec: CrossSpec, title: str | None = None, caption: str = "") 
     return TemplateItem("crosstab", title or title_words(spec), caption, spec=spec)
 
 
+def edited_template(template: list[TemplateItem], rows: list[dict[str, Any]]) -> list[TemplateItem]:
+    """The template after the editor's changes. ``rows``: one per item, in the template's order,
+    with ``nr`` (the wanted position; ties keep the old order, empty goes last), ``title``,
+    ``caption``, ``chart`` and ``remove``."""
+    if len(rows) != len(template):
+        raise TemplateError("Skabelonen er ændret imens; genindlæs siden")
+    kept = [(row, index) for index, row in enumerate(rows) if not row.get("remove")]
+    kept.sort(key=lambda pair: (pair[0].get("nr") is None, pair[0].get("nr") or 0, pair[1]))
+    items = []
+    for row, index in kept:
+        item = template[index]
+        items.append(
+            item.with_(
+                title=str(row.get("title") or "").strip(),
+                caption=str(row.get("caption") or "").strip(),
+                chart=bool(row.get("chart", True)) if item.spec is not None else True,
+            )
+        )
+    return items
+
+
 def load_template(con: duckdb.DuckDBPyConnection, municipality: str) -> list[TemplateItem]:
     """The municipality's template in order (empty: it has none)."""
     rows = con.execute(

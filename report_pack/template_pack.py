@@ -30,6 +30,7 @@ from charts.theme import source_line
 from data_model.export import frame_to_csv, frame_to_xlsx
 from queries.crosstab import (
     MEASURES,
+    SHARE_SUFFIX,
     TOTAL,
     CrossSpec,
     column_header_words,
@@ -95,7 +96,8 @@ def _crosstab_entry(
         f" · {restricted}" if restricted else ""
     )
     columns = [Column(data.columns[0], data.columns[0])] + [
-        Column(name, name, "share" if name.endswith(" (andel)") else "count") for name in data.columns[1:]
+        Column(name, name, "percent" if name.endswith(f" ({SHARE_SUFFIX})") else "count")
+        for name in data.columns[1:]
     ]
     row_title, column_title = row_header_words(spec), column_header_words(spec)
     item = PackItem(
@@ -107,7 +109,7 @@ def _crosstab_entry(
         data=data,
         columns=columns,
         count_columns=tuple(c.name for c in columns if c.kind == "count"),
-        share_columns=tuple(c.name for c in columns if c.kind == "share"),
+        share_columns=tuple(c.name for c in columns if c.kind == "percent"),
         draw=None
         if cells.is_empty()
         else lambda _d, m: crosstab_chart(

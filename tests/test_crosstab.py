@@ -262,3 +262,15 @@ def test_a_split_by_period_says_how_far_back_it_reaches() -> None:
         == "de seneste 2 beretningsperioder til og med 2025"
     )
     assert period_words(CrossSpec(rows="unit"), "2025") == "2025"
+
+
+def test_downloads_are_danish_with_shares_in_percent(query_db: duckdb.DuckDBPyConnection) -> None:
+    from data_model.display import display_frame
+    from data_model.export import frame_to_csv
+
+    spec = CrossSpec(rows="unit", columns="kind", share="row")
+    text = frame_to_csv(display_frame(wide(crosstab(query_db, F2024, spec), spec, with_share=True)))
+    lines = text.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Forvaltning;Klage;Klage (andel, %)")
+    sos = next(line for line in lines if line.startswith("Social og Sundhed;"))
+    assert sos.split(";")[1:3] == ["2", "66,7"]

@@ -24,6 +24,7 @@ from report_pack.template import (
     TemplateError,
     TemplateItem,
     crosstab_item,
+    edited_template,
     load_template,
     save_template,
     template_from_json,
@@ -33,7 +34,7 @@ from report_pack.template_pack import prepare
 from tests.conftest import ROOT, TODAY
 from tests.template_recall import expressible, locate, table_for
 
-SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157"}
+SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157", "unnamed": "U03"}
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +75,22 @@ def test_save_load_reorder_rename_remove(small_db: duckdb.DuckDBPyConnection) ->
         con.execute("SELECT count(*) FROM audit_log WHERE table_name = 'report_template'").fetchall()[0][0]
         == 2
     )
+
+
+def test_the_editor_reorders_renames_and_removes() -> None:
+    items = _items()
+    rows = [
+        {"nr": 3, "title": " Ny titel ", "caption": "", "chart": False, "remove": False},
+        {"nr": 1, "title": items[1].title, "caption": items[1].caption, "chart": False, "remove": True},
+        {"nr": 1, "title": items[2].title, "caption": "Ny tekst", "chart": True, "remove": False},
+    ]
+    edited = edited_template(items, rows)
+    assert [i.title for i in edited] == [items[2].title, "Ny titel"]
+    assert edited[0].caption == "Ny tekst" and edited[1].chart is False
+    with pytest.raises(TemplateError):
+        edited_template(items, rows[:2])
+    with pytest.raises(TemplateError, match="titel"):
+        edited_template(items, [{**rows[0], "title": ""}, *rows[1:]])
 
 
 def test_a_failed_save_changes_nothing(small_db: duckdb.DuckDBPyConnection) -> None:
@@ -122,7 +139,7 @@ def test_bad_files_are_refused_with_a_reason(data: bytes, words: str) -> None:
 def test_every_sample_municipality_ships_a_template(sample: duckdb.DuckDBPyConnection) -> None:
     for slug, code in SAMPLES.items():
         items = load_template(sample, code)
-        assert len(items) >= 7, slug
+        assert len(items) >= (3 if slug == "unnamed" else 7), slug
         file_code, from_file = template_from_json(
             (ROOT / "sample_data" / "reports" / slug / "report_template.json").read_bytes()
         )
@@ -157,7 +174,7 @@ def test_the_template_reproduces_the_reports_own_tables(sample: duckdb.DuckDBPyC
         f"{slug}: {len(reproducible) - len(missing)}/{len(reproducible)} = {recall:.0%}; not reproducible: {contradicted}"
     )
     assert not missing, missing
-    assert len(reproducible) >= 20
+    assert len(reproducible) >= (3 if slug == "unnamed" else 20)
 
 
 def test_a_figure_is_found_only_in_its_own_cell(sample: duckdb.DuckDBPyConnection) -> None:

@@ -23,6 +23,7 @@ from report_pack.template import (
     TemplateError,
     TemplateItem,
     crosstab_item,
+    edited_template,
     load_template,
     save_template,
     template_from_json,
@@ -273,6 +274,7 @@ if template:
             "Titel": [i.title for i in template],
             "Billedtekst": [i.caption for i in template],
             "Indhold": [_describe_item(i) for i in template],
+            "Figur i Word": [i.chart if i.spec is not None else True for i in template],
             "Fjern": [False] * len(template),
         }
     )
@@ -285,17 +287,28 @@ if template:
             "Nr.": st.column_config.NumberColumn(
                 help="Skriv et andet nummer for at flytte punktet", min_value=1, step=1
             ),
+            "Figur i Word": st.column_config.CheckboxColumn(
+                help="En krydstabel vises også som figur i Word-dokumentet (en standardfigur altid)"
+            ),
             "Fjern": st.column_config.CheckboxColumn(help="Markér og gem for at fjerne punktet"),
         },
     )
     if can_edit and st.button("Gem ændringerne i skabelonen", key="xt_template_save"):
-        rows = edited.with_row_index("old").filter(~pl.col("Fjern")).sort(["Nr.", "old"], nulls_last=True)
-        items = [
-            template[row["old"]].with_(
-                title=str(row["Titel"] or "").strip(), caption=str(row["Billedtekst"] or "").strip()
-            )
-            for row in rows.iter_rows(named=True)
+        rows = [
+            {
+                "nr": r["Nr."],
+                "title": r["Titel"],
+                "caption": r["Billedtekst"],
+                "chart": r["Figur i Word"],
+                "remove": r["Fjern"],
+            }
+            for r in edited.iter_rows(named=True)
         ]
+        try:
+            items = edited_template(template, rows)
+        except TemplateError as exc:
+            st.error(str(exc))
+            st.stop()
         _save(items, "Skabelonen er gemt")
 else:
     st.info(

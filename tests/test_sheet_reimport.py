@@ -52,6 +52,16 @@ def _first(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> dict[str, tuple]:
     return stored
 
 
+def _outcome_still_stored(db: str) -> None:
+    """The preview wrote nothing: the outcome it would clear is still in the database file."""
+    con = duckdb.connect(db)
+    try:
+        sql = "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"
+        assert con.execute(sql).fetchall()[0][0] == 1
+    finally:
+        con.close()
+
+
 def _import(con: duckdb.DuckDBPyConnection, path: Path, *, dry_run: bool = False):
     report = import_sheet(con, path, "inquiries", "999", today=TODAY, dry_run=dry_run)
     assert report.ok, report.lines()
@@ -180,14 +190,7 @@ def test_cli_dry_run_prints_the_cleared_outcome(small_db, tmp_path: Path, capsys
     assert main([*args, "--dry-run", "--today", TODAY.isoformat()]) == 0
     out = capsys.readouterr().out
     assert "Ændres ved indlæsning: 1 felt(er)" in out and "Udfald 'loest_af_borgerraadgiver' → (tom)" in out
-    con = duckdb.connect(db)
-    assert (
-        con.execute(
-            "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"
-        ).fetchall()[0][0]
-        == 1
-    )
-    con.close()
+    _outcome_still_stored(db)
 
 
 def test_data_page_preview_lists_the_cleared_outcome_before_writing(
@@ -211,11 +214,4 @@ def test_data_page_preview_lists_the_cleared_outcome_before_writing(
     frames = [d.value for d in at.dataframe if "Før" in d.value.columns]
     assert len(frames) == 1
     assert list(frames[0]["Før"]) == ["'loest_af_borgerraadgiver'"] and list(frames[0]["Efter"]) == ["(tom)"]
-    con = duckdb.connect(path)
-    assert (
-        con.execute(
-            "SELECT count(*) FROM inquiry WHERE outcome_code = 'loest_af_borgerraadgiver'"
-        ).fetchall()[0][0]
-        == 1
-    )
-    con.close()
+    _outcome_still_stored(path)

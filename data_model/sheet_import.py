@@ -398,32 +398,33 @@ def _identities(
 
 
 def _known_without(
-    t: _Translator, rows: list[_Row], values: list[tuple[Any, str | None, str | None]]
+    t: _Translator,
+    table: str,
+    id_column: str,
+    prefix: str,
+    match: dict[str, list[Any]],
+    rows: list[_Row],
+    missing: str,
 ) -> dict[int, str]:
-    """Row number -> stored id, for a sheet without the Resumé column (or without any
-    organisation column): the derived id hashes the summary and the unit, so such a sheet finds
-    the inquiry it registered earlier by date, kind (and unit), when exactly one stored inquiry
-    and exactly one row of the sheet have them. Two or more are refused: which is which cannot
-    be told, and guessing would move one inquiry's outcome onto another."""
-    no_summary = "summary" not in (rows[0].headers if rows else {})
-    no_unit = not any(k in (rows[0].headers if rows else {}) for k in ORG_ROLES)
-    if not rows or not (no_summary or no_unit):
+    """Row number -> stored id, for a sheet without a column the derived id hashes (Resumé,
+    the organisation, the follow-up text): such a sheet finds the record it registered earlier by
+    the columns it still has (``match``: stored column -> the row's value), when exactly one
+    stored record and exactly one row have them. More than one is refused: which is which cannot
+    be told, and guessing would move one record's outcome onto another."""
+    if not rows:
         return {}
-    stored: dict[tuple[str, str, str], list[str]] = {}
-    for inquiry_id, received, kind_code, unit_id in t.con.execute(
-        "SELECT inquiry_id, received, kind_code, unit_id FROM inquiry "
-        "WHERE municipality_code = ? AND starts_with(inquiry_id, ?) ORDER BY inquiry_id",
-        [t.municipality, f"{t.municipality}-ark-"],
+    columns = list(match)  # identifiers from the code, never from the sheet
+    stored: dict[tuple[str, ...], list[str]] = {}
+    for found_id, *values in t.con.execute(
+        f"SELECT {id_column}, {', '.join(columns)} FROM {table} "  # noqa: S608
+        f"WHERE starts_with({id_column}, ?) ORDER BY {id_column}",
+        [f"{t.municipality}-{prefix}-"],
     ).fetchall():
-        key = (received.isoformat(), kind_code or "", "" if no_unit else unit_id or "")
-        stored.setdefault(key, []).append(inquiry_id)
-    groups: dict[tuple[str, str, str], list[_Row]] = {}
-    for row, (received, kind_code, unit_id) in zip(rows, values, strict=True):
-        if not row.text("ref"):
-            key = (_day_key(received), kind_code or "", "" if no_unit else unit_id or "")
-            groups.setdefault(key, []).append(row)
+        stored.setdefault(tuple(_key_part(v) for v in values), []).append(found_id)
+    groups: dict[tuple[str, ...], list[_Row]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(tuple(_key_part(match[c][i]) for c in columns), []).append(row)
     known: dict[int, str] = {}
-    missing = "Resumé" if no_summary else "Forvaltning/Afdeling"
     for key, group in groups.items():
         candidates = stored.get(key, [])
         if len(candidates) == 1 and len(group) == 1:
@@ -433,14 +434,26 @@ def _known_without(
                 t.report.problems.append(
                     Problem(
                         row.number,
-                        row.headers.get("received", "received"),
                         "",
-                        f"Arket har ingen kolonne {missing}, og {len(candidates)} indlæste henvendelser "
-                        "har samme dato og type; det kan ikke afgøres, hvilken rækken er. Tilføj "
-                        f"kolonnen {missing} eller et eget løbenummer",
+                        "",
+                        f"Arket har ingen kolonne {missing}, og {len(candidates)} indlæste poster svarer til "
+                        f"rækken; det kan ikke afgøres, hvilken den er. Tilføj kolonnen {missing} eller et "
+                        "eget løbenummer",
                     )
                 )
     return known
+
+
+def _key_part(value: Any) -> str:
+    """A stored value or a row's (dates parsed already) as a comparable text."""
+    if isinstance(value, date | datetime):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    return "" if value is None else str(value)
+
+
+def _missing(row: _Row, needed: dict[str, tuple[str, ...]]) -> list[str]:
+    """Her words for the identity columns the sheet lacks (``needed``: word -> role keys)."""
+    return [word for word, keys in needed.items() if not any(k in row.headers for k in keys)]
 
 
 def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
@@ -482,7 +495,18 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
         "received",
         [(r["unit_id"], r["kind_code"], normalise(_cell_text(r["summary"]))) for r, _ in resolved],
     )
-    known = _known_without(t, rows, [(r["received"], r["kind_code"], r["unit_id"]) for r, _ in resolved])
+    known: dict[int, str] = {}
+    if rows and (missing := _missing(rows[0], {"Resumé": ("summary",), "Forvaltning/Afdeling": ORG_ROLES})):
+        own = [(row, r) for row, (r, _) in zip(rows, resolved, strict=True) if not row.text("ref")]
+        match = {
+            "received": [row.day("received") for row, _ in own],
+            "kind_code": [r["kind_code"] for _, r in own],
+        }
+        if "Forvaltning/Afdeling" not in missing:
+            match["unit_id"] = [r["unit_id"] for _, r in own]
+        known = _known_without(
+            t, "inquiry", "inquiry_id", "ark", match, [w for w, _ in own], " og ".join(missing)
+        )
     for row, (record, themes), identity, occurrence in zip(
         rows, resolved, identities, _occurrences(identities), strict=True
     ):
@@ -522,10 +546,21 @@ def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     identities = _identities(
         t, rows, "decided", [(r["law_area_code"], r["outcome_code"], r["unit_id"]) for r in records]
     )
+    known: dict[int, str] = {}
+    if rows and _missing(rows[0], {"Forvaltning/Afdeling": ORG_ROLES}):
+        own = [(row, r) for row, r in zip(rows, records, strict=True) if not row.text("ref")]
+        match = {
+            "decided": [row.day("decided") for row, _ in own],
+            "law_area_code": [r["law_area_code"] for _, r in own],
+            "outcome_code": [r["outcome_code"] for _, r in own],
+        }
+        known = _known_without(
+            t, "appeal_decision", "decision_id", "ank", match, [w for w, _ in own], "Forvaltning/Afdeling"
+        )
     for row, record, identity, occurrence in zip(
         rows, records, identities, _occurrences(identities), strict=True
     ):
-        decision_id = derived_id(t.municipality, "ank", [*identity, str(occurrence)])
+        decision_id = known.get(row.number) or derived_id(t.municipality, "ank", [*identity, str(occurrence)])
         decisions.add({"decision_id": decision_id, **record}, row.number)
     return [decisions]
 
@@ -602,13 +637,23 @@ def _recommendations(t: _Translator, rows: list[_Row]) -> list[_Batch]:
         if any(row.text(k) for k in ("fu_date", "fu_status", "fu_text")):
             fu_identities.append((rec_id, _day_key(row.cells.get("fu_date")), normalise(row.text("fu_text"))))
             fu_rows.append((row, rec_id))
+    known: dict[int, str] = {}
+    if fu_rows and _missing(fu_rows[0][0], {"Opfølgning": ("fu_text",)}):
+        match = {
+            "recommendation_id": [rec_id for _, rec_id in fu_rows],
+            "date": [row.day("fu_date") for row, _ in fu_rows],
+        }
+        known = _known_without(
+            t, "follow_up", "follow_up_id", "opf", match, [row for row, _ in fu_rows], "Opfølgning"
+        )
     for (row, rec_id), identity, occurrence in zip(
         fu_rows, fu_identities, _occurrences(fu_identities), strict=True
     ):
         status = t.category(row, "fu_status") if row.text("fu_status") else "ukendt"
         follow_ups.add(
             {
-                "follow_up_id": derived_id(t.municipality, "opf", [*identity, str(occurrence)]),
+                "follow_up_id": known.get(row.number)
+                or derived_id(t.municipality, "opf", [*identity, str(occurrence)]),
                 "recommendation_id": rec_id,
                 "date": row.cells.get("fu_date"),
                 "status_code": status,

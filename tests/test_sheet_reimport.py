@@ -215,3 +215,55 @@ def test_data_page_preview_lists_the_cleared_outcome_before_writing(
     assert len(frames) == 1
     assert list(frames[0]["Før"]) == ["'loest_af_borgerraadgiver'"] and list(frames[0]["Efter"]) == ["(tom)"]
     _outcome_still_stored(path)
+
+
+def test_sheet_without_organisation_columns_keeps_units_and_ids(small_db, tmp_path: Path) -> None:
+    before = _first(small_db, tmp_path)
+    report = _import(small_db, write(tmp_path / "februar.csv", _columns(SHEET, {"Forvaltning", "Afdeling"})))
+    assert report.changes == []
+    assert _stored(small_db) == before  # unit_id kept, no new inquiries
+
+
+DECISIONS = (
+    "Afgørelsesdato;Lovområde;Resultat;Afdeling;Bemærkninger\n"
+    "01-03-2025;Børnehandicap;Stadfæstelse;Børn og Familie;Mangelfuld begrundelse\n"
+    "02-03-2025;Voksenhandicap;Hjemvisning;Børn og Familie;\n"
+)
+
+
+def test_decisions_sheet_without_unit_or_remarks_keeps_them(small_db, tmp_path: Path) -> None:
+    sql = "SELECT decision_id, unit_id, remark_codes FROM appeal_decision WHERE provenance = 'imported' ORDER BY 1"
+    assert import_sheet(
+        small_db, write(tmp_path / "a.csv", DECISIONS), "appeal_decisions", "999", today=TODAY
+    ).ok
+    before = small_db.execute(sql).fetchall()
+    assert [r[1] for r in before] == ["999-sos-born", "999-sos-born"]
+    narrow = write(tmp_path / "b.csv", _columns(DECISIONS, {"Afdeling", "Bemærkninger"}))
+    report = import_sheet(small_db, narrow, "appeal_decisions", "999", today=TODAY)
+    assert report.ok, report.lines()
+    assert report.changes == [] and report.written[0][1].new == 0
+    assert small_db.execute(sql).fetchall() == before
+
+
+RECOMMENDATIONS = (
+    "Dato;Anbefaling;Forvaltning;Tema;Beretning;Frist;Opfølgning dato;Status;Svar\n"
+    "01-06-2024;Begrund afslag bedre;Social og Sundhed;Begrundelse;2024;01-06-2025;01-12-2024;I gang;Skabelon undervejs\n"
+)
+
+
+def test_recommendations_sheet_without_some_columns_keeps_them(small_db, tmp_path: Path) -> None:
+    recs = "SELECT recommendation_id, period_id, due_on, target_unit_ids, theme_codes FROM recommendation ORDER BY 1"
+    fus = "SELECT follow_up_id, status_code, text FROM follow_up ORDER BY 1"
+    first = write(tmp_path / "a.csv", RECOMMENDATIONS)
+    assert import_sheet(small_db, first, "recommendations", "999", today=TODAY).ok
+    before = (small_db.execute(recs).fetchall(), small_db.execute(fus).fetchall())
+    narrow = write(
+        tmp_path / "b.csv", _columns(RECOMMENDATIONS, {"Forvaltning", "Tema", "Beretning", "Frist", "Svar"})
+    )
+    report = import_sheet(small_db, narrow, "recommendations", "999", today=TODAY)
+    assert report.ok, report.lines()
+    assert report.changes == []
+    assert (small_db.execute(recs).fetchall(), small_db.execute(fus).fetchall()) == before
+    cleared = write(tmp_path / "c.csv", RECOMMENDATIONS.replace(";01-06-2025;", ";;"))
+    preview = import_sheet(small_db, cleared, "recommendations", "999", today=TODAY, dry_run=True)
+    assert [(c.column, c.new) for _, c in preview.changes] == [("due_on", None)]

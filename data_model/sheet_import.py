@@ -830,7 +830,6 @@ _SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
         "legal_effect_code": ("legal_effect",),
         "summary": ("summary",),
     },
-    "complaint_points": {"unit_id": ORG_ROLES},
     "appeal_decisions": {"unit_id": ORG_ROLES, "remark_codes": ("remarks",)},
     "recommendations": {
         "text": ("text",),
@@ -880,6 +879,11 @@ def _keep_absent(
             for p in problems
         ]
         kept.append((batch, merged, [batch.numbers[i] for i in merged_index]))
+    if kept and kept[0][0].kind == "inquiries" and len(kept) > 1:  # a point lies where its inquiry does
+        unit_of = {r.inquiry_id: r.unit_id for r in kept[0][1]}  # type: ignore[attr-defined]
+        batch, points, numbers = kept[1]
+        points = [p.model_copy(update={"unit_id": unit_of.get(p.inquiry_id)}) for p in points]  # type: ignore[attr-defined]
+        kept[1] = (batch, points, numbers)
     return kept
 
 

@@ -222,6 +222,15 @@ def test_sheet_without_organisation_columns_keeps_units_and_ids(small_db, tmp_pa
     report = _import(small_db, write(tmp_path / "februar.csv", _columns(SHEET, {"Forvaltning", "Afdeling"})))
     assert report.changes == []
     assert _stored(small_db) == before  # unit_id kept, no new inquiries
+    more = _columns(SHEET, {"Forvaltning", "Afdeling"}).replace(
+        ";Råd og vejledning;;", ";Råd og vejledning;Aktindsigt;"
+    )
+    report = _import(small_db, write(tmp_path / "marts.csv", more))
+    assert {label: r.new for label, r in report.written}["Klagepunkter"] == 1
+    new_point = small_db.execute(
+        "SELECT unit_id FROM complaint_point WHERE theme_code = 'aktindsigt'"
+    ).fetchall()
+    assert new_point == [("999-tek",)]  # where its stored inquiry lies, though the sheet names no unit
 
 
 DECISIONS = (

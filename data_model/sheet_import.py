@@ -98,9 +98,8 @@ class SheetReport:
     created_themes: list[str] = field(default_factory=list)
     written: list[tuple[str, ImportReport]] = field(default_factory=list)  # (Danish kind, counts)
     mapping: SheetMapping | None = None
-    changes: list[tuple[str, FieldChange]] = field(
-        default_factory=list
-    )  # (Danish kind, stored value replaced)
+    # (Danish kind, a stored value replaced or cleared, or a complaint point removed)
+    changes: list[tuple[str, FieldChange]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -386,7 +385,8 @@ def _identities(
     """What makes a row the same row next month: her own number when the sheet has one, else
     the date, what it resolved to (unit, kind ...: so adding a Forvaltning column or writing
     'klage' for 'Klage' changes nothing) and the text she writes when she registers it; never
-    what is filled in later, such as the outcome or the closing date."""
+    what is filled in later, such as the outcome or the closing date. A sheet without a column
+    the id hashes (Resumé, the organisation) finds its stored records by ``_known_without``."""
     identities: list[tuple[str, ...]] = []
     for row, parts in zip(rows, values, strict=True):
         if row.text("ref"):

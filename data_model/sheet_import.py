@@ -397,6 +397,17 @@ def _identities(
     return identities
 
 
+# What a sheet without one of the hashed columns can still match a stored record by.
+_STORED_IDENTITY = {
+    "inquiry": "SELECT inquiry_id, received, kind_code, unit_id FROM inquiry "
+    "WHERE starts_with(inquiry_id, ?) ORDER BY inquiry_id",
+    "appeal_decision": "SELECT decision_id, decided, law_area_code, outcome_code FROM appeal_decision "
+    "WHERE starts_with(decision_id, ?) ORDER BY decision_id",
+    "follow_up": "SELECT follow_up_id, recommendation_id, date FROM follow_up "
+    "WHERE starts_with(follow_up_id, ?) ORDER BY follow_up_id",
+}
+
+
 def _known_without(
     t: _Translator,
     table: str,
@@ -413,14 +424,13 @@ def _known_without(
     be told, and guessing would move one record's outcome onto another."""
     if not rows:
         return {}
-    columns = list(match)  # identifiers from the code, never from the sheet
+    columns = list(match)
+    cursor = t.con.execute(_STORED_IDENTITY[table], [f"{t.municipality}-{prefix}-"])
+    names = [d[0] for d in cursor.description]
     stored: dict[tuple[str, ...], list[str]] = {}
-    for found_id, *values in t.con.execute(
-        f"SELECT {id_column}, {', '.join(columns)} FROM {table} "  # noqa: S608
-        f"WHERE starts_with({id_column}, ?) ORDER BY {id_column}",
-        [f"{t.municipality}-{prefix}-"],
-    ).fetchall():
-        stored.setdefault(tuple(_key_part(v) for v in values), []).append(found_id)
+    for values in cursor.fetchall():
+        found = dict(zip(names, values, strict=True))
+        stored.setdefault(tuple(_key_part(found[c]) for c in columns), []).append(found[id_column])
     groups: dict[tuple[str, ...], list[_Row]] = {}
     for i, row in enumerate(rows):
         groups.setdefault(tuple(_key_part(match[c][i]) for c in columns), []).append(row)

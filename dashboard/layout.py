@@ -158,6 +158,11 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
     return display_frame(frame, screen=True)
 
 
+def _literal(frame: pl.DataFrame) -> pl.DataFrame:
+    """st.table renders text cells as Markdown: names from the database must stay literal."""
+    return frame.with_columns(pl.col(pl.String).map_elements(md_escape, return_dtype=pl.String))
+
+
 def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
     """The spec the screen draws: the printed chart, with larger type in presentation mode."""
     spec = chart.to_dict()
@@ -172,11 +177,11 @@ def show_figure(figure: Figure, file_stem: str) -> None:
     spec = screen_spec(figure.chart, presenting)
     # drawn at its own size and shrunk (never zoomed) to the column when the window is narrower
     st.vega_lite_chart(spec, theme=None, width="content", key=f"chart-{figure.key}")
-    st.caption(spec.get("description") or figure.title)
+    st.caption(md_escape(spec.get("description") or figure.title))  # names from the database
     with st.expander("Vis data som tabel"):
         table = data_table(figure.data)
         if table.height <= TABLE_ROWS:
-            st.table(table)  # a real HTML table: screen readers can walk it
+            st.table(_literal(table))  # a real HTML table: screen readers can walk it
         else:
             st.dataframe(table, hide_index=True)
     if not presenting:

@@ -224,6 +224,13 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     st.success(
         f"Alle {report.rows} rækker kan indlæses. Intet er skrevet endnu.{md_escape(created)}", icon="✅"
     )
+    if report.changes:
+        st.warning(
+            f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt (og fjernede temaer fjerner "
+            "klagepunkter), hvis du indlæser arket. Kolonner, som arket ikke har, bevares.",
+            icon="⚠️",
+        )
+        st.dataframe(report.changes_frame(), hide_index=True)
     st.button(
         f"Indlæs {report.rows} rækker",
         type="primary",

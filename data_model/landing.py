@@ -48,5 +48,5 @@ def land(
         raise Refused(problems)
     result = ImportReport(kind=kind_name, file_name=file_name, rows=len(records))
     if records:
-        write_records(con, kind, records, result, actor=actor, own_transaction=False)
+        write_records(con, kind, records, result, actor=actor, numbers=numbers, own_transaction=False)
     return result

@@ -96,6 +96,10 @@ def run_sheet_import(args: argparse.Namespace) -> int:
         print(f"{report.file_name}: {report.rows} række(r) kan indlæses (intet skrevet).")
     else:
         print(report.summary())
+    if report.ok and report.changes:  # old → new, before writing too
+        print(("Ændres ved indlæsning:" if args.dry_run else "Ændret:") + f" {len(report.changes)} felt(er)")
+        for line in report.change_lines():
+            print(f"  {line}")
     if report.ok and (report.created_units or report.created_themes):
         word = "Oprettes ved indlæsning" if args.dry_run else "Oprettet"
         print(f"{word}: " + "; ".join(report.created_units + report.created_themes))

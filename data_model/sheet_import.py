@@ -20,9 +20,21 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from data_model import denmark
-from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, audit, database_failure, validate_rows
+from data_model.importer import (
+    LOCAL_ACTOR,
+    FieldChange,
+    ImportReport,
+    Problem,
+    audit,
+    database_failure,
+    field_changes,
+    merge_stored,
+    stored_rows,
+    validate_rows,
+)
 from data_model.kinds import KINDS
 from data_model.labels import REASONS, field_label
 from data_model.landing import Refused, land, one_transaction
@@ -86,6 +98,8 @@ class SheetReport:
     created_themes: list[str] = field(default_factory=list)
     written: list[tuple[str, ImportReport]] = field(default_factory=list)  # (Danish kind, counts)
     mapping: SheetMapping | None = None
+    # (Danish kind, a stored value replaced or cleared, or a complaint point removed)
+    changes: list[tuple[str, FieldChange]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -114,7 +128,24 @@ class SheetReport:
         created = ""
         if self.created_units or self.created_themes:
             created = f" Oprettet: {len(self.created_units)} enhed(er), {len(self.created_themes)} tema(er)."
-        return f"{self.file_name}: {self.rows} række(r) importeret. " + "; ".join(parts) + "." + created
+        changed = f" {len(self.changes)} gemt(e) værdi(er) ændret eller tømt." if self.changes else ""
+        return (
+            f"{self.file_name}: {self.rows} række(r) importeret. "
+            + "; ".join(parts)
+            + "."
+            + changed
+            + created
+        )
+
+    def change_lines(self) -> list[str]:
+        """Every stored value the sheet replaces or clears, and every complaint point it removes,
+        old → new (shown in the preview before anything is written)."""
+        return [f"{label}, {change.as_text()}" for label, change in self.changes]
+
+    def changes_frame(self) -> pl.DataFrame:
+        """The same as a table for the Data page: the importer's columns, and what kind of record."""
+        frame = ImportReport(self.kind, self.file_name, changes=[c for _, c in self.changes]).changes_frame()
+        return frame.insert_column(0, pl.Series("Type", [label for label, _ in self.changes], pl.Utf8))
 
 
 def _cell_text(value: Any) -> str:
@@ -354,7 +385,8 @@ def _identities(
     """What makes a row the same row next month: her own number when the sheet has one, else
     the date, what it resolved to (unit, kind ...: so adding a Forvaltning column or writing
     'klage' for 'Klage' changes nothing) and the text she writes when she registers it; never
-    what is filled in later, such as the outcome or the closing date."""
+    what is filled in later, such as the outcome or the closing date. A sheet without a column
+    the id hashes (Resumé, the organisation) finds its stored records by ``_known_without``."""
     identities: list[tuple[str, ...]] = []
     for row, parts in zip(rows, values, strict=True):
         if row.text("ref"):
@@ -363,6 +395,75 @@ def _identities(
         else:
             identities.append((_day_key(row.cells.get(day)), *[p or "" for p in parts]))
     return identities
+
+
+# What a sheet without one of the hashed columns can still match a stored record by.
+_STORED_IDENTITY = {
+    "inquiry": "SELECT inquiry_id, received, kind_code, unit_id FROM inquiry "
+    "WHERE starts_with(inquiry_id, ?) ORDER BY inquiry_id",
+    "appeal_decision": "SELECT decision_id, decided, law_area_code, outcome_code FROM appeal_decision "
+    "WHERE starts_with(decision_id, ?) ORDER BY decision_id",
+    "follow_up": "SELECT follow_up_id, recommendation_id, date FROM follow_up "
+    "WHERE starts_with(follow_up_id, ?) ORDER BY follow_up_id",
+}
+
+
+def _known_without(
+    t: _Translator,
+    table: str,
+    id_column: str,
+    prefix: str,
+    match: dict[str, list[Any]],
+    rows: list[_Row],
+    missing: str,
+) -> dict[int, str]:
+    """Row number -> stored id, for a sheet without a column the derived id hashes (Resumé,
+    the organisation, the follow-up text): such a sheet finds the record it registered earlier by
+    the columns it still has (``match``: stored column -> the row's value), when exactly one
+    stored record and exactly one row have them. More than one is refused: which is which cannot
+    be told, and guessing would move one record's outcome onto another."""
+    if not rows:
+        return {}
+    columns = list(match)
+    cursor = t.con.execute(_STORED_IDENTITY[table], [f"{t.municipality}-{prefix}-"])
+    names = [d[0] for d in cursor.description]
+    stored: dict[tuple[str, ...], list[str]] = {}
+    for values in cursor.fetchall():
+        found = dict(zip(names, values, strict=True))
+        stored.setdefault(tuple(_key_part(found[c]) for c in columns), []).append(found[id_column])
+    groups: dict[tuple[str, ...], list[_Row]] = {}
+    for i, row in enumerate(rows):
+        groups.setdefault(tuple(_key_part(match[c][i]) for c in columns), []).append(row)
+    known: dict[int, str] = {}
+    for key, group in groups.items():
+        candidates = stored.get(key, [])
+        if len(candidates) == 1 and len(group) == 1:
+            known[group[0].number] = candidates[0]
+        elif candidates:
+            for row in group:
+                t.report.problems.append(
+                    Problem(
+                        row.number,
+                        "",
+                        "",
+                        f"Arket har ingen kolonne {missing}, og {len(candidates)} indlæste poster svarer til "
+                        f"rækken; det kan ikke afgøres, hvilken den er. Tilføj kolonnen {missing} eller et "
+                        "eget løbenummer",
+                    )
+                )
+    return known
+
+
+def _key_part(value: Any) -> str:
+    """A stored value or a row's (dates parsed already) as a comparable text."""
+    if isinstance(value, date | datetime):
+        return (value.date() if isinstance(value, datetime) else value).isoformat()
+    return "" if value is None else str(value)
+
+
+def _missing(row: _Row, needed: dict[str, tuple[str, ...]]) -> list[str]:
+    """Her words for the identity columns the sheet lacks (``needed``: word -> role keys)."""
+    return [word for word, keys in needed.items() if not any(k in row.headers for k in keys)]
 
 
 def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
@@ -404,10 +505,22 @@ def _inquiries(t: _Translator, rows: list[_Row]) -> list[_Batch]:
         "received",
         [(r["unit_id"], r["kind_code"], normalise(_cell_text(r["summary"]))) for r, _ in resolved],
     )
+    known: dict[int, str] = {}
+    if rows and (missing := _missing(rows[0], {"Resumé": ("summary",), "Forvaltning/Afdeling": ORG_ROLES})):
+        own = [(row, r) for row, (r, _) in zip(rows, resolved, strict=True) if not row.text("ref")]
+        match = {
+            "received": [row.day("received") for row, _ in own],
+            "kind_code": [r["kind_code"] for _, r in own],
+        }
+        if "Forvaltning/Afdeling" not in missing:
+            match["unit_id"] = [r["unit_id"] for _, r in own]
+        known = _known_without(
+            t, "inquiry", "inquiry_id", "ark", match, [w for w, _ in own], " og ".join(missing)
+        )
     for row, (record, themes), identity, occurrence in zip(
         rows, resolved, identities, _occurrences(identities), strict=True
     ):
-        inquiry_id = derived_id(t.municipality, "ark", [*identity, str(occurrence)])
+        inquiry_id = known.get(row.number) or derived_id(t.municipality, "ark", [*identity, str(occurrence)])
         inquiries.add({"inquiry_id": inquiry_id, **record}, row.number)
         for code in themes:
             point = {"point_id": f"{inquiry_id}-{code}", "inquiry_id": inquiry_id, "theme_code": code}
@@ -443,10 +556,21 @@ def _appeal_decisions(t: _Translator, rows: list[_Row]) -> list[_Batch]:
     identities = _identities(
         t, rows, "decided", [(r["law_area_code"], r["outcome_code"], r["unit_id"]) for r in records]
     )
+    known: dict[int, str] = {}
+    if rows and _missing(rows[0], {"Forvaltning/Afdeling": ORG_ROLES}):
+        own = [(row, r) for row, r in zip(rows, records, strict=True) if not row.text("ref")]
+        match = {
+            "decided": [row.day("decided") for row, _ in own],
+            "law_area_code": [r["law_area_code"] for _, r in own],
+            "outcome_code": [r["outcome_code"] for _, r in own],
+        }
+        known = _known_without(
+            t, "appeal_decision", "decision_id", "ank", match, [w for w, _ in own], "Forvaltning/Afdeling"
+        )
     for row, record, identity, occurrence in zip(
         rows, records, identities, _occurrences(identities), strict=True
     ):
-        decision_id = derived_id(t.municipality, "ank", [*identity, str(occurrence)])
+        decision_id = known.get(row.number) or derived_id(t.municipality, "ank", [*identity, str(occurrence)])
         decisions.add({"decision_id": decision_id, **record}, row.number)
     return [decisions]
 
@@ -523,13 +647,23 @@ def _recommendations(t: _Translator, rows: list[_Row]) -> list[_Batch]:
         if any(row.text(k) for k in ("fu_date", "fu_status", "fu_text")):
             fu_identities.append((rec_id, _day_key(row.cells.get("fu_date")), normalise(row.text("fu_text"))))
             fu_rows.append((row, rec_id))
+    known: dict[int, str] = {}
+    if fu_rows and _missing(fu_rows[0][0], {"Opfølgning": ("fu_text",)}):
+        match = {
+            "recommendation_id": [rec_id for _, rec_id in fu_rows],
+            "date": [row.day("fu_date") for row, _ in fu_rows],
+        }
+        known = _known_without(
+            t, "follow_up", "follow_up_id", "opf", match, [row for row, _ in fu_rows], "Opfølgning"
+        )
     for (row, rec_id), identity, occurrence in zip(
         fu_rows, fu_identities, _occurrences(fu_identities), strict=True
     ):
         status = t.category(row, "fu_status") if row.text("fu_status") else "ukendt"
         follow_ups.add(
             {
-                "follow_up_id": derived_id(t.municipality, "opf", [*identity, str(occurrence)]),
+                "follow_up_id": known.get(row.number)
+                or derived_id(t.municipality, "opf", [*identity, str(occurrence)]),
                 "recommendation_id": rec_id,
                 "date": row.cells.get("fu_date"),
                 "status_code": status,
@@ -674,10 +808,17 @@ def import_sheet(
     for target, values in translator.used.items():
         for text, code in values.items():
             used.set_value(target, text, code)
+    mapped = {k for k in report.columns.values() if k != IGNORE}
+    if report.ok:
+        try:
+            validated = _keep_absent(con, report, validated, mapped, today or date.today())
+            report.changes = [] if not report.ok else _changes(con, validated, mapped)
+        except duckdb.Error as exc:
+            report.problems.append(Problem(None, "", "", database_failure(exc)))
     if not report.ok or dry_run:
         return report
     try:
-        _write(con, report, translator, validated, known_municipality, actor)
+        _write(con, report, translator, validated, known_municipality, actor, mapped)
     except Refused as exc:
         report.problems += exc.problems
         report.written = []
@@ -685,6 +826,95 @@ def import_sheet(
         report.problems.append(Problem(None, "", "", database_failure(exc)))
         report.written = []
     return report
+
+
+# Fields filled from optional columns: a sheet without any of the column(s) leaves the stored
+# value as it is, as the canonical importer does (``merge_stored``); an empty cell clears it.
+_SOURCES: dict[str, dict[str, tuple[str, ...]]] = {
+    "inquiries": {
+        "closed": ("closed",),
+        "unit_id": ORG_ROLES,
+        "case_type_code": ("case_type",),
+        "channel_code": ("channel",),
+        "outcome_code": ("outcome",),
+        "legal_effect_code": ("legal_effect",),
+        "summary": ("summary",),
+    },
+    "appeal_decisions": {"unit_id": ORG_ROLES, "remark_codes": ("remarks",)},
+    "recommendations": {
+        "text": ("text",),
+        "period_id": ("period",),
+        "due_on": ("due_on",),
+        "target_unit_ids": ("forvaltning", "afdeling"),
+        "theme_codes": ("themes",),
+        "whole_municipality": ("whole",),
+    },
+    "follow_ups": {"status_code": ("fu_status",), "text": ("fu_text",), "source": ("fu_source",)},
+}
+
+
+def absent_fields(kind: str, mapped: set[str]) -> set[str]:
+    """The fields of ``kind`` that no column of the sheet fills (``mapped``: role keys)."""
+    return {f for f, keys in _SOURCES.get(kind, {}).items() if not mapped.intersection(keys)}
+
+
+def _keep_absent(
+    con: duckdb.DuckDBPyConnection,
+    report: SheetReport,
+    validated: list[tuple[_Batch, list[Record], list[int]]],
+    mapped: set[str],
+    today: date,
+) -> list[tuple[_Batch, list[Record], list[int]]]:
+    """Records already stored take the stored values of the fields her sheet has no column for."""
+    kept: list[tuple[_Batch, list[Record], list[int]]] = []
+    for batch, records, numbers in validated:
+        absent = absent_fields(batch.kind, mapped)
+        if not absent or not records:
+            kept.append((batch, records, numbers))
+            continue
+        kind = KINDS[batch.kind]
+        rows = [{k: v for k, v in r.items() if k not in absent} for r in batch.rows]
+        index = list(range(len(rows)))  # one sheet row may give several records (points)
+        merged, merged_index, problems = merge_stored(
+            con, kind, set(kind.columns) - absent, rows, index, records, index, today=today
+        )
+        headings = {field_label(f): h for f, h in batch.labels.items()}
+        report.problems += [
+            Problem(
+                batch.numbers[p.row] if p.row is not None else None,
+                headings.get(p.column, p.column),
+                p.value,
+                p.reason,
+            )
+            for p in problems
+        ]
+        kept.append((batch, merged, [batch.numbers[i] for i in merged_index]))
+    if kept and kept[0][0].kind == "inquiries" and len(kept) > 1:  # a point lies where its inquiry does
+        unit_of = {r.inquiry_id: r.unit_id for r in kept[0][1]}  # type: ignore[attr-defined]
+        batch, points, numbers = kept[1]
+        points = [p.model_copy(update={"unit_id": unit_of.get(p.inquiry_id)}) for p in points]  # type: ignore[attr-defined]
+        kept[1] = (batch, points, numbers)
+    return kept
+
+
+def _changes(
+    con: duckdb.DuckDBPyConnection, validated: list[tuple[_Batch, list[Record], list[int]]], mapped: set[str]
+) -> list[tuple[str, FieldChange]]:
+    """Every stored value the sheet replaces or clears, and every complaint point it removes."""
+    changes: list[tuple[str, FieldChange]] = []
+    for batch, records, numbers in validated:
+        kind = KINDS[batch.kind]
+        label = _KIND_WORDS.get(batch.kind, batch.kind)
+        stored = stored_rows(con, kind, records)
+        changes += [(label, c) for c in field_changes(kind, records, list(numbers), stored)]
+        if batch.kind == "complaint_points" and "themes" in mapped:
+            inquiries, inquiry_numbers = validated[0][1], validated[0][2]
+            row_of = {r.inquiry_id: n for r, n in zip(inquiries, inquiry_numbers, strict=True)}  # type: ignore[attr-defined]
+            for point_id, inquiry_id, theme_code, _unit in _stale_points(con, inquiries, records):
+                changes.append(
+                    (label, FieldChange(row_of.get(inquiry_id), point_id, "theme_code", theme_code, None))
+                )
+    return changes
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -699,6 +929,7 @@ def _write(
     validated: list[tuple[_Batch, list[Record], list[int]]],
     known_municipality: bool,
     actor: str,
+    mapped: set[str],
 ) -> None:
     """Everything in one transaction: a missing municipality, new themes and units, the records,
     the saved mapping. Any refused reference rolls all of it back."""
@@ -716,7 +947,7 @@ def _write(
                     raise Refused(problems)
                 _land(con, report, kind_name, records, valid, actor)
         for batch, records, numbers in validated:
-            if batch.kind == "complaint_points":
+            if batch.kind == "complaint_points" and "themes" in mapped:  # no column: points kept
                 _drop_stale_points(con, validated[0][1], records, actor)
             if records:
                 _land(con, report, batch.kind, records, numbers, actor)
@@ -740,14 +971,21 @@ def _drop_stale_points(
     con: duckdb.DuckDBPyConnection, inquiries: list[Record], points: list[Record], actor: str
 ) -> None:
     """A theme she removed from a row in a later sheet removes that complaint point."""
-    ids = [r.inquiry_id for r in inquiries]  # type: ignore[attr-defined]
-    keep = [p.point_id for p in points]  # type: ignore[attr-defined]
-    stale = con.execute(
-        "SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point "
-        "WHERE list_contains(?::VARCHAR[], inquiry_id) AND NOT list_contains(?::VARCHAR[], point_id)",
-        [ids, keep],
-    ).fetchall()
-    for point_id, inquiry_id, theme_code, unit_id in stale:
+    for point_id, inquiry_id, theme_code, unit_id in _stale_points(con, inquiries, points):
         con.execute("DELETE FROM complaint_point WHERE point_id = ?", [point_id])
         old = {"point_id": point_id, "inquiry_id": inquiry_id, "theme_code": theme_code, "unit_id": unit_id}
         audit(con, actor, "slet (fjernet i arket)", "complaint_point", point_id, old, None)
+
+
+def _stale_points(
+    con: duckdb.DuckDBPyConnection, inquiries: list[Record], points: list[Record]
+) -> list[tuple[Any, ...]]:
+    """Stored complaint points of the sheet's inquiries whose theme the sheet no longer has."""
+    ids = [r.inquiry_id for r in inquiries]  # type: ignore[attr-defined]
+    keep = [p.point_id for p in points]  # type: ignore[attr-defined]
+    return con.execute(
+        "SELECT point_id, inquiry_id, theme_code, unit_id FROM complaint_point "
+        "WHERE list_contains(?::VARCHAR[], inquiry_id) AND NOT list_contains(?::VARCHAR[], point_id) "
+        "ORDER BY inquiry_id, theme_code",
+        [ids, keep],
+    ).fetchall()

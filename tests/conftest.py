@@ -67,7 +67,6 @@ def open_app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, qu
     """An AppTest of the whole app on ``con``'s database file (closed here: the app opens it),
     with ``query`` (``kommune=999&periode=...``) as the URL's query string."""
     import streamlit as st
-    from streamlit.testing.v1 import AppTest
 
     path = con.execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
@@ -75,6 +74,13 @@ def open_app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, qu
     con.close()
     monkeypatch.setenv("BORGERRAAD_DB", path)
     st.cache_data.clear()  # cached per data version, not per database file
+    return app_test(query)
+
+
+def app_test(query: str = ""):
+    """An AppTest of the whole app (on $BORGERRAAD_DB) with ``query`` as the URL's query string."""
+    from streamlit.testing.v1 import AppTest
+
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     for pair in filter(None, query.split("&")):
         key, value = pair.split("=", 1)

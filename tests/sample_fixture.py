@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from data_model.db import connect
 from data_model.seed import load_sample_data
-from tests.conftest import ROOT, TODAY
+from tests.conftest import TODAY, app_test
 
 
 @pytest.fixture(scope="module")
@@ -37,10 +37,6 @@ def sample_app(sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[
     monkeypatch.setenv("BORGERRAAD_DB", str(sample_path))
 
     def make(query: str = "") -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for pair in filter(None, query.split("&")):
-            key, value = pair.split("=", 1)
-            at.query_params[key] = value
-        return at
+        return app_test(query)
 
     return make

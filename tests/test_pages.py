@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.conftest import app_test
 
 PAGES = [
     "overblik",
@@ -31,11 +31,7 @@ def app(query_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("BORGERRAAD_DB", path)
 
     def make(query: str = "") -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for pair in filter(None, query.split("&")):
-            key, value = pair.split("=", 1)
-            at.query_params[key] = value
-        return at
+        return app_test(query)
 
     return make
 

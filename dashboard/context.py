@@ -11,7 +11,8 @@ from dashboard import state
 from dashboard.data import names, query
 from queries.describe import Names, describe_filters, has_generated_records, level_words, municipality_words
 from queries.filters import Filters
-from queries.scope import Span, effective_level, resolve_span
+from queries.periods import Span, resolve_span
+from queries.units import effective_level
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,9 @@ from data_model.parsing import looks_like_cpr
 from data_model.readers import read_table
 from data_model.seed import load_sample_data
 from queries import appeals, inquiries, recommendations
+from queries.facts import facts_sql
 from queries.filters import Filters
-from queries.scope import Span, facts_sql
+from queries.periods import Span
 from tests.conftest import ROOT, TODAY, write
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE", "default") == "thorough"
@@ -1273,15 +1274,15 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("counted", "join", "column", "unit_col")
     },
     **{
-        ("queries/scope.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
+        ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
         for expr in ("unit_expr", "point_cols", "joins")
     },
     **{
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
-            ("queries/scope.py", "level_sql"),
-            ("queries/scope.py", "level_cols"),
-            ("queries/scope.py", "level_join"),
+            ("queries/facts.py", "level_sql"),
+            ("queries/facts.py", "level_cols"),
+            ("queries/facts.py", "level_join"),
             ("queries/appeals.py", "level_sql"),
         )
     },

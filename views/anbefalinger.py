@@ -17,7 +17,7 @@ from dashboard.state import presenting
 from data_model.display import display_frame
 from data_model.labels import format_day
 from queries import recommendations
-from queries.scope import Span, as_of, format_date
+from queries.periods import Span, as_of, format_date
 
 ctx = page_context("anbefalinger")
 as_of_day, as_of_words = as_of(ctx.span, date.today())

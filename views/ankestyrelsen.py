@@ -15,7 +15,7 @@ from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_number, format_signed
 from queries import appeals
 from queries.inquiries import KeyFigure
-from queries.scope import comparable_spans
+from queries.periods import comparable_spans
 
 ANKESTYRELSEN = "Ankestyrelsen, Danmarkskortet"
 LOAD_NATIONAL = (

@@ -16,7 +16,7 @@ from dashboard.safe_text import md_escape
 from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
-from queries.scope import as_of, comparable_spans, format_date
+from queries.periods import as_of, comparable_spans, format_date
 
 ctx = page_context("overblik")
 f = ctx.filters

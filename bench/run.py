@@ -56,7 +56,7 @@ from data_model.db import connect, row_counts
 from data_model.seed import SeedError, load_sample_data
 from queries import appeals, inquiries, recommendations
 from queries.filters import Filters
-from queries.scope import Span, comparable_spans, resolve_span
+from queries.periods import Span, comparable_spans, resolve_span
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"
@@ -823,10 +823,10 @@ def run_comparisons(s: Scenario, runs: int, seed: int = 19) -> tuple[list[Compar
 
 
 def app_pages() -> list[str]:
-    """The url paths app.py registers with st.Page(..., url_path=...)."""
-    if not APP.is_file():
-        return []
-    return re.findall(r"url_path\s*=\s*[\"']([^\"']+)[\"']", APP.read_text(encoding="utf-8"))
+    """The url paths of the app's pages, in menu order."""
+    from dashboard.navigation import MENU
+
+    return [entry.url_path for entry in MENU]
 
 
 def quiet_streamlit() -> None:

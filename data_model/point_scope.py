@@ -44,5 +44,5 @@ def points_out_of_step(con: duckdb.DuckDBPyConnection) -> int:
     """Complaint points whose municipality or date differs from their inquiry's (0 when healthy)."""
     row = con.execute(
         f"SELECT count(*) FROM complaint_point p JOIN inquiry i ON i.inquiry_id = p.inquiry_id WHERE {_OUT_OF_STEP}"  # noqa: S608
-    ).fetchone()
-    return int(row[0]) if row else 0
+    ).fetchall()
+    return int(row[0][0]) if row else 0

@@ -429,14 +429,14 @@ def _key_counts(
         inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
         point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
         point_col_params += within
-    row = con.execute(
+    result = con.execute(
         f"WITH a AS (SELECT {', '.join(inquiry_cols)} FROM ({facts}) x), "  # noqa: S608 (fixed fragments)
         f"b AS (SELECT {', '.join(point_cols)} FROM ({point_facts}) y) SELECT * FROM a, b",
         [*inquiry_params, *params, *point_col_params, *point_params],
-    ).fetchone()
-    if row is None:
-        return [(0, 0, 0, 0, 0) for _ in spans]
-    values = dict(zip([d[0] for d in con.description or []], row, strict=True))
+    )
+    names = [d[0] for d in con.description or []]
+    row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
+    values = dict(zip(names, row, strict=True))
     return [
         tuple(
             int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")

@@ -122,9 +122,11 @@ def render(ctx: PageContext) -> None:
         file_stem,
     )
     if not presenting():
-        with st.expander("Se de underliggende henvendelser"):
-            rows = query(inquiries.inquiry_rows, f, span)
-            rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
-            page_table(display_frame(rows, screen=True))
-            st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
-            table_downloads(rows, f"{file_stem}-henvendelser", "rows")
+        rows_section = st.expander("Se de underliggende henvendelser", key="rows_open", on_change="rerun")
+        if rows_section.open:  # the rows are read only when asked for
+            with rows_section:
+                rows = query(inquiries.inquiry_rows, f, span)
+                rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+                page_table(display_frame(rows, screen=True))
+                st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
+                table_downloads(rows, f"{file_stem}-henvendelser", "rows")

@@ -6,7 +6,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from queries import appeals, benchmark, inquiries, recommendations
+from queries import appeals, inquiries, published, recommendations
 from queries.filters import Filters
 from queries.periods import Span, comparable_spans, resolve_span
 from queries.suppression import shown_count, suppress
@@ -238,7 +238,7 @@ def test_suppression_hides_small_counts_and_their_shares() -> None:
 
 
 def test_published_totals_empty_without_figures(query_db) -> None:
-    assert benchmark.published_totals(query_db).height == 0
+    assert published.published_totals(query_db).height == 0
 
 
 def test_running_bucket_is_marked_provisional(query_db) -> None:

@@ -22,7 +22,7 @@ from data_model.labels import KIND_LABELS, PROVENANCE_LABELS
 from data_model.personal_data import mask_frame, mask_value
 from data_model.readers import MAX_FILE_BYTES, too_large_message
 from data_model.uploads import check_upload, forget
-from queries import benchmark
+from queries import published
 from queries.provenance import import_history, provenance_counts
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "parquet"]
@@ -145,7 +145,7 @@ with origin:
     audit = mask_frame(query(audit_entries))
     st.dataframe(display_frame(readable_audit(audit, names().categories), screen=True), hide_index=True)
     st.subheader("Publicerede tal med kilde")
-    figures = query(benchmark.published_figures).select(
+    figures = query(published.published_figures).select(
         "municipality",
         "period",
         "dimension",

@@ -93,7 +93,7 @@ DANISH_TEMPLATES = [
         r"^CSV-filen kan ikke læses: (en celle er over 131\.072 tegn lang|ugyldig CSV)\.$",
         r"^(Excel|Parquet)-filen kan ikke læses \(\w+\)\.$",
         r"^Regnearket er tomt\.$",
-        # issue 16 items 5 and 9 (tests/test_import_corruption.py, tests/test_uploads.py)
+        # issue 16 items 5 and 9 (tests/data_model/test_importer_corruption.py, tests/data_model/test_uploads.py)
         r"^Filen er UTF-8, men linje \d+ har tegn i en anden tegnkodning \(fx Windows-1252\)\. ",
         r"^Filen er for stor \(\d+ MB; højst \d+ MB\)\. ",
         r"^Excel-filen fylder \d+ MB udpakket \(højst \d+ MB\)\. ",

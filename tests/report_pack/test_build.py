@@ -81,7 +81,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
 
     # the subprocess runs on the other core while this process builds its packs (read-only both)
     sub_out, sub_zip = folder / "cli-subprocess", folder / "cli-subprocess.zip"
-    # the standard pack (Haderslev's own template is tested in tests/test_report_template.py)
+    # the standard pack (Haderslev's own template is tested in tests/report_pack/test_template.py)
     args = [
         "--municipality",
         "Haderslev",

@@ -48,7 +48,7 @@ from data_model.db import connect, row_counts
 from data_model.seed import SeedError, load_sample_data
 from queries import appeals, benchmark, inquiries, recommendations
 from queries.filters import Filters
-from queries.scope import Span, resolve_span
+from queries.periods import Span, resolve_span
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app.py"

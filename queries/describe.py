@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 
 COUNT_UNIT_WORDS = {"inquiries": "henvendelser", "points": "klagepunkter"}
 GRAIN_WORDS = {"month": "måned", "quarter": "kvartal", "year": "år", "period": "beretningsperiode"}

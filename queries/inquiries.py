@@ -9,8 +9,9 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from queries.facts import facts_sql, joins_points
 from queries.filters import Filters, Grain
-from queries.scope import MONTHS_DA, Span, comparable_spans, coverage_start, facts_sql, joins_points
+from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
 
 SMALL_N = 5
 

@@ -116,7 +116,7 @@ class World:
 
     # units -------------------------------------------------------------------------------
     def descendants(self, unit: str) -> list[str]:
-        """The unit and every unit below it (as queries.scope.descendants)."""
+        """The unit and every unit below it (as queries.units.descendants)."""
         if unit not in self._descendants:
             found, todo = [], [unit]
             while todo:

@@ -8,7 +8,7 @@ from polars.testing import assert_frame_equal
 
 from queries import appeals, benchmark, inquiries, recommendations
 from queries.filters import Filters
-from queries.scope import Span, comparable_spans, resolve_span
+from queries.periods import Span, comparable_spans, resolve_span
 from queries.suppression import shown_count, suppress
 
 Y2024 = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")

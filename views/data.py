@@ -89,9 +89,3 @@ def _origin_section(ctx: PageContext) -> None:
     )  # fmt: skip
     st.dataframe(display_frame(figures, screen=True, labels=PUBLISHED_HEADERS), hide_index=True)
     table_downloads(display_frame(figures, labels=PUBLISHED_HEADERS), "publicerede-tal", "figures")
-
-
-if __name__ == "__main__":  # run as a page script until app.py passes the context (issue 17)
-    from dashboard.context import page_context
-
-    render(page_context("data"))

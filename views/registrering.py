@@ -55,9 +55,3 @@ def render(ctx: PageContext) -> None:
             registration.rename_form(form)
         with add_theme:
             registration.theme_form(form)
-
-
-if __name__ == "__main__":  # run as a page script until app.py passes the context (issue 17)
-    from dashboard.context import page_context
-
-    render(page_context("registrer"))

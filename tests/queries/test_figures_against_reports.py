@@ -267,7 +267,7 @@ def test_complaint_share_base_is_citizen_inquiries(
 ) -> None:
     from queries import inquiries
     from queries.filters import Filters
-    from queries.scope import resolve_span
+    from queries.periods import resolve_span
 
     f = Filters(municipalities=(municipality,), period_id=period)
     figures = {k.label: k for k in inquiries.inquiry_key_figures(sample_db, f, resolve_span(sample_db, f))}

@@ -126,7 +126,7 @@ def test_rename_unit_keeps_history(query_db) -> None:
     assert query_db.execute("SELECT count(*) FROM inquiry WHERE unit_id = '999-tek'").fetchall()[0][0] == 5
 
 
-LOGIN = {  # a complete [auth] section (an incomplete one stops the app: tests/test_access.py)
+LOGIN = {  # a complete [auth] section (an incomplete one stops the app: tests/dashboard/test_auth.py)
     "redirect_uri": "http://localhost/oauth2callback",
     "cookie_secret": "x",
     "client_id": "c",

@@ -33,7 +33,7 @@ def _csv_text(frame: pl.DataFrame) -> str:
 def test_unit_table_download_is_danish(sample_db) -> None:
     from queries import inquiries
     from queries.filters import Filters
-    from queries.scope import resolve_span
+    from queries.periods import resolve_span
 
     f = Filters(municipalities=("510",), period_id="510-2024")
     units = inquiries.unit_table(sample_db, f, resolve_span(sample_db, f))

@@ -54,7 +54,7 @@ import polars as pl
 from bench import national_data
 from data_model.db import connect, row_counts
 from data_model.seed import SeedError, load_sample_data
-from queries import appeals, inquiries, recommendations
+from queries import appeals, inquiries, published, recommendations
 from queries.filters import Filters
 from queries.periods import Span, comparable_spans, resolve_span
 
@@ -66,7 +66,7 @@ NOT_SET = inquiries.NOT_SET
 MUNICIPALITY_SIZE = 5_700  # inquiries in 2024 of the one municipality (the largest at 1 M)
 YEAR = 2024
 
-# Targets (issue 19): seconds / ratios.
+# Targets (issue 19, docs/BENCHMARKS.md): seconds / ratios.
 TARGET_QUERY = 0.300
 TARGET_RAW_RATIO = 1.3
 TARGET_PAGE_RERUN = 1.0
@@ -262,8 +262,6 @@ def national_scenario(scale: str, data_dir: Path) -> tuple[Scenario, dict[str, A
 
 
 def query_cases(s: Scenario) -> list[tuple[str, Callable[[], object]]]:
-    from queries import benchmark
-
     cur = s.con.cursor()
     f, span, all_years = s.filters, s.span, s.all_years
     today = date.today()
@@ -315,8 +313,8 @@ def query_cases(s: Scenario) -> list[tuple[str, Callable[[], object]]]:
         cases.append(("recommendations.before_after", lambda: recommendations.before_after(cur, rid)))
     everywhere = Filters(date_from=span.start, date_to=span.end)
     cases += [
-        ("benchmark.published_totals(all)", lambda: benchmark.published_totals(cur)),
-        ("benchmark.published_totals(one)", lambda: benchmark.published_totals(cur, [s.municipality])),
+        ("published.published_totals(all)", lambda: published.published_totals(cur)),
+        ("published.published_totals(one)", lambda: published.published_totals(cur, [s.municipality])),
         (
             "all municipalities: breakdown(municipality)",
             lambda: inquiries.breakdown(cur, everywhere, span, "municipality"),
@@ -1174,7 +1172,7 @@ def targets(results: list[ScaleResult]) -> list[tuple[str, bool, str]]:
         growth = []
         big_times = {t.name: t.median for t in big.queries}
         for t in small.queries:
-            if t.name in big_times and not t.name.startswith(("all municipalities", "benchmark.")):
+            if t.name in big_times and not t.name.startswith(("all municipalities", "published.")):
                 growth.append((t.name, big_times[t.name] / t.median))
         worst = max(growth, key=lambda g: g[1])
         out.append(

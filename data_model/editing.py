@@ -281,9 +281,9 @@ def new_id(prefix: str) -> str:
 
 
 def audit_entries(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pl.DataFrame:
+    """The newest audit-log entries (English columns; ``display.readable_audit`` words them)."""
     return con.sql(
-        'SELECT logged_at AS "Tidspunkt", actor AS "Af", action AS "Handling", table_name AS "Tabel", '
-        'record_id AS "Post", old_value AS "Før", new_value AS "Efter" FROM audit_log '
-        "ORDER BY audit_id DESC LIMIT ?",
+        "SELECT logged_at, actor, action, table_name, record_id AS record, old_value, new_value "
+        "FROM audit_log ORDER BY audit_id DESC LIMIT ?",
         params=[limit],
     ).pl()

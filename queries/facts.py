@@ -55,12 +55,17 @@ def facts_sql(
         level_cols = "lv.level_id AS unit_id, lv.level_name AS unit_name"
         level_join = f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
     where: list[str] = []
+    # With points, the same municipality and date filter on the point's own copies (migration 9),
+    # so only the selection's points are read and joined, not every point in the country.
+    scoped = ("i", "p") if with_points else ("i",)
     if f.municipalities:
-        where.append("list_contains(?::VARCHAR[], i.municipality_code)")
-        params.append(list(f.municipalities))
+        for alias in scoped:
+            where.append(f"list_contains(?::VARCHAR[], {alias}.municipality_code)")
+            params.append(list(f.municipalities))
     if span:
-        where.append("i.received BETWEEN ? AND ?")
-        params += [span.start, span.end]
+        for alias in scoped:
+            where.append(f"{alias}.received BETWEEN ? AND ?")
+            params += [span.start, span.end]
     if f.sectors:
         where.append("list_contains(?::VARCHAR[], ut.sector_code)")
         params.append(list(f.sectors))

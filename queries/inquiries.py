@@ -262,21 +262,48 @@ def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] 
     ]
 
 
+def complaint_only_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
+    """Municipalities (of ``among``; empty: all) with records but no citizen inquiry that is not a
+    complaint: the complement of ``share_municipalities`` among those with records (usually
+    none, so the share's condition needs no per-row municipality test)."""
+    return [
+        str(r[0])
+        for r in con.execute(
+            "SELECT i.municipality_code FROM inquiry i "
+            "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+            "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code) GROUP BY 1 "
+            "HAVING NOT bool_or(NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code))",
+            [list(among), list(among), list(NON_CITIZEN_KINDS)],
+        ).fetchall()
+    ]
+
+
+def _share_base(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
+    """The condition (over facts ``x``) for an inquiry in the complaint share's base: a citizen
+    inquiry in a municipality where the share means something."""
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    excluded = complaint_only_municipalities(con, f.municipalities)
+    if not excluded:
+        return citizen, [list(NON_CITIZEN_KINDS)]
+    return f"{citizen} AND NOT list_contains(?::VARCHAR[], x.municipality_code)", [
+        list(NON_CITIZEN_KINDS),
+        excluded,
+    ]
+
+
 def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
     """citizen_inquiries, share_base and share_complaints over the facts ``x`` of ``f``: the citizen
     inquiries, and the complaint share's base and numerator counted only in municipalities where
     the share means something. Without points the facts hold one row per inquiry: count(*)."""
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(f) else "count(*)"
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
-    in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
+    in_base, base = _share_base(con, f)
     sql = (
         f"({counted} FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
         f"({counted} FILTER (WHERE {in_base}))::BIGINT AS share_base, "
         f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
-    kinds = list(NON_CITIZEN_KINDS)
-    base = [kinds, share_municipalities(con, f.municipalities)]
-    return sql, [kinds, *base, *base]
+    return sql, [list(NON_CITIZEN_KINDS), *base, *base]
 
 
 def complaint_share_trend(
@@ -412,11 +439,7 @@ def _key_counts(
     facts, params = facts_sql(con, inquiry_filter, whole)
     point_facts, point_params = facts_sql(con, f, whole, with_points=True)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
-    kinds = list(NON_CITIZEN_KINDS)
-    in_base = (
-        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
-    )
-    share_munis = share_municipalities(con, f.municipalities)
+    in_base, base = _share_base(con, f)
     inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
     for n, span in enumerate(spans):
         within = [span.start, span.end]
@@ -426,7 +449,7 @@ def _key_counts(
             f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
             f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
         ]
-        inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
+        inquiry_params += [*within, *within, *base, *within, *base, *within]
         point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
         point_col_params += within
     result = con.execute(

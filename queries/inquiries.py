@@ -246,36 +246,32 @@ NO_SHARE_WORDS = (
 )
 
 
+def _share_meaning(con: duckdb.DuckDBPyConnection, among: tuple[str, ...]) -> dict[str, bool]:
+    """Per municipality with records (of ``among``; empty: all): whether its records hold citizen
+    inquiries that are not complaints, i.e. whether a complaint share means something there."""
+    return {
+        str(m): bool(meaningful)
+        for m, meaningful in con.execute(
+            "SELECT i.municipality_code, bool_or(NOT coalesce(k.is_complaint, false) "
+            "AND NOT list_contains(?::VARCHAR[], i.kind_code)) FROM inquiry i "
+            "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+            "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code) GROUP BY 1",
+            [list(NON_CITIZEN_KINDS), list(among), list(among)],
+        ).fetchall()
+    }
+
+
 def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
     """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
     complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
     only), a complaint share says nothing and is not shown."""
-    return [
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT i.municipality_code FROM inquiry i "
-            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
-            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code))",
-            [list(NON_CITIZEN_KINDS), list(among), list(among)],
-        ).fetchall()
-    ]
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if meaningful)
 
 
 def complaint_only_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
-    """Municipalities (of ``among``; empty: all) with records but no citizen inquiry that is not a
-    complaint: the complement of ``share_municipalities`` among those with records (usually
-    none, so the share's condition needs no per-row municipality test)."""
-    return [
-        str(r[0])
-        for r in con.execute(
-            "SELECT i.municipality_code FROM inquiry i "
-            "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code) GROUP BY 1 "
-            "HAVING NOT bool_or(NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code))",
-            [list(among), list(among), list(NON_CITIZEN_KINDS)],
-        ).fetchall()
-    ]
+    """The other municipalities with records: the share means nothing there (usually none, so the
+    share's condition needs no per-row municipality test)."""
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if not meaningful)
 
 
 def _share_base(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:

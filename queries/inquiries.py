@@ -486,11 +486,17 @@ def inquiry_rows(
 ) -> pl.DataFrame:
     """The underlying inquiries with Danish labels (one row per inquiry), newest first."""
     facts, params = facts_sql(con, f, span)
+    # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
+    # selection's municipalities and period only (the points' own copies, migration 9)
+    munis = list(f.municipalities)
+    start, end = (span.start, span.end) if span else (None, None)
     return con.sql(
-        "WITH ids AS (SELECT DISTINCT inquiry_id FROM (" + facts + ") x), "  # noqa: S608
+        "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
+        "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
-        "FROM complaint_point p JOIN theme t ON t.code = p.theme_code "
-        "WHERE p.inquiry_id IN (SELECT inquiry_id FROM ids) GROUP BY p.inquiry_id) "
+        "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
+        "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.municipality_code)) "
+        "AND (?::DATE IS NULL OR p.received BETWEEN ? AND ?) GROUP BY p.inquiry_id) "
         'SELECT i.inquiry_id AS "Henvendelse", i.received AS "Modtaget", i.closed AS "Afsluttet", '
         'm.name AS "Kommune", ut.top_name AS "Forvaltning", ut.unit_name AS "Enhed", '
         'k.label AS "Type", o.label AS "Udfald", th.names AS "Temaer", i.provenance AS "Oprindelse" '
@@ -500,8 +506,8 @@ def inquiry_rows(
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        'ORDER BY "Modtaget" DESC, "Henvendelse" LIMIT ?',
-        params=[*params, limit],
+        'ORDER BY "Modtaget" DESC, "Henvendelse"',
+        params=[*params, limit, munis, munis, start, start, end],
     ).pl()
 
 

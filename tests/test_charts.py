@@ -224,16 +224,3 @@ def test_print_png_is_300_dpi_at_16_cm_and_nothing_is_clipped(make) -> None:
     for box in strips:
         colours = image.crop(box).getcolors(maxcolors=4)
         assert colours is not None and {c for _, c in colours} == {(255, 255, 255)}, box
-
-
-def test_presentation_scales_every_font_and_nothing_else() -> None:
-    from charts.theme import scale_fonts
-
-    spec = _spec(builders.trend_lines(SPLIT_TREND, META, count_title="Henvendelser", events=LONG_EVENT))
-    bigger = scale_fonts(spec, 1.5)
-    assert bigger["config"]["axis"]["labelFontSize"] == round(spec["config"]["axis"]["labelFontSize"] * 1.5)
-    assert bigger["config"]["title"]["fontSize"] == 30
-    assert bigger["vconcat"][0]["width"] == spec["vconcat"][0]["width"]
-    zoomed = scale_fonts(spec, 1.5, sizes=True)
-    assert zoomed["vconcat"][0]["height"] == round(spec["vconcat"][0]["height"] * 1.5)
-    assert spec["config"]["title"]["fontSize"] == 20  # the printed chart is untouched

@@ -8,6 +8,7 @@ import streamlit as st
 from charts import builders
 from dashboard.context import PageContext
 from dashboard.data import query
+from dashboard.interval import interval_control
 from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
@@ -15,7 +16,7 @@ from data_model.display import display_frame
 from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
-from queries.filters import GRAINS, SPLITS
+from queries.filters import SPLITS
 from queries.periods import ignoring_period
 
 # drilling into one group of a split narrows the filter and splits one level deeper
@@ -58,13 +59,7 @@ def render(ctx: PageContext) -> None:
     )
     if not presenting():
         left, right = st.columns(2)
-        left.segmented_control(
-            "Interval",
-            GRAINS,
-            format_func=lambda g: GRAIN_WORDS[g].capitalize(),
-            key=widget_key("grain"),
-            persist_state="session",
-        )
+        interval_control(left, f)
         right.selectbox(
             "Opdel efter",
             SPLITS,

@@ -88,7 +88,7 @@ def field_choices(row: FilterField, catalog: Catalog, names: Names, within: obje
         known = [c for c in catalog.municipalities if c != WHOLE_COUNTRY]
     else:
         known = list(catalog.known(row))
-    return sorted(known, key=lambda code: value_words(row, names, code))
+    return sorted(known, key=lambda code: value_words(row, names, code).casefold())
 
 
 def municipality_words(f: Filters, names: Names) -> str:

@@ -268,6 +268,18 @@ class Filters:
             sql={"inquiry": _in_list("i.outcome_code"), "point": _in_list("i.outcome_code")},
         ),
     )
+    channels: tuple[str, ...] = field(
+        default=(),
+        metadata=row(
+            url="kanal",
+            label="Kanal",
+            source="category:channel",
+            widget="multiselect",
+            placeholder="Alle kanaler",
+            dimension="channel",
+            sql={"inquiry": _in_list("i.channel_code"), "point": _in_list("i.channel_code")},
+        ),
+    )
     # None: the report period where periods are not calendar years, else the year
     grain: Grain | None = field(
         default=None,

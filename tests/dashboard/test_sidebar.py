@@ -21,6 +21,7 @@ def test_every_row_with_a_widget_is_drawn_with_its_label_and_placeholder(app: An
     at = app()
     at.query_params["tema"] = "forvaltningsloven"  # so the sub-theme (within the theme) is drawn
     at.query_params["type"] = "klage"
+    at.query_params["kanal"] = "telefon"
     at.run()
     assert not at.exception
     for row in FIELDS:
@@ -34,6 +35,8 @@ def test_every_row_with_a_widget_is_drawn_with_its_label_and_placeholder(app: An
                 assert widget.format_func(None) == row.placeholder
     kinds = at.multiselect(key=widget_key("kinds"))
     assert kinds.value == ["klage"] and "Henvendelsestype: Klage" in _subtitle(at)
+    channels = at.multiselect(key=widget_key("channels"))
+    assert channels.label == "Kanal" and channels.value == ["telefon"] and "Kanal: Telefon" in _subtitle(at)
 
 
 def test_a_widget_change_reaches_the_url_and_the_words(app: Any) -> None:

@@ -23,6 +23,7 @@ CATALOG = Catalog(
         "sector": frozenset({"boern_familie", "teknik_miljoe"}),
         "inquiry_kind": frozenset({"klage", "vejledning"}),
         "outcome": frozenset({"genoptaget"}),
+        "channel": frozenset({"telefon", "mail"}),
     },
 )
 
@@ -120,6 +121,7 @@ SAMPLE: dict[str, object] = {
     "sub_theme": "begrundelse",
     "kinds": ("vejledning",),
     "outcomes": ("genoptaget",),
+    "channels": ("telefon",),
     "count_unit": "points",
     "grain": "month",
     "split": "theme",
@@ -212,6 +214,7 @@ NAMES = Names(
         ("inquiry_kind", "vejledning"): "Vejledning",
         ("inquiry_kind", "klage"): "Klage",
         ("sector", "teknik_miljoe"): "Teknik og miljø",
+        ("channel", "telefon"): "Telefon",
     },
 )
 
@@ -238,3 +241,38 @@ def test_sidebar_choices_come_from_the_rows_catalogue_set() -> None:
     assert field_choices(FIELD["period_id"], CATALOG, NAMES, ["766"]) == ["766-2024"]
     assert field_choices(FIELD["unit_id"], CATALOG, NAMES, ["766"]) == []
     assert field_choices(FIELD["level"], CATALOG, NAMES) == ["forvaltning", "omraade", "afdeling"]
+
+
+# --- a field added by one row: the channel ("Kanal") ------------------------------------------
+
+
+def test_the_channel_row_gives_its_url_key_widget_and_words() -> None:
+    f = Filters(channels=("telefon",))
+    assert f.to_query_params() == {"kanal": "telefon"}
+    assert from_query_params({"kanal": "telefon,fax"}, CATALOG) == (
+        f,
+        ["Ukendt kanal i linket ignoreres: fax"],
+    )
+    assert field_choices(FIELD["channels"], CATALOG, NAMES) == ["mail", "telefon"]
+    assert describe_filters(f, NAMES, None).endswith(" · Kanal: Telefon")
+
+
+def test_the_channel_filter_narrows_every_inquiry_count(query_db: duckdb.DuckDBPyConnection) -> None:
+    from queries import crosstab, inquiries
+    from queries.periods import Span
+
+    # the small database has no channels: two of 2024's five inquiries came by phone (one with points)
+    query_db.execute(
+        "UPDATE inquiry SET channel_code = CASE WHEN inquiry_id IN ('i1', 'i3') THEN 'telefon' ELSE 'mail' END"
+    )
+    y2024 = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
+    phone = Filters(municipalities=("999",), channels=("telefon",))
+    assert inquiries.breakdown(query_db, phone, y2024, "kind")["count"].sum() == 2
+    assert inquiries.breakdown(query_db, phone.with_(channels=("mail",)), y2024, "kind")["count"].sum() == 3
+    # with complaint points joined: i1's two points
+    points = inquiries.breakdown(query_db, phone.with_(count_unit="points"), y2024, "main_theme")
+    assert points["count"].sum() == 2
+    table = crosstab.crosstab(query_db, phone, crosstab.CrossSpec(rows="kind"), y2024)
+    assert table.filter(table["row_total"])["count"].to_list() == [2]
+    # a saved Krydstabel keeps the channel as its own restriction
+    assert crosstab.filter_restrictions(phone) == (("channel", ("telefon",)),)

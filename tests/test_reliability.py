@@ -1210,6 +1210,33 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     ("queries/published.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
+        (module, expr): "queries.filters.where: fixed condition text from the filter table's rows and "
+        "DATE_COLUMNS; filter values are ? parameters"
+        for module, expr in (
+            ("queries/appeals.py", "conditions"),
+            ("queries/facts.py", "conditions"),
+            ("queries/recommendations.py", "conditions"),
+            ("queries/crosstab.py", "in_filter"),
+            ("queries/describe.py", "in_filter"),
+            ("queries/inquiries.py", "in_filter"),
+            ("queries/periods.py", "in_filter"),
+            ("queries/periods.py", "periods"),
+            ("queries/periods.py", "inquiries"),
+            ("queries/filters.py", "column"),
+            ("queries/filters.py", "_in_list()"),
+            ("queries/filters.py", "DATE_COLUMNS[relation]"),
+        )
+    },
+    **{
+        (module, expr): "columns and category kinds of the fixed dimension table (queries.dimensions)"
+        for module, expr in (
+            ("queries/appeals.py", "APPEAL_GROUPS[by]"),
+            ("queries/inquiries.py", "row.facts"),
+            ("queries/inquiries.py", "row.facts_label"),
+            ("queries/inquiries.py", "kind"),
+        )
+    },
+    **{
         ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
         "kinds and municipalities are ? parameters"
         for expr in ("citizen", "in_base", "share_sql")

@@ -16,7 +16,6 @@ from dashboard.layout import Figure, empty_state, page_header, show_figures
 from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_percent
 from queries import crosstab as xt
-from queries.filters import Filters
 from queries.suppression import DEFAULT_THRESHOLD
 from report_pack.template import (
     STANDARD_FIGURES,
@@ -104,18 +103,6 @@ def _url_params(spec: xt.CrossSpec) -> dict[str, str]:
         "xt_hide": "ja" if spec.threshold else "nej",
     }
     return {URL[k][0]: v for k, v in values.items() if v != URL[k][1]}
-
-
-def _filter_restrictions(f: Filters) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The sidebar's narrowing filters as the spec's own restrictions (for the template)."""
-    codes: dict[str, list[str]] = {
-        "kind": list(f.kinds),
-        "outcome": list(f.outcomes),
-        "sector": list(f.sectors),
-        "unit": [f.unit_id] if f.unit_id else [],
-        "theme": [f.sub_theme or f.main_theme] if (f.sub_theme or f.main_theme) else [],
-    }
-    return xt.make_restrict(**codes)
 
 
 def _display(frame: pl.DataFrame, spec: xt.CrossSpec) -> pl.DataFrame:
@@ -326,7 +313,7 @@ def render(ctx: PageContext) -> None:
                 "Sidemenuens filtre (type, udfald, sektor, enhed, tema) gemmes med tabellen; perioden gør ikke."
             )
             if st.form_submit_button("Tilføj til skabelonen"):
-                item_spec = spec.with_(threshold=None, restrict=_filter_restrictions(f))
+                item_spec = spec.with_(threshold=None, restrict=xt.filter_restrictions(f))
                 try:
                     item = crosstab_item(item_spec, new_title.strip() or title, new_caption.strip()).with_(
                         chart=with_chart

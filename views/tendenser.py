@@ -15,22 +15,16 @@ from dashboard.state import presenting, widget_key
 from data_model.display import display_frame
 from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
-from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
-from queries.filters import SPLITS
+from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, describe_filters
+from queries.dimensions import DRILL, SPLIT_WORDS, SPLITS
+from queries.filters import FIELD
 from queries.periods import ignoring_period
-
-# drilling into one group of a split narrows the filter and splits one level deeper
-DRILL = {
-    "sector": ("sectors", "unit"),
-    "department": ("unit_id", "unit"),
-    "main_theme": ("main_theme", "theme"),
-}
 
 
 def _drill(field: str, next_split: str) -> None:
     choice = st.session_state.get("drill_choice")
     if choice:
-        st.session_state[widget_key(field)] = [choice] if field == "sectors" else choice
+        st.session_state[widget_key(field)] = [choice] if FIELD[field].many else choice
         st.session_state[widget_key("split")] = next_split
         st.session_state["drill_choice"] = None
 

@@ -384,6 +384,9 @@ def year_over_year(
     return Comparison(current, previous, note, table)
 
 
+COMPLAINT_SHARE = "complaint_share"  # the key of the complaint share among the key figures
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     label: str
@@ -391,6 +394,8 @@ class KeyFigure:
     previous: float | None
     unit: str  # "count" or "percent"
     n: int | None = None
+    lower_is_better: bool = False  # a rise is worse (complaints, omgørelsesprocent), a fall better
+    key: str = ""  # ASCII name of the figure, for code to find it (never the Danish label)
 
     @property
     def delta(self) -> float | None:
@@ -436,16 +441,22 @@ def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) 
     share_before = _share(con, f, spans[1]) if spans else None
 
     return [
-        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
-        KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
+        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count", key="inquiries"),
+        KeyFigure(
+            "Klager", cur[1], prev[1] if prev else None, "count", lower_is_better=True, key="complaints"
+        ),
         KeyFigure(
             "Klageandel",
             share_now[0],
             share_before[0] if share_before else None,
             "percent",
             n=share_now[1],
+            lower_is_better=True,
+            key=COMPLAINT_SHARE,
         ),
-        KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
+        KeyFigure(
+            "Klagepunkter", cur[2], prev[2] if prev else None, "count", lower_is_better=True, key="points"
+        ),
     ]
 
 

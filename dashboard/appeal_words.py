@@ -10,7 +10,7 @@ import polars as pl
 from dashboard.safe_text import md_escape
 from data_model.labels import format_count, format_number, format_signed
 from queries import appeals
-from queries.scope import Span
+from queries.periods import Span
 
 ANKESTYRELSEN = "Ankestyrelsen, Danmarkskortet"
 LOAD_NATIONAL = (

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from dashboard.connection import get_connection
+from queries.catalog import busiest_municipality, load_catalog
 from queries.describe import Names, load_names
 from queries.filters import Catalog
-from queries.scope import busiest_municipality, load_catalog
 
 T = TypeVar("T")
 

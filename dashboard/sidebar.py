@@ -10,7 +10,8 @@ from dashboard.state import filters_from_widgets, notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
 from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
 from queries.filters import LEVELS, Catalog, Filters
-from queries.scope import DEFAULT_LEVEL, default_period, report_levels
+from queries.periods import default_period
+from queries.units import DEFAULT_LEVEL, report_levels
 
 ALL = None
 

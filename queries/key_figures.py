@@ -12,7 +12,7 @@ import polars as pl
 from queries import appeals, inquiries, recommendations
 from queries.filters import Filters
 from queries.inquiries import KeyFigure
-from queries.scope import Span, as_of, comparable_spans, format_date
+from queries.periods import Span, as_of, comparable_spans, format_date
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from dashboard.layout import catalogue_figure, empty_state, key_figures, page_he
 from dashboard.safe_text import md_escape
 from queries import inquiries
 from queries.key_figures import overview
+from queries.periods import ignoring_period
 
 
 def render(ctx: PageContext) -> None:
@@ -36,7 +37,7 @@ def render(ctx: PageContext) -> None:
         empty_state("Ingen henvendelser i den valgte periode og det valgte udsnit.")
         return
     themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
-    share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+    share = query(inquiries.complaint_share_trend, ignoring_period(f).with_(grain="period"), None)
     figures = [
         catalogue_figure(
             catalogue.UNITS, units, ctx.meta(catalogue.UNITS.title, ctx.words + ctx.unit_words())

@@ -8,12 +8,14 @@ import streamlit as st
 from charts import catalogue
 from dashboard.context import PageContext
 from dashboard.data import query
+from dashboard.interval import interval_control
 from dashboard.layout import catalogue_figure, empty_state, page_header, show_figures, table_with_downloads
 from dashboard.state import presenting, widget_key
 from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
-from queries.filters import GRAINS, SPLITS
+from queries.filters import SPLITS, Filters
+from queries.periods import Span, ignoring_period
 
 # drilling into one group of a split narrows the filter and splits one level deeper
 DRILL = {
@@ -36,20 +38,15 @@ def _drill(field: str, next_split: str) -> None:
         st.session_state["drill_choice"] = None
 
 
-def _controls(ctx: PageContext) -> None:
+def _controls(f: Filters, qf: Filters, span: Span | None) -> None:
     """Interval and split (part of the filters, so in the URL), and the drill-down of a split."""
-    f = ctx.filters
     left, right = st.columns(2)
-    left.segmented_control(
-        "Interval", GRAINS, format_func=lambda g: GRAIN_WORDS[g].capitalize(), key=widget_key("grain"),
-        persist_state="session",
-    )  # fmt: skip
+    interval_control(left, f)
     right.selectbox(
         "Opdel efter", SPLITS, format_func=SPLIT_WORDS.get, key=widget_key("split"), persist_state="session"
     )
     if f.split in DRILL:
-        span = ctx.span if (f.date_from or f.date_to) else None
-        codes = query(inquiries.breakdown, f, span, f.split).select("code", "label").drop_nulls()
+        codes = query(inquiries.breakdown, qf, span, f.split).select("code", "label").drop_nulls()
         labels = dict(zip(codes["code"], codes["label"], strict=True))
         st.selectbox(
             f"Bor ned i en {SPLIT_WORDS[f.split].lower()}",
@@ -65,33 +62,35 @@ def render(ctx: PageContext) -> None:
     """The trend and the complaint share over time; without a date range every period on record."""
     f = ctx.filters
     span = ctx.span if (f.date_from or f.date_to) else None
+    qf = f if span else ignoring_period(f)  # the queries' filter: no period in the key when unused
     words, period = describe_filters(f, ctx.names, span), span.label if span else "alle perioder"
     file_stem = ctx.stem_for(period)
     selected = f" i alle perioder: den valgte beretningsperiode ({ctx.span.label if ctx.span else '–'})"
     page_header("Tendenser", "Udviklingen over tid" + ("" if span else selected + UNBOUNDED) + INTRO, words)
-    trend = query(inquiries.trend, f, span)
     if not presenting():
-        _controls(ctx)
+        _controls(f, qf, span)
+    trend = query(inquiries.trend, qf, span)
     if trend.is_empty():
         empty_state("Ingen henvendelser i det valgte udsnit.")
         return
-    grain, count_word = query(inquiries.effective_grain, f), COUNT_UNIT_WORDS[f.count_unit].capitalize()
+    grain, count_word = query(inquiries.effective_grain, qf), COUNT_UNIT_WORDS[f.count_unit].capitalize()
     split = f", opdelt efter {SPLIT_WORDS[f.split].lower()}" if f.split != "none" else ""
-    title, events = f"{count_word} pr. {GRAIN_WORDS[grain]}{split}", None
-    if grain != "period":
-        events = query(inquiries.trend_events, f, grain)
+    title = f"{count_word} pr. {GRAIN_WORDS[grain]}{split}"
+    events = query(inquiries.trend_events, qf, grain) if grain != "period" else None
     entry = catalogue.trend(title, count_word.lower(), count_word, SPLIT_WORDS[f.split], events)
     counted = words + (ctx.unit_words() if f.split == "unit" else "")
     figures = [catalogue_figure(entry, trend, ctx.meta(title, counted, period=period))]
-    share = query(inquiries.complaint_share_trend, f, span)
+    share = query(inquiries.complaint_share_trend, qf, span)
     if catalogue.has_share(share):
         counted = ctx.counting("henvendelser", span) + f" · {inquiries.SHARE_BASE_WORDS}"
         meta = ctx.meta(catalogue.COMPLAINT_SHARE.title, counted, period=period)
         figures.append(catalogue_figure(catalogue.COMPLAINT_SHARE, share, meta))
     show_figures(figures, file_stem)
     if not presenting():
-        with st.expander("Se de underliggende henvendelser"):
-            rows = query(inquiries.inquiry_rows, f, span)
-            rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
-            caption = f"{len(rows)} henvendelser (højst 5.000 vises)."
-            table_with_downloads(rows, f"{file_stem}-henvendelser", "rows", caption=caption)
+        rows_section = st.expander("Se de underliggende henvendelser", key="rows_open", on_change="rerun")
+        if rows_section.open:  # the rows are read only when asked for
+            with rows_section:
+                rows = query(inquiries.inquiry_rows, qf, span)
+                rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+                caption = f"{len(rows)} henvendelser (højst 5.000 vises)."
+                table_with_downloads(rows, f"{file_stem}-henvendelser", "rows", caption=caption)

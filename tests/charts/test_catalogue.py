@@ -16,7 +16,7 @@ from dashboard.layout import catalogue_figure
 from queries import appeals, inquiries
 from queries.describe import load_names
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from report_pack.figures import PackItem, collect
 from report_pack.resolve import period_by_id
 from report_pack.template import STANDARD_FIGURES

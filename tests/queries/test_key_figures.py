@@ -12,7 +12,7 @@ import pytest
 from queries import inquiries
 from queries.filters import Filters
 from queries.key_figures import appeal_figures, overview
-from queries.scope import Span, comparable_spans
+from queries.periods import Span, comparable_spans
 
 Y2024 = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
 Y2025 = Span(date(2025, 1, 1), date(2025, 12, 31), "2025")

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from dashboard import context, state
+from dashboard import context, sidebar, state
 from dashboard.navigation import MENU, url_path_of
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -89,6 +89,7 @@ def test_every_page_opens_by_its_url_path_with_one_context_per_run(
     calls: list[str] = []
     _counting(monkeypatch, context, "build_context", calls)
     _counting(monkeypatch, state, "filters_from_widgets", calls)
+    _counting(monkeypatch, sidebar, "filters_from_widgets", calls)  # its own reference to it
     at = app().run()
     assert not at.exception
     for page in MENU:

@@ -170,3 +170,16 @@ def test_every_chart_describes_itself_in_one_danish_sentence(make) -> None:
     description = _spec(make())["description"]
     assert description.endswith(".") and len(description) > 40
     assert not re.search(r"[.!?]\s+[A-ZÆØÅ]", description)  # one sentence
+
+
+def test_presentation_scales_every_font_and_nothing_else() -> None:
+    from charts.theme import scale_fonts
+
+    spec = _spec(builders.trend_lines(SPLIT_TREND, META, count_title="Henvendelser", events=LONG_EVENT))
+    bigger = scale_fonts(spec, 1.5)
+    assert bigger["config"]["axis"]["labelFontSize"] == round(spec["config"]["axis"]["labelFontSize"] * 1.5)
+    assert bigger["config"]["title"]["fontSize"] == 30
+    assert bigger["vconcat"][0]["width"] == spec["vconcat"][0]["width"]
+    zoomed = scale_fonts(spec, 1.5, sizes=True)
+    assert zoomed["vconcat"][0]["height"] == round(spec["vconcat"][0]["height"] * 1.5)
+    assert spec["config"]["title"]["fontSize"] == 20  # the printed chart is untouched

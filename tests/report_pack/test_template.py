@@ -15,7 +15,6 @@ import pytest
 from docx import Document
 
 from data_model.db import connect
-from data_model.seed import load_sample_data
 from queries.crosstab import CrossSpec, make_restrict
 from queries.published_check import recompute
 from report_pack.__main__ import main
@@ -38,9 +37,8 @@ SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentof
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(tmp_path_factory.mktemp("template") / "sample.duckdb")
-    load_sample_data(con, today=TODAY)
+def sample(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(sample_path)
     yield con
     con.close()
 

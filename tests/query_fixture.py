@@ -9,7 +9,7 @@ import duckdb
 
 from data_model.importer import import_file
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from tests.conftest import TODAY, write
 
 # 2024: 4 inquiries (3 complaints) + 1 internal; 2025: 6 inquiries (2 complaints).

@@ -62,7 +62,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             "unit_cols",
         )
     },
-    ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
+    ("queries/published.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
         ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
         "kinds and municipalities are ? parameters"
@@ -128,15 +128,15 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("counted", "join", "column", "unit_col")
     },
     **{
-        ("queries/scope.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
+        ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
         for expr in ("unit_expr", "point_cols", "joins")
     },
     **{
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
-            ("queries/scope.py", "level_sql"),
-            ("queries/scope.py", "level_cols"),
-            ("queries/scope.py", "level_join"),
+            ("queries/facts.py", "level_sql"),
+            ("queries/facts.py", "level_cols"),
+            ("queries/facts.py", "level_join"),
             ("queries/appeals.py", "level_sql"),
         )
     },
@@ -171,6 +171,17 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         ("bench/profile.py", expr): "facts_sql text; filter values are ? parameters"
         for expr in ("facts", "point_facts")
     },
+    **{
+        ("data_model/point_scope.py", expr): "the literal _OUT_OF_STEP condition and the fixed UPDATE text; "
+        "inquiry_ids is a relation name (str.isidentifier checked: the importer's stage), ids are ? parameters"
+        for expr in ("_OUT_OF_STEP", "sql", "inquiry_ids")
+    },
+    **{
+        ("queries/inquiries.py", expr): "_key_counts: fixed FILTER fragments numbered by the span's index; "
+        "dates, kinds and municipalities are ? parameters"
+        for expr in ("', '.join(inquiry_cols)", "', '.join(point_cols)", "n")
+    },
+    ("bench/national_data.py", "int(inquiries) * N_DECISIONS // N_INQUIRIES"): "generator constants (an int)",
     ("bench/run.py", "dimension"): "a benchmark case's label ('inquiries.breakdown(unit)'), not SQL",
 }
 SQL_WORDS = re.compile(

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from data_model.db import row_counts
 from queries import appeals, inquiries, recommendations
+from queries.facts import facts_sql
 from queries.filters import Filters
-from queries.scope import facts_sql
 from tests.conftest import TODAY
 from tests.query_fixture import Y2024, Y2025
 

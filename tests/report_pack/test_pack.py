@@ -25,7 +25,7 @@ from data_model.db import connect
 from data_model.importer import import_file
 from queries import appeals, inquiries, recommendations
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from report_pack import PackResult, build_pack
 from report_pack.__main__ import main
 from report_pack.build import frame_rows

@@ -1,4 +1,4 @@
-"""queries/benchmark.py: each report's headline totals, from the figures the reports published."""
+"""queries/published.py: each report's headline totals, from the figures the reports published."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from data_model.importer import import_file
-from queries import benchmark
+from queries import published
 from tests.conftest import TODAY, write
 
 COLUMNS = "figure_id,municipality_code,period_id,table_name,measure,label,value,value_unit,unit_id,kind_code,source_file,source_line"
@@ -44,11 +44,11 @@ def published_db(query_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.
 
 
 def test_published_totals_empty_without_figures(query_db: duckdb.DuckDBPyConnection) -> None:
-    assert benchmark.published_totals(query_db).height == 0
+    assert published.published_totals(query_db).height == 0
 
 
 def test_published_totals_one_row_per_report_and_measure(published_db: duckdb.DuckDBPyConnection) -> None:
-    frame = benchmark.published_totals(published_db)
+    frame = published.published_totals(published_db)
     assert frame.select("municipality", "period", "measure", "value", "kinds", "source_line").rows() == [
         ("Testkommune", "2024", "inquiries", 5, None, 10),
         ("Testkommune", "2025", "inquiries", 6, "intern;klage;vejledning", 20),
@@ -63,5 +63,5 @@ def test_published_totals_one_row_per_report_and_measure(published_db: duckdb.Du
 
 
 def test_published_totals_for_chosen_municipalities(published_db: duckdb.DuckDBPyConnection) -> None:
-    assert benchmark.published_totals(published_db, ["999"]).height == 4
-    assert benchmark.published_totals(published_db, ["998"]).height == 0
+    assert published.published_totals(published_db, ["999"]).height == 4
+    assert published.published_totals(published_db, ["998"]).height == 0

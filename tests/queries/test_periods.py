@@ -1,10 +1,10 @@
-"""queries/scope.py: report spans and comparable spans on the small hand-made database."""
+"""queries/periods.py: report spans and comparable spans on the small hand-made database."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from queries.scope import comparable_spans, resolve_span
+from queries.periods import comparable_spans, resolve_span
 from tests.query_fixture import Y2024, Y2025, F
 
 

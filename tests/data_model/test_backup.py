@@ -137,12 +137,20 @@ def test_restore_order_puts_referenced_tables_first(seeded: Path) -> None:
         assert order.index(referenced) < order.index(table), (table, referenced)
 
 
-@pytest.fixture
-def backup(seeded: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def taken_backup(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One backup of ``seeded``, taken once: tests damage only copies of it."""
+    folder = tmp_path_factory.mktemp("backup") / "bak"
     con = connect(seeded, read_only=True)
-    backup_database(con, tmp_path / "bak", now=datetime(2026, 1, 2, 3, 4, 5))
+    backup_database(con, folder, now=datetime(2026, 1, 2, 3, 4, 5))
     con.close()
-    return tmp_path / "bak"
+    return folder
+
+
+@pytest.fixture
+def backup(taken_backup: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the backup folder, to tamper with."""
+    return Path(shutil.copytree(taken_backup, tmp_path / "bak"))
 
 
 def _restore_cli(*args: str) -> subprocess.CompletedProcess[str]:

@@ -188,8 +188,11 @@ def test_a_figure_is_found_only_in_its_own_cell(sample: duckdb.DuckDBPyConnectio
     assert locate(sample, figure, template, "510-2023", {}) is None
 
 
-def test_the_pack_follows_the_template(sample: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    """One real build (the command line, Gentofte's eight items): every item in order and
+def test_the_pack_follows_the_template(
+    sample: duckdb.DuckDBPyConnection, tmp_path: Path, stub_rendering: None
+) -> None:
+    """One build through the command line (Gentofte's eight items; charts drawn as stubs: the
+    drawing is tested in tests/report_pack/test_pack.py and tests/charts): every item in order and
     numbered, as PNG + SVG + CSV + XLSX, Word tables with a totals row and numbered captions,
     figures.json with every cell of every cross-table."""
     db = tmp_path / "pack.duckdb"

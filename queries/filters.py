@@ -53,7 +53,13 @@ COUNT_UNITS: tuple[CountUnit, ...] = ("inquiries", "points")
 GRAINS: tuple[Grain, ...] = ("month", "quarter", "year", "period")
 
 # the date a relation's records fall in a span by (a relation without one is not limited by dates)
-DATE_COLUMNS: dict[str, str] = {"inquiry": "i.received", "point": "i.received", "decision": "d.decided"}
+# A complaint point carries its inquiry's municipality and received date (migration 9): the point
+# relation narrows both tables, so only the selection's points are read and joined.
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "inquiry": ("i.received",),
+    "point": ("i.received", "p.received"),
+    "decision": ("d.decided",),
+}
 
 
 @dataclass(frozen=True)
@@ -117,7 +123,7 @@ class Filters:
             resets=("period_id", "unit_id"),
             sql={
                 "inquiry": _in_list("i.municipality_code"),
-                "point": _in_list("i.municipality_code"),
+                "point": f"{_in_list('i.municipality_code')} AND {_in_list('p.municipality_code')}",
                 "decision": _in_list("d.municipality_code"),
                 "recommendation": _in_list("r.municipality_code"),
                 "report_period": _in_list("rp.municipality_code"),
@@ -349,13 +355,12 @@ def where(
         if sql is None or not value or (only is not None and row.name not in only):
             continue
         conditions.append(sql)
-        if row.expand_units:
-            params.append(descendants(con, value))
-        else:
-            params.append(list(value) if row.many else value)
+        value = descendants(con, value) if row.expand_units else list(value) if row.many else value
+        params += [value] * sql.count("?")  # a condition may narrow two tables by the same value
     if span is not None and relation in DATE_COLUMNS:
-        conditions.append(f"{DATE_COLUMNS[relation]} BETWEEN ? AND ?")
-        params += [span.start, span.end]
+        for column in DATE_COLUMNS[relation]:
+            conditions.append(f"{column} BETWEEN ? AND ?")
+            params += [span.start, span.end]
     return " AND ".join(conditions) or "TRUE", params
 
 

@@ -21,7 +21,7 @@ from docx.oxml.shared import OxmlElement
 from docx.shared import Cm
 
 from data_model.labels import format_count, format_day, format_number, format_percent, format_signed
-from queries.scope import format_date
+from queries.periods import format_date
 from report_pack.figures import Column, Omitted, PackItem
 from report_pack.resolve import Period
 

@@ -18,7 +18,7 @@ from data_model.labels import field_label
 from queries import appeals, inquiries, recommendations
 from queries.describe import Names, describe_filters, has_generated_records
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from queries.suppression import suppress
 from report_pack.resolve import Period, last_periods
 

@@ -39,7 +39,7 @@ from queries.crosstab import (
 )
 from queries.describe import Names, describe_filters, has_generated_records, load_names
 from queries.filters import Filters
-from queries.scope import format_date
+from queries.periods import format_date
 from report_pack.document import (
     _paragraph,
     _picture_width,

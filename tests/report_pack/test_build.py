@@ -1,121 +1,348 @@
-"""The pack draws each chart once: one Vega run per figure (SVG), the PNG rasterised from that SVG,
-and no Altair schema validation at build time; so every spec the pack draws must be valid
-Vega-Lite, which this file checks against the schema for the standard figures (with and without
-small-number suppression) and for every sample template's cross-table charts."""
+"""The report pack (beretningspakke): the CLI and the Data page's button build the same pack from
+the same function; every figure exists as PNG and SVG with the numbers its query gives; the Word
+document holds every figure with a numbered caption; small-number suppression hides exactly the
+small counts; hostile text stays text."""
 
 from __future__ import annotations
 
+import json
+import shutil
+import subprocess
+import sys
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 import pytest
-import vl_convert
-from altair.utils.schemapi import validate_jsonschema
-from altair.vegalite.v6.schema.core import load_schema
+from docx import Document
+from streamlit.testing.v1 import AppTest
 
-import charts.export
-from charts.draw_process import DISABLE_ENV
-from queries.describe import load_names
-from report_pack.build import build_pack
-from report_pack.figures import collect
-from report_pack.resolve import period_by_id
-from report_pack.template import load_template
-from report_pack.template_pack import prepare
-from tests.conftest import TODAY
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db)
+from data_model.db import connect
+from data_model.importer import import_file
+from data_model.seed import load_sample_data
+from queries import appeals, inquiries, recommendations
+from queries.filters import Filters
+from queries.periods import Span
+from report_pack import PackResult, build_pack
+from report_pack.__main__ import main
+from report_pack.build import frame_rows
+from report_pack.document import clean
+from report_pack.resolve import PackInputError, period_for_filters, resolve_municipality, resolve_period
+from tests.conftest import ROOT, TODAY
 
-PERIODS = {"510": "510-2024", "766": "766-2024", "165": "165-2024", "157": "157-2023"}
+HOSTILE = '<script>alert("x")</script> **fed** <b>html</b> [link](javascript:alert(1)) & # ikke en overskrift'
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+F = Filters(municipalities=("510",), period_id="510-2024")
+SPAN = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
 
 
-def _few_rows(node: Any) -> Any:
-    """The spec with every inline data set cut to two rows: the schema check is about the chart's
-    structure, and validating thousands of data rows one by one takes seconds."""
-    if isinstance(node, dict):
-        return {
-            k: {n: v[:2] for n, v in value.items()}
-            if k == "datasets"
-            else value[:2]
-            if k == "values" and isinstance(value, list)
-            else _few_rows(value)
-            for k, value in node.items()
+@dataclass
+class Packs:
+    db: Path
+    con: duckdb.DuckDBPyConnection
+    function: PackResult  # what the Data page's button calls
+    suppressed: PackResult
+    cli: Path  # python -m report_pack, in-process
+    subprocess: Path  # python -m report_pack, its own process
+    subprocess_zip: Path
+    progress: list[tuple[float, str]]
+
+
+def _manifest(folder: Path) -> dict[str, Any]:
+    return json.loads((folder / "figures.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
+    folder = tmp_path_factory.mktemp("report_pack")
+    db = folder / "seed.duckdb"
+    writer = connect(db)
+    load_sample_data(writer, today=TODAY)
+    hostile = folder / "hostile.csv"
+    pl.DataFrame(
+        {
+            "recommendation_id": ["510-r2024-fjendtlig"],
+            "municipality_code": ["510"],
+            "period_id": ["510-2024"],
+            "made_on": ["2025-02-15"],
+            "title": [HOSTILE],
+            "text": ["<img src=x onerror=alert(1)>"],
+            "whole_municipality": ["true"],
         }
-    if isinstance(node, list):
-        return [_few_rows(v) for v in node]
-    return node
+    ).write_csv(hostile)
+    report = import_file(writer, hostile, "recommendations", today=TODAY)
+    assert report.ok, report.problems
+    writer.close()
+
+    # the subprocess runs on the other core while this process builds its packs (read-only both)
+    sub_out, sub_zip = folder / "cli-subprocess", folder / "cli-subprocess.zip"
+    # the standard pack (Haderslev's own template is tested in tests/report_pack/test_template.py)
+    args = [
+        "--municipality",
+        "Haderslev",
+        "--period",
+        "2024",
+        "--out",
+        str(sub_out),
+        "--zip",
+        str(sub_zip),
+        "--standard",
+    ]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "report_pack", *args, "--db", str(db), "--today", TODAY.isoformat()],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    con = connect(db, create=False, read_only=True)
+    try:
+        progress: list[tuple[float, str]] = []
+        function = build_pack(
+            con,
+            "510",
+            "510-2024",
+            folder / "function",
+            progress=lambda f, m: progress.append((f, m)),
+            today=TODAY,
+            use_template=False,
+        )
+        suppressed = build_pack(
+            con,
+            "510",
+            "510-2024",
+            folder / "suppressed",
+            suppress_threshold=5,
+            today=TODAY,
+            use_template=False,
+        )
+        argv = ["--municipality", "510", "--period", "510-2024", "--out", str(folder / "cli"), "--standard"]
+        assert main([*argv, "--db", str(db), "--today", TODAY.isoformat()]) == 0
+        stdout, stderr = proc.communicate(timeout=240)
+        assert proc.returncode == 0, stderr
+        assert "Beretningspakke for Haderslev 2024" in stdout
+        yield Packs(db, con, function, suppressed, folder / "cli", sub_out, sub_zip, progress)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        con.close()
 
 
-def _sorts_as_sets(node: Any) -> Any:
-    """The spec with explicit sort orders compared as sets (suppression only reorders them)."""
-    if isinstance(node, dict):
-        return {
-            k: sorted(map(str, v)) if k == "sort" and isinstance(v, list) else _sorts_as_sets(v)
-            for k, v in node.items()
-        }
-    if isinstance(node, list):
-        return [_sorts_as_sets(v) for v in node]
-    return node
+def _without_timestamp(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest.items() if k != "generated_at"}
 
 
-def _assert_valid(spec: dict[str, Any], what: str) -> None:
-    error = validate_jsonschema(_few_rows(spec), load_schema(), raise_error=False)
-    assert error is None, f"{what}: {error}"
+def test_cli_and_button_function_build_the_same_pack(packs: Packs) -> None:
+    expected = sorted(p.name for p in packs.function.out_dir.iterdir())
+    assert expected == packs.function.files
+    reference = _without_timestamp(_manifest(packs.function.out_dir))
+    for folder in (packs.cli, packs.subprocess):
+        assert sorted(p.name for p in folder.iterdir()) == expected
+        assert _without_timestamp(_manifest(folder)) == reference
+    with zipfile.ZipFile(packs.subprocess_zip) as archive:
+        assert sorted(Path(n).name for n in archive.namelist()) == expected
+        assert {Path(n).parent.name for n in archive.namelist()} == {"beretningspakke-haderslev-2024"}
+    assert all(name.isascii() for name in expected)
+    assert packs.progress[-1][0] == 1.0 and packs.progress[0][0] < 0.1
 
 
-@pytest.mark.parametrize("threshold", [None, 5])
-def test_every_standard_figure_is_valid_vega_lite(
-    sample_db: duckdb.DuckDBPyConnection, threshold: int | None
+def test_every_standard_figure_is_there_as_png_and_svg_with_its_data(packs: Packs) -> None:
+    manifest = _manifest(packs.function.out_dir)
+    assert manifest["municipality"] == {"code": "510", "name": "Haderslev"}
+    assert manifest["period"]["label"] == "2024" and manifest["small_number_suppression"]["used"] is False
+    assert manifest["generated_data"] is True
+    keys = [f["key"] for f in manifest["figures"]]
+    assert keys == [
+        "henvendelser-sektor",
+        "henvendelser-enhed",
+        "klageandel",
+        "udvikling",
+        "temaer",
+        "undertemaer",
+        "handlinger",
+        "aar-for-aar",
+        "omgoerelsesprocent-boern-handicap",
+        "omgoerelsesprocent-voksen-handicap",
+        "omgoerelsesprocent-social-generelt",
+        "anbefalinger-status",
+    ]
+    # Haderslev records no Ankestyrelsen decisions and no case types: omitted, with the reason
+    omitted = {o["key"]: o["reason"] for o in manifest["omitted"]}
+    assert set(omitted) == {
+        "sagstyper",
+        "ankestyrelsen-lovomraade",
+        "ankestyrelsen-enhed",
+        "ankestyrelsen-bemaerkninger",
+    }
+    assert all(reason.endswith(".") and len(reason) > 20 for reason in omitted.values())
+    folder = packs.function.out_dir
+    for number, figure in enumerate(manifest["figures"], start=1):
+        assert figure["number"] == number and figure["caption"] == f"Figur {number}: {figure['title']}"
+        assert figure["title"] and figure["counts"] and "Haderslev" in figure["filter"]
+        assert (folder / figure["files"]["png"]).read_bytes().startswith(PNG_SIGNATURE)
+        assert b"<svg" in (folder / figure["files"]["svg"]).read_bytes()[:500]
+        csv = (folder / figure["files"]["csv"]).read_bytes()
+        assert csv.startswith(b"\xef\xbb\xbf")
+        frame = pl.read_csv(folder / figure["files"]["csv"], separator=";")
+        assert frame.height == len(figure["rows"]) > 0
+        assert list(frame.columns) == [c["header"] for c in figure["columns"]]  # Danish headers
+        assert (folder / figure["files"]["xlsx"]).read_bytes()[:2] == b"PK"
+
+
+def _recompute(con: duckdb.DuckDBPyConnection) -> dict[str, pl.DataFrame]:
+    """Every figure's numbers straight from the query layer."""
+    trend_f = F.with_(period_id=None, grain="period")
+    five = Span(date(2020, 1, 1), date(2024, 12, 31), "")
+    points = F.with_(count_unit="points")
+    status = recommendations.recommendation_status(con, F, TODAY)
+    status = status.filter(pl.col("period").is_in([str(y) for y in range(2019, 2025)]))
+    yoy = inquiries.year_over_year(con, F, SPAN, "department")
+    assert yoy is not None
+    frames = {
+        "henvendelser-sektor": inquiries.breakdown(con, F, SPAN, "sector"),
+        "henvendelser-enhed": inquiries.unit_table(con, F, SPAN),
+        "klageandel": inquiries.complaint_share_trend(con, trend_f, five, TODAY),
+        "udvikling": inquiries.trend(con, trend_f.with_(split="kind"), five, TODAY),
+        "temaer": inquiries.breakdown(con, points, SPAN, "main_theme"),
+        "undertemaer": inquiries.breakdown(con, points, SPAN, "theme"),
+        "handlinger": inquiries.breakdown(con, F.with_(kinds=("klage",)), SPAN, "outcome"),
+        "aar-for-aar": yoy.table,
+        "anbefalinger-status": recommendations.status_counts(status),
+    }
+    for area in ("boern_handicap", "voksen_handicap", "social_generelt"):
+        key = "omgoerelsesprocent-" + area.replace("_", "-")
+        frames[key] = appeals.danmarkskort(con, "510", area).filter(pl.col("year") <= 2024)
+    return frames
+
+
+def _same_rows(shown: list[dict[str, Any]], expected: pl.DataFrame) -> None:
+    rows = frame_rows(expected)
+    assert len(shown) == len(rows)
+    for got, want in zip(shown, rows, strict=True):
+        for column, value in want.items():
+            if isinstance(value, float):
+                assert got[column] == pytest.approx(value), column
+            else:
+                assert got[column] == value, column
+
+
+def test_figure_numbers_equal_the_queries(packs: Packs) -> None:
+    manifest = _manifest(packs.function.out_dir)
+    expected = _recompute(packs.con)
+    assert {f["key"] for f in manifest["figures"]} == set(expected)
+    for figure in manifest["figures"]:
+        _same_rows(figure["rows"], expected[figure["key"]])
+    sectors = next(f for f in manifest["figures"] if f["key"] == "henvendelser-sektor")
+    assert sum(r["count"] for r in sectors["rows"]) == sectors["rows"][0]["n"] == 385
+
+
+def test_docx_has_every_figure_with_a_numbered_caption(packs: Packs) -> None:
+    manifest = _manifest(packs.function.out_dir)
+    document = Document(str(packs.function.docx))
+    assert len(document.inline_shapes) == len(manifest["figures"])
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Figur ")]
+    assert captions == [f["caption"] for f in manifest["figures"]]
+    intro = "\n".join(p.text for p in document.paragraphs[:12])
+    assert "Haderslev" in intro and "2024" in intro and "Dannet:" in intro
+    assert "Diskretionering af små tal: Ikke brugt" in intro
+    assert "genererede eksempeldata" in intro
+    assert "Ankestyrelsens afgørelser pr. enhed og resultat" in intro  # omitted, with its reason
+    assert len(document.tables) == len(manifest["figures"]) + len(manifest["tables"])
+
+
+def test_hostile_text_stays_literal_text(packs: Packs) -> None:
+    manifest = _manifest(packs.function.out_dir)
+    listing = next(t for t in manifest["tables"] if t["key"] == "anbefalinger")
+    assert HOSTILE in [row["title"] for row in listing["rows"]]
+    cells = {
+        cell.text
+        for table in Document(str(packs.function.docx)).tables
+        for row in table.rows
+        for cell in row.cells
+    }
+    assert HOSTILE in cells
+    with zipfile.ZipFile(packs.function.docx) as archive:
+        xml = archive.read("word/document.xml").decode("utf-8")
+    assert "<script>" not in xml and "&lt;script&gt;" in xml
+    assert clean("a\x00b\x0bc") == "abc"
+
+
+def test_suppression_hides_every_small_count_and_nothing_else(packs: Packs) -> None:
+    plain, hidden = _manifest(packs.function.out_dir), _manifest(packs.suppressed.out_dir)
+    assert hidden["small_number_suppression"]["used"] is True
+    assert hidden["small_number_suppression"]["threshold"] == 5
+    assert [f["key"] for f in plain["figures"]] == [f["key"] for f in hidden["figures"]]
+    touched = 0
+    for before, after in zip(
+        plain["figures"] + plain["tables"], hidden["figures"] + hidden["tables"], strict=True
+    ):
+        counts, shares = set(after["count_fields"]), set(after["share_fields"])
+        assert after["suppressed"] is bool(counts)
+        for old, new in zip(before["rows"], after["rows"], strict=True):
+            small = any(0 < (old[c] or 0) < 5 for c in counts)
+            assert new.get("suppressed", False) is small
+            for column, value in old.items():
+                if column in counts and value is not None and 0 < value < 5:
+                    assert new[column] is None
+                    touched += 1
+                elif column in shares and small:
+                    assert new[column] is None
+                else:
+                    assert new[column] == value, (after["key"], column)
+        # the data files hold the same hidden cells
+        if counts and "csv" in after["files"]:
+            frame = pl.read_csv(packs.suppressed.out_dir / after["files"]["csv"], separator=";")
+            headers = {c["field"]: c["header"] for c in after["columns"]}
+            for column in counts:
+                values = frame[headers[column]].drop_nulls()
+                assert not ((values > 0) & (values < 5)).any(), (after["key"], column)
+    assert touched > 10
+    document = Document(str(packs.suppressed.docx))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert "<5" in cells
+    intro = "\n".join(p.text for p in document.paragraphs[:12])
+    assert "Diskretionering af små tal: Brugt" in intro
+
+
+def test_cli_explains_an_unknown_period(
+    packs: Packs, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Altair validates each builder's chart here (what the pack skips), and the pack's spec is
-    that chart (with suppression, hidden categories only move to the end of a sort order)."""
-    period = period_by_id(sample_db, "510-2024")
-    collected = collect(sample_db, period, load_names(sample_db), today=TODAY, threshold=threshold)
-    figures = [item for item in collected.items if item.draw is not None]
-    assert len(figures) >= 10
-    for item in figures:
-        drawn = item.draw(item.data, item.meta)
-        validated = drawn.to_dict(validate=True)  # raises on a spec that breaks the schema
-        assert _sorts_as_sets(item.chart()) == _sorts_as_sets(validated), item.key
+    argv = ["--municipality", "haderslev kommune", "--period", "1999", "--out", str(tmp_path)]
+    assert main([*argv, "--db", str(packs.db)]) == 2
+    err = capsys.readouterr().err
+    assert "Ukendt beretningsperiode" in err and "2024 (510-2024)" in err
+    assert not any(tmp_path.iterdir())
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("code", sorted(PERIODS))
-def test_every_template_chart_is_valid_vega_lite(sample_db: duckdb.DuckDBPyConnection, code: str) -> None:
-    template = load_template(sample_db, code)
-    assert template, code
-    period = period_by_id(sample_db, PERIODS[code])
-    entries, _omitted, _generated = prepare(sample_db, period, template, today=TODAY, threshold=None)
-    drawn = [e for e in entries if e.item.draw is not None]
-    assert drawn
-    for entry in drawn:
-        _assert_valid(entry.item.chart(), entry.item.title)
+def test_period_resolution(packs: Packs) -> None:
+    con = packs.con
+    assert resolve_municipality(con, "HADERSLEV") == ("510", "Haderslev")
+    assert resolve_period(con, "165", "2024/25").period_id == "165-2024"
+    with pytest.raises(PackInputError):
+        resolve_municipality(con, "Aarhus")
+    assert period_for_filters(con, F) == "510-2024"
+    # without a period the view opens on the report's own period (published figures), not on the
+    # later generated example period 2025
+    assert period_for_filters(con, Filters(municipalities=("510",)), TODAY) == "510-2024"
+    assert period_for_filters(con, Filters()) is None
 
 
-def test_each_figure_is_drawn_once(
-    sample_db: duckdb.DuckDBPyConnection,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+def test_data_page_offers_the_report_pack_button(
+    packs: Packs, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One Vega-Lite run per figure; its PNG comes from the SVG, not from a second run (counted
-    in-process; the helper process runs the same ``to_svg_and_png``, tests/charts/test_draw_process.py)."""
-    monkeypatch.setenv(DISABLE_ENV, "1")
-    calls: dict[str, int] = {"svg": 0, "png": 0}
-    real_svg = vl_convert.vegalite_to_svg
-
-    def counted_svg(*args: Any, **kwargs: Any) -> str:
-        calls["svg"] += 1
-        return real_svg(*args, **kwargs)
-
-    def refused_png(*_args: Any, **_kwargs: Any) -> bytes:
-        calls["png"] += 1
-        raise AssertionError("the PNG must be rasterised from the SVG")
-
-    monkeypatch.setattr(charts.export.vlc, "vegalite_to_svg", counted_svg)
-    monkeypatch.setattr(charts.export.vlc, "vegalite_to_png", refused_png)
-    result = build_pack(sample_db, "510", "510-2024", tmp_path, today=TODAY, use_template=False)
-    assert calls == {"svg": len(result.figures), "png": 0}
-    assert len(result.figures) >= 10
-    for figure in result.figures:
-        png = (tmp_path / figure["files"]["png"]).read_bytes()
-        assert charts.export.png_dpi(png) == pytest.approx(300, abs=0.1)
-        assert charts.export.png_size(png)[0] >= charts.export.MIN_PRINT_PIXELS
+    db = tmp_path / "app.duckdb"
+    shutil.copy(packs.db, db)  # the app opens its database read-write
+    monkeypatch.setenv("BORGERRAAD_DB", str(db))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.query_params["kommune"] = "510"
+    at.query_params["periode"] = "510-2024"
+    at.run()
+    at.switch_page("views/data.py").run()
+    assert not at.exception, at.exception[0].value if at.exception else ""
+    assert at.button(key="pack_build").label == "Eksportér beretningspakke"
+    assert any("Haderslev, 2024" in c.value for c in at.caption)

@@ -240,6 +240,18 @@ def _release(process: DrawProcess, *, abort: bool) -> None:
         del _ready[:-1]
     for old in extra:
         old.close()
+    expiry = threading.Timer(IDLE_SECONDS / 2, _expire, args=(process, process.last_used))
+    expiry.daemon = True
+    expiry.start()
+
+
+def _expire(process: DrawProcess, last_used: float) -> None:
+    """Stop a kept helper nobody has used since it was handed back."""
+    with _lock:
+        if process not in _ready or process.last_used != last_used:
+            return
+        _ready.remove(process)
+    process.close()
 
 
 @atexit.register

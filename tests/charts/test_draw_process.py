@@ -4,6 +4,7 @@ when the helper dies, the charts are drawn in-process instead."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -65,3 +66,14 @@ def test_a_helper_is_kept_for_the_next_pack_and_can_be_switched_off(monkeypatch:
         assert in_process._process is None
         assert in_process.draw(_spec(1))() == to_svg_and_png(_spec(1), danish_locale())
     used.close(abort=True)
+
+
+def test_a_kept_helper_nobody_uses_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draw_process, "_ready", [])
+    monkeypatch.setattr(draw_process, "IDLE_SECONDS", 1.0)
+    process = DrawProcess()
+    process.last_used = time.monotonic()
+    draw_process._release(process, abort=False)  # handed back: kept, with its expiry timer
+    assert draw_process._ready == [process]
+    process._process.wait(timeout=60)  # stopped by the timer after half the idle time, and reaped
+    assert draw_process._ready == [] and process._process.returncode is not None

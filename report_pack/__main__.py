@@ -8,8 +8,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-# Only the standard library at import: main() first starts the chart-drawing helper (Vega starts
-# in it while the rest loads), then imports the database and report modules.
+# Only the standard library at import: main() starts the chart-drawing helper as soon as the
+# arguments are read (Vega starts in it while the rest loads), then imports the report modules.
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,15 +60,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from charts.draw_process import prestart
-
-    prestart()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.out is None and args.zip is None:
         parser.error("angiv --out MAPPE og/eller --zip FIL")
     if args.suppress is not None and args.suppress < 2:
         parser.error("grænsen for små tal skal være mindst 2")
+    from charts.draw_process import prestart
+
+    prestart()  # Vega starts in the drawing helper while the rest loads and the queries run
     from data_model.db import DatabaseError, connect
     from data_model.labels import format_number
     from report_pack.build import build_pack

@@ -8,14 +8,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from data_model.db import DB_PATH_ENV, DatabaseError, connect
-from data_model.labels import format_number
-from queries.suppression import DEFAULT_THRESHOLD
-from report_pack.build import build_pack
-from report_pack.resolve import PackInputError, resolve_municipality, resolve_period
+# Only the standard library at import: main() starts the chart-drawing helper as soon as the
+# arguments are read (Vega starts in it while the rest loads), then imports the report modules.
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from data_model.db import DB_PATH_ENV
+    from queries.suppression import DEFAULT_THRESHOLD
+
     parser = argparse.ArgumentParser(
         prog="python -m report_pack",
         description=(
@@ -66,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("angiv --out MAPPE og/eller --zip FIL")
     if args.suppress is not None and args.suppress < 2:
         parser.error("grænsen for små tal skal være mindst 2")
+    from charts.draw_process import prestart
+
+    prestart()  # Vega starts in the drawing helper while the rest loads and the queries run
+    from data_model.db import DatabaseError, connect
+    from data_model.labels import format_number
+    from report_pack.build import build_pack
+    from report_pack.resolve import PackInputError, resolve_municipality, resolve_period
+
     try:
         con = connect(args.db, create=False, read_only=True)
     except DatabaseError as exc:

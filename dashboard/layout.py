@@ -208,32 +208,42 @@ def data_table(frame: pl.DataFrame) -> pl.DataFrame:
     return display_frame(frame, screen=True)
 
 
-LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
-WIDE_COLUMN_CHARS = 50  # characters per line in a "large" (400 px) column
-MEDIUM_COLUMN_CHARS = 25  # ... and in a "medium" (200 px) one: text up to two such lines
+LONG_TEXT = 30  # characters: a text column with longer values gets a set width and wraps
+CHAR_PX = 7  # the grid's 14 px type: an average character, generously
+CELL_PX = 24  # a cell's padding, and room for the header's sort arrow
+TABLE_PX = 800  # the narrowest page table: a 1280 px window with the menu open
+TEXT_MIN_PX, TEXT_MAX_PX = 180, 400  # a wrapping column: never narrower, and never wider
 LINE_PX, CELL_PADDING_PX, MAX_LINES = 21, 16, 6
 WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than 4rem (64 px)
 
 
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """Characters of a column's longest value or of its header, whichever is longer."""
+    longest = frame[name].cast(pl.String).str.len_chars().max() if frame.height else 0
+    return max(len(name), longest if isinstance(longest, int) else 0)
+
+
 def table_layout(frame: pl.DataFrame) -> tuple[dict[str, Any], int | None]:
-    """How a page table shows long text whole instead of cutting it with "…": its long text
-    columns are wide ("large"), and the rows tall enough for the longest text to wrap over
-    as many lines as it needs (at most ``MAX_LINES``); text of up to two medium lines gets a
-    medium column, so the table stays as narrow as it can. Returns the column config and the
-    row height (None: short text only, the default one-line rows)."""
+    """How a page table shows long text whole, without a sideways scroll where it can: its long
+    text columns get the width the other columns leave of ``TABLE_PX`` (shared by their length,
+    between ``TEXT_MIN_PX`` and ``TEXT_MAX_PX``) and rows tall enough for the longest text to
+    wrap over as many lines as it needs (at most ``MAX_LINES``). Returns the column config and
+    the row height (None: short text only, the default one-line rows)."""
+    longest = {name: _longest(frame, name) for name in frame.columns}
+    wrapping = [
+        name for name, dtype in frame.schema.items() if dtype == pl.String and longest[name] > LONG_TEXT
+    ]
+    if not wrapping:
+        return {}, None
+    others = sum(longest[name] * CHAR_PX + CELL_PX for name in frame.columns if name not in wrapping)
+    wanted = {name: min(longest[name] * CHAR_PX + CELL_PX, TEXT_MAX_PX) for name in wrapping}
+    share = max(TABLE_PX - others, 0) / sum(wanted.values())
     config: dict[str, Any] = {}
     lines = 1
-    for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        longest = frame[name].str.len_chars().max() or 0
-        if isinstance(longest, int) and longest > LONG_TEXT:
-            medium = longest <= 2 * MEDIUM_COLUMN_CHARS
-            config[name] = st.column_config.TextColumn(width="medium" if medium else "large")
-            per_line = MEDIUM_COLUMN_CHARS if medium else WIDE_COLUMN_CHARS
-            lines = max(lines, -(-longest // per_line))
-    if not config:
-        return config, None
+    for name in wrapping:
+        width = max(TEXT_MIN_PX, min(wanted[name], round(wanted[name] * share)))
+        config[name] = st.column_config.TextColumn(width=width)
+        lines = max(lines, -(-longest[name] * CHAR_PX // (width - CELL_PX)))
     return config, max(WRAP_MIN_ROW_PX, min(MAX_LINES, lines) * LINE_PX + CELL_PADDING_PX)
 
 

@@ -396,3 +396,28 @@ def test_split_trend_has_legend_on_screen(server: str, browser) -> None:
         page.screenshot(path=str(SHOTS / "tendenser-opdelt.png"))
     finally:
         page.close()
+
+
+TABLE_SCROLL = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')].map(
+  (s) => [s.scrollWidth, s.clientWidth])"""
+
+
+def test_recommendations_table_fits_without_sideways_scroll(server: str, browser) -> None:
+    """Anbefalinger's table at 1440×900 and 1280×720, menu open: its long titles wrap in a
+    narrower column instead of pushing the last columns out of sight."""
+    page = _open(browser, f"{server}/anbefalinger?{VIEW}")
+    try:
+        table = page.locator('[data-testid="stDataFrame"]').first
+        for width, height in SIZES[:2]:
+            page.set_viewport_size({"width": width, "height": height})
+            _settle_layout(page)
+            table.scroll_into_view_if_needed()
+            page.wait_for_function(f"({TABLE_SCROLL})().length > 0", timeout=10_000)
+            page.wait_for_timeout(500)
+            scroll_width, client_width = page.evaluate(TABLE_SCROLL)[0]
+            assert scroll_width <= client_width + 1, (
+                f"{width}×{height}: table scrolls ({scroll_width} > {client_width})"
+            )
+            table.screenshot(path=str(SHOTS / f"anbefalinger-tabel-{width}.png"))
+    finally:
+        page.close()

@@ -4,7 +4,7 @@
 
 1. Trace: each query function runs against a cursor proxy that times every ``execute``/``sql``
    call (statement count, SQL time, Python time around it).
-2. What-ifs for the facts relation behind every inquiry query (``queries.scope.facts_sql``): the
+2. What-ifs for the facts relation behind every inquiry query (``queries.facts.facts_sql``): the
    same breakdown SQL with one change at a time (count(*) instead of count(DISTINCT), a
    materialized unit hierarchy instead of the recursive ``unit_tree`` view, the total in the same
    statement via GROUPING SETS), each checked to give the same counts.
@@ -29,8 +29,9 @@ import duckdb
 from bench.run import DEFAULT_NATIONAL_DB, ms
 from data_model.db import connect
 from queries import appeals, inquiries, recommendations
+from queries.facts import facts_sql
 from queries.filters import Filters
-from queries.scope import facts_sql, resolve_span
+from queries.periods import resolve_span
 
 
 @dataclass
@@ -234,13 +235,13 @@ def page_split(db: Path, municipality: str, period: str, runs: int) -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from bench.run import APP, app_pages, quiet_streamlit
-    from queries import benchmark, describe, scope
+    from bench.run import APP, app_pages, open_page, quiet_streamlit
+    from queries import catalog, describe, facts, periods, published, units
 
     calls: list[tuple[str, float]] = []
     depth = [0]
     originals: list[tuple[Any, str, Any]] = []
-    for module in (inquiries, appeals, recommendations, benchmark, describe, scope):
+    for module in (inquiries, appeals, recommendations, published, describe, catalog, periods, units, facts):
         for name, fn in list(vars(module).items()):
             if callable(fn) and getattr(fn, "__module__", "") == module.__name__ and not isinstance(fn, type):
 
@@ -268,7 +269,8 @@ def page_split(db: Path, municipality: str, period: str, runs: int) -> None:
             at.query_params["periode"] = period
             at.run()
             quiet_streamlit()
-            at.switch_page(page).run()
+            open_page(at, page)
+            at.run()
             totals: list[float] = []
             in_queries: list[float] = []
             per_call: list[list[tuple[str, float]]] = []

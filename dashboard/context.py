@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from charts.theme import ChartMeta, source_line
-from dashboard import state
 from dashboard.data import names, query
 from queries.describe import Names, describe_filters, has_generated_records, level_words, municipality_words
 from queries.filters import Filters
-from queries.scope import Span, effective_level, resolve_span
+from queries.periods import Span, ignoring_period, resolve_span
+from queries.units import effective_level
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,20 @@ class PageContext:
     words: str  # the filter in words
     municipalities: str
     generated: bool  # the selection holds generated example records
-    file_stem: str  # ASCII stem for downloaded files
-    slug: str = ""
+    slug: str = ""  # the page's URL path, first part of its downloaded files' names
+
+    def for_page(self, slug: str) -> PageContext:
+        """This context as the page at URL path ``slug`` sees it."""
+        return replace(self, slug=slug)
+
+    @property
+    def file_stem(self) -> str:
+        """ASCII stem for the files a page's downloads are named by."""
+        return self.stem_for(self.span.label if self.span else "alle perioder")
 
     def unit_words(self) -> str:
         """' · Enheder på afdelingsniveau som i beretningen': for charts that count by unit."""
-        level = query(effective_level, self.filters)
+        level = query(effective_level, ignoring_period(self.filters))
         as_report = self.filters.level is None and bool(self.filters.municipalities)
         return f" · Enheder på {level_words(level, as_report)}" if not self.filters.level else ""
 
@@ -61,20 +69,15 @@ def _ascii(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
 
 
-def page_context(page_slug: str) -> PageContext:
-    filters = state.current()
+def build_context(filters: Filters) -> PageContext:
+    """The context of this run's filters (app.py builds it once and hands it to the page)."""
     all_names = names()
     span = query(resolve_span, filters)
-    period = span.label if span else "alle perioder"
-    municipalities = municipality_words(filters, all_names)
-    generated = query(has_generated_records, filters)
     return PageContext(
         filters=filters,
         names=all_names,
         span=span,
         words=describe_filters(filters, all_names, span),
-        municipalities=municipalities,
-        generated=generated,
-        file_stem=_ascii(f"{page_slug}-{municipalities}-{period}")[:80],
-        slug=page_slug,
+        municipalities=municipality_words(filters, all_names),
+        generated=query(has_generated_records, ignoring_period(filters)),
     )

@@ -6,16 +6,16 @@ never stale and a repeated view costs nothing.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
+from types import FunctionType
 from typing import Any, TypeVar
 
 import streamlit as st
 
 from dashboard.connection import get_connection
+from queries.catalog import busiest_municipality, load_catalog
 from queries.describe import Names, load_names
 from queries.filters import Catalog
-from queries.scope import busiest_municipality, load_catalog
 
 T = TypeVar("T")
 
@@ -30,17 +30,22 @@ def data_version() -> int:
     return int(row[0][0])
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
-def _cached(name: str, version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> Any:
-    module_name, function_name = name.rsplit(".", 1)
-    function = getattr(importlib.import_module(module_name), function_name)
+def _qualified_name(function: Callable[..., Any]) -> str:
+    """How the cache tells query functions apart: by module and name, stable across reruns."""
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+@st.cache_data(show_spinner=False, max_entries=1000, hash_funcs={FunctionType: _qualified_name})
+def _cached(
+    function: Callable[..., T], version: int, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]
+) -> T:
     return function(get_connection().cursor(), *args, **dict(kwargs))
 
 
 def query(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """Run ``function(cursor, *args, **kwargs)`` through the cache."""
-    name = f"{function.__module__}.{function.__qualname__}"
-    return _cached(name, data_version(), args, tuple(sorted(kwargs.items())))  # type: ignore[no-any-return]
+    """Run ``function(cursor, *args, **kwargs)`` through the cache, keyed on the function, its
+    arguments and the data version."""
+    return _cached(function, data_version(), args, tuple(sorted(kwargs.items())))
 
 
 def catalog() -> Catalog:

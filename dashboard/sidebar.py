@@ -6,11 +6,12 @@ import streamlit as st
 
 from dashboard.data import query
 from dashboard.safe_text import md_escape
-from dashboard.state import notes, widget_key
+from dashboard.state import filters_from_widgets, notes, widget_key
 from queries.appeals import WHOLE_COUNTRY
 from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
-from queries.filters import LEVELS, Catalog
-from queries.scope import DEFAULT_LEVEL, default_period, report_levels
+from queries.filters import LEVELS, Catalog, Filters
+from queries.periods import default_period
+from queries.units import DEFAULT_LEVEL, report_levels
 
 ALL = None
 
@@ -39,7 +40,8 @@ def _period_changed() -> None:
     st.session_state[widget_key("date_to")] = None
 
 
-def draw_sidebar(catalog: Catalog, names: Names) -> None:
+def draw_sidebar(catalog: Catalog, names: Names) -> Filters:
+    """Draw the filter widgets and return the filters they hold (after stale values are dropped)."""
     municipalities = sorted(
         (c for c in catalog.municipalities if c != WHOLE_COUNTRY),
         key=lambda c: names.municipalities.get(c, c),
@@ -166,3 +168,4 @@ def draw_sidebar(catalog: Catalog, names: Names) -> None:
             help="Skjuler menuen og viser én figur ad gangen med større tekst.",
         )
         st.caption("Adressen i browseren gengiver visningen: kopiér den for at dele præcis dette udsnit.")
+    return filters_from_widgets()

@@ -8,7 +8,8 @@ import duckdb
 import polars as pl
 
 from queries.filters import Filters
-from queries.scope import Span, descendants, effective_level, unit_level_sql
+from queries.periods import Span
+from queries.units import descendants, effective_level, unit_level_sql
 
 WHOLE_COUNTRY = "000"
 # the three areas of Ankestyrelsen's Danmarkskort
@@ -36,7 +37,7 @@ def _decision_scope(
     if f.sectors:
         where.append("list_contains(?::VARCHAR[], ut.sector_code)")
         params.append(list(f.sectors))
-    # by unit means by unit at the filter's level, as everywhere (queries.scope.unit_level_sql)
+    # by unit means by unit at the filter's level, as everywhere (queries.units.unit_level_sql)
     level_sql, level_params = (
         unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
     )

@@ -5,7 +5,7 @@ expression that gives its code in each relation: the inquiry relation (inquiries
 complaint points when a theme or the points are counted) and the decision relation
 (Ankestyrelsen's decisions, unnested to remarks when remarks are counted or split by).
 
-Counting rules (DESIGN.md, sample_data/FORMAT.md): henvendelser count distinct inquiries; klager
+Counting rules (sample_data/FORMAT.md): henvendelser count distinct inquiries; klager
 count distinct inquiries whose kind is a complaint; klagepunkter count complaint points (a point's
 own unit where it has one); afgørelser count distinct decisions; bemærkninger count remark items
 on decisions. Margins are counted, never summed, so an inquiry with two themes is one inquiry in
@@ -23,8 +23,9 @@ import duckdb
 import polars as pl
 
 from queries.filters import Filters
-from queries.scope import Span, descendants, resolve_span
+from queries.periods import Span, resolve_span
 from queries.suppression import suppress
+from queries.units import descendants
 
 SMALL_N = 5
 NOT_SET = "(ikke angivet)"
@@ -191,7 +192,7 @@ def make_restrict(**codes: list[str] | tuple[str, ...] | None) -> tuple[tuple[st
 # --- the unit at a chosen level --------------------------------------------------------------
 
 # For each unit: the first unit on its path from the top whose own level is the chosen level or
-# finer, else the unit itself (the rule of the unit-level filter, queries.scope.level_target on the
+# finer, else the unit itself (the rule of the unit-level filter, queries.units.level_target on the
 # levels branch). So a sub-afdeling counts in its afdeling, a forvaltning without områder shows its
 # afdelinger at område level, and a unit above the level keeps what was registered on it directly.
 _LEVEL_MAP = """

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 
 COUNT_UNIT_WORDS = {"inquiries": "henvendelser", "points": "klagepunkter"}
 GRAIN_WORDS = {"month": "måned", "quarter": "kvartal", "year": "år", "period": "beretningsperiode"}
@@ -94,8 +94,8 @@ def level_words(level: str, as_report: bool = False) -> str:
 def has_generated_records(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
     """Whether the selection includes generated (example) records, so charts can say so."""
     rows = con.execute(
-        "SELECT count(*) FROM inquiry WHERE provenance = 'generated' AND "
-        "(len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code))",
+        "SELECT EXISTS (SELECT 1 FROM inquiry WHERE provenance = 'generated' AND "
+        "(len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)))",
         [list(f.municipalities), list(f.municipalities)],
     ).fetchall()
     return bool(rows[0][0])

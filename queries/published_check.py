@@ -11,7 +11,7 @@ from typing import Any
 
 import duckdb
 
-from queries.scope import descendants
+from queries.units import descendants
 
 EXPRESSIBLE = ("inquiries", "complaints", "complaint_points", "appeal_decisions", "appeal_remarks")
 

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from queries.benchmark import name_reports
 from queries.filters import Filters
-from queries.scope import descendants
+from queries.published import name_reports
+from queries.units import descendants
 
 CLOSED_GROUP = "lukket"  # follow_up_status categories whose parent_code is this are finished
 STALLED_AFTER_DAYS = 365
@@ -33,7 +33,7 @@ CURRENT_STATUSES_SQL = (
 
 def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: date) -> pl.DataFrame:
     """One row per recommendation, overdue first, then stalled, then newest, measured on ``today``
-    (``queries.scope.as_of``: a closed period's end): the recommendations of report periods ended
+    (``queries.periods.as_of``: a closed period's end): the recommendations of report periods ended
     by then (or made by then, without a period), each with its latest known status; overdue and
     stalled compare its deadline and its latest follow-up with ``today``.
 

@@ -18,7 +18,7 @@ from data_model.labels import field_label
 from queries import appeals, inquiries, recommendations
 from queries.describe import Names, describe_filters, has_generated_records
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from queries.suppression import suppress
 from report_pack.resolve import Period, last_periods
 
@@ -84,7 +84,8 @@ class PackItem:
         if self.draw is None:
             raise ValueError(f"{self.key} is a table, not a figure")
         chart = self.draw(self.data, self.meta)
-        spec = chart if isinstance(chart, dict) else chart.to_dict()
+        # the builders' specs are validated against the schema in tests (tests/report_pack)
+        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
         if self.suppressed_with and self.category is not None and "suppressed" in self.data.columns:
             hidden = self.data.filter(pl.col("suppressed")).select(self.category).to_series().to_list()
             spec = _hidden_last(spec, {str(h) for h in hidden})

@@ -10,7 +10,7 @@ from datetime import date
 import duckdb
 
 from queries.filters import Filters
-from queries.scope import Span, resolve_span
+from queries.periods import Span, resolve_span
 
 
 class PackInputError(ValueError):
@@ -81,7 +81,7 @@ def period_by_id(con: duckdb.DuckDBPyConnection, period_id: str) -> Period:
 
 
 def period_for_filters(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None = None) -> str | None:
-    """The report period the dashboard shows for ``f`` (see ``queries.scope.resolve_span``), or
+    """The report period the dashboard shows for ``f`` (see ``queries.periods.resolve_span``), or
     None when the selection is a free date range that is not a report period."""
     if not f.municipality:
         return None

@@ -1,4 +1,4 @@
-"""Reproducible case-level sample data (layer 2 of sample_data/, DESIGN.md section 6).
+"""Reproducible case-level sample data (layer 2 of sample_data/FORMAT.md).
 
     python -m sample_data.generate --today 2026-11-24 [--seed 20261124] [--out sample_data/generated]
 
@@ -116,7 +116,7 @@ class World:
 
     # units -------------------------------------------------------------------------------
     def descendants(self, unit: str) -> list[str]:
-        """The unit and every unit below it (as queries.scope.descendants)."""
+        """The unit and every unit below it (as queries.units.descendants)."""
         if unit not in self._descendants:
             found, todo = [], [unit]
             while todo:

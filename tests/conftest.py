@@ -15,6 +15,28 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
 
 
+def _switch_to_page(self: Any, page_path: str) -> Any:
+    """``AppTest.switch_page("views/x.py")`` for pages that are functions: Streamlit's own
+    switch_page finds only file pages, so the page is requested by the URL path its module has
+    in the menu (dashboard/navigation.py), as a shared link to that page would (``st.Page``
+    hashes the URL path). Works before the first run too, like opening a link."""
+    from streamlit.util import calc_hash
+
+    from dashboard.navigation import url_path_of
+
+    self._page_hash = calc_hash(url_path_of(page_path))
+    return self
+
+
+def _patch_switch_page() -> None:
+    from streamlit.testing.v1 import AppTest
+
+    AppTest.switch_page = _switch_to_page  # type: ignore[method-assign]
+
+
+_patch_switch_page()
+
+
 @pytest.fixture
 def empty_db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(tmp_path / "test.duckdb")

@@ -45,8 +45,9 @@ from data_model.parsing import looks_like_cpr
 from data_model.readers import read_table
 from data_model.seed import load_sample_data
 from queries import appeals, inquiries, recommendations
+from queries.facts import facts_sql
 from queries.filters import Filters
-from queries.scope import Span, facts_sql
+from queries.periods import Span
 from tests.conftest import ROOT, TODAY, write
 
 THOROUGH = os.environ.get("HYPOTHESIS_PROFILE", "default") == "thorough"
@@ -92,7 +93,7 @@ DANISH_TEMPLATES = [
         r"^CSV-filen kan ikke læses: (en celle er over 131\.072 tegn lang|ugyldig CSV)\.$",
         r"^(Excel|Parquet)-filen kan ikke læses \(\w+\)\.$",
         r"^Regnearket er tomt\.$",
-        # issue 16 items 5 and 9 (tests/test_import_corruption.py, tests/test_uploads.py)
+        # issue 16 items 5 and 9 (tests/data_model/test_importer_corruption.py, tests/data_model/test_uploads.py)
         r"^Filen er UTF-8, men linje \d+ har tegn i en anden tegnkodning \(fx Windows-1252\)\. ",
         r"^Filen er for stor \(\d+ MB; højst \d+ MB\)\. ",
         r"^Excel-filen fylder \d+ MB udpakket \(højst \d+ MB\)\. ",
@@ -1207,7 +1208,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             "unit_cols",
         )
     },
-    ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
+    ("queries/published.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
         ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
         "kinds and municipalities are ? parameters"
@@ -1273,15 +1274,15 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("counted", "join", "column", "unit_col")
     },
     **{
-        ("queries/scope.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
+        ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
         for expr in ("unit_expr", "point_cols", "joins")
     },
     **{
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
-            ("queries/scope.py", "level_sql"),
-            ("queries/scope.py", "level_cols"),
-            ("queries/scope.py", "level_join"),
+            ("queries/facts.py", "level_sql"),
+            ("queries/facts.py", "level_cols"),
+            ("queries/facts.py", "level_join"),
             ("queries/appeals.py", "level_sql"),
         )
     },

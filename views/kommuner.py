@@ -7,12 +7,12 @@ import streamlit as st
 
 from charts import builders
 from charts.theme import ChartMeta
-from dashboard.context import page_context
+from dashboard.context import PageContext
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.safe_text import md_escape
 from data_model.display import display_frame
-from queries import benchmark
+from queries import published
 
 
 def published_meta(title: str, measure: str) -> ChartMeta:
@@ -23,39 +23,42 @@ def published_meta(title: str, measure: str) -> ChartMeta:
     )
 
 
-ctx = page_context("kommuner")
-page_header(
-    "Kommuner",
-    "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
-    "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
-)
-totals = query(benchmark.published_totals, None)
-if totals.is_empty():
-    empty_state("Der er ingen publicerede tal.")
-    st.stop()
-measures = totals["measure_label"].unique(maintain_order=True).to_list()
-measure = (
-    st.segmented_control("Mål", measures, default=measures[0], format_func=md_escape, key="benchmark_measure")
-    or measures[0]
-)
-chosen = totals.filter(pl.col("measure_label") == measure)
-per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
-title = f"{measure} i beretningerne"
-# the figure's data download is the table below: no raw codes or file names
-table = per_month.select("municipality", "period", "months", "value", "per_month", "per_1000", "source")
-show_figures(
-    [
-        Figure(
-            "publiceret",
-            title,
-            builders.benchmark_bars(chosen, published_meta(title, measure), value_title=measure),
-            display_frame(table, labels={"value": measure}),
+def render(ctx: PageContext) -> None:
+    """The kommuner page."""
+    page_header(
+        "Kommuner",
+        "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
+        "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
+    )
+    totals = query(published.published_totals, None)
+    if totals.is_empty():
+        empty_state("Der er ingen publicerede tal.")
+        st.stop()
+    measures = totals["measure_label"].unique(maintain_order=True).to_list()
+    measure = (
+        st.segmented_control(
+            "Mål", measures, default=measures[0], format_func=md_escape, key="benchmark_measure"
         )
-    ],
-    "kommuner-publicerede-tal",
-)
-page_table(display_frame(table, screen=True, labels={"value": measure}))
-st.caption(
-    "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
-)
-table_downloads(display_frame(table, labels={"value": measure}), "kommuner-publicerede-tal", "bench")
+        or measures[0]
+    )
+    chosen = totals.filter(pl.col("measure_label") == measure)
+    per_month = chosen.with_columns((pl.col("value") / pl.col("months")).alias("per_month"))
+    title = f"{measure} i beretningerne"
+    # the figure's data download is the table below: no raw codes or file names
+    table = per_month.select("municipality", "period", "months", "value", "per_month", "per_1000", "source")
+    show_figures(
+        [
+            Figure(
+                "publiceret",
+                title,
+                builders.benchmark_bars(chosen, published_meta(title, measure), value_title=measure),
+                display_frame(table, labels={"value": measure}),
+            )
+        ],
+        "kommuner-publicerede-tal",
+    )
+    page_table(display_frame(table, screen=True, labels={"value": measure}))
+    st.caption(
+        "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
+    )
+    table_downloads(display_frame(table, labels={"value": measure}), "kommuner-publicerede-tal", "bench")

@@ -33,7 +33,7 @@ def _csv_text(frame: pl.DataFrame) -> str:
 def test_unit_table_download_is_danish(sample_db) -> None:
     from queries import inquiries
     from queries.filters import Filters
-    from queries.scope import resolve_span
+    from queries.periods import resolve_span
 
     f = Filters(municipalities=("510",), period_id="510-2024")
     units = inquiries.unit_table(sample_db, f, resolve_span(sample_db, f))
@@ -139,8 +139,10 @@ def test_audit_records_in_words() -> None:
         describe_change(None, '{"nye": 3, "ændrede": 0, "uændrede": 1}')
         == "Rækker: 3 nye, 0 ændrede, 1 uændrede"
     )
-    frame = pl.DataFrame({"Tabel": ["follow_up"], "Før": [None], "Efter": ['{"follow_up_id": "f1"}']})
-    shown = readable_audit(frame, categories)
+    frame = pl.DataFrame(
+        {"table_name": ["follow_up"], "old_value": [None], "new_value": ['{"follow_up_id": "f1"}']}
+    )
+    shown = display_frame(readable_audit(frame, categories))
     assert shown.columns == ["Tabel", "Ændring"] and shown["Tabel"][0] == "Opfølgninger"
     assert "{" not in shown["Ændring"][0]
 
@@ -201,9 +203,9 @@ def test_double_click_says_already_saved(query_db) -> None:
 
 
 def test_csv_of_every_table_download_is_semicolon_danish(sample_db) -> None:
-    from queries import benchmark
+    from queries import published
 
-    totals = benchmark.published_totals(sample_db)
+    totals = published.published_totals(sample_db)
     text = _csv_text(display_frame(totals.select("municipality", "period", "value", "per_1000", "source")))
     assert text.splitlines()[0] == "Kommune;Periode;Værdi;Pr. 1.000 indbyggere;Kilde"
     rows = pl.read_csv(io.StringIO(text), separator=";")

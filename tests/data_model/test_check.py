@@ -4,7 +4,7 @@ Flips bytes inside the data blocks of a copy of the seeded database and runs eve
 DuckDB keeps a checksum per storage block and checks it when a block is read, so damage shows
 wherever data is read: ``check`` must read every table whole, ``export`` and ``backup`` must refuse
 in Danish without a traceback, ``restore`` must explain, and a backup must be verified after
-writing. Run alone: ``python -m pytest tests/test_damage.py -q``.
+writing. Run alone: ``python -m pytest tests/data_model/test_check.py -q``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ import polars as pl
 from queries.crosstab import CrossSpec, cell, crosstab
 from queries.filters import Filters
 from queries.published_check import EXPRESSIBLE
-from queries.scope import descendants
+from queries.units import descendants
 from report_pack.resolve import period_by_id
 from report_pack.template import TemplateItem
 

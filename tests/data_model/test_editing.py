@@ -48,12 +48,12 @@ def test_create_update_and_audit_old_and_new(query_db) -> None:
     )
     log = audit_entries(query_db)
     latest = log.row(0, named=True)
-    assert (latest["Af"], latest["Handling"], latest["Post"]) == ("b@kommune.dk", "gem", "reg-1")
+    assert (latest["actor"], latest["action"], latest["record"]) == ("b@kommune.dk", "gem", "reg-1")
     assert (
-        json.loads(latest["Før"])["outcome_code"] is None
-        and json.loads(latest["Efter"])["outcome_code"] == "genoptaget"
+        json.loads(latest["old_value"])["outcome_code"] is None
+        and json.loads(latest["new_value"])["outcome_code"] == "genoptaget"
     )
-    assert log.row(1, named=True)["Handling"] == "opret"
+    assert log.row(1, named=True)["action"] == "opret"
 
 
 def test_second_save_of_a_stale_form_is_refused(query_db) -> None:
@@ -126,7 +126,7 @@ def test_rename_unit_keeps_history(query_db) -> None:
     assert query_db.execute("SELECT count(*) FROM inquiry WHERE unit_id = '999-tek'").fetchall()[0][0] == 5
 
 
-LOGIN = {  # a complete [auth] section (an incomplete one stops the app: tests/test_access.py)
+LOGIN = {  # a complete [auth] section (an incomplete one stops the app: tests/dashboard/test_auth.py)
     "redirect_uri": "http://localhost/oauth2callback",
     "cookie_secret": "x",
     "client_id": "c",

@@ -1,6 +1,6 @@
 """Report templates: stored per municipality, edited, exported/imported as JSON, seeded for the
 sample municipalities, and measured: every expressible published figure of a sample report is
-found in the cross-tables of that municipality's template (tests/template_recall.py)."""
+found in the cross-tables of that municipality's template (tests/report_pack/template_recall.py)."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from report_pack.template import (
 )
 from report_pack.template_pack import prepare
 from tests.conftest import ROOT, TODAY
-from tests.template_recall import expressible, locate, table_for
+from tests.report_pack.template_recall import expressible, locate, table_for
 
 SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentofte": "157", "unnamed": "U03"}
 

@@ -22,15 +22,8 @@ from data_model.db import connect
 from queries import appeals, inquiries, recommendations
 from queries.describe import describe_filters, load_names
 from queries.filters import LEVELS, Filters
-from queries.scope import (
-    Span,
-    as_of,
-    comparable_spans,
-    effective_level,
-    report_levels,
-    resolve_span,
-    unit_levels,
-)
+from queries.periods import Span, as_of, comparable_spans, resolve_span
+from queries.units import effective_level, report_levels, unit_levels
 from tests.conftest import ROOT, TODAY
 from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_path, sample_app)
 

@@ -27,7 +27,7 @@ from data_model.importer import import_file
 from data_model.seed import load_sample_data
 from queries import appeals, inquiries, recommendations
 from queries.filters import Filters
-from queries.scope import Span
+from queries.periods import Span
 from report_pack import PackResult, build_pack
 from report_pack.__main__ import main
 from report_pack.build import frame_rows
@@ -81,7 +81,7 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
 
     # the subprocess runs on the other core while this process builds its packs (read-only both)
     sub_out, sub_zip = folder / "cli-subprocess", folder / "cli-subprocess.zip"
-    # the standard pack (Haderslev's own template is tested in tests/test_report_template.py)
+    # the standard pack (Haderslev's own template is tested in tests/report_pack/test_template.py)
     args = [
         "--municipality",
         "Haderslev",

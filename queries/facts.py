@@ -1,0 +1,94 @@
+"""The facts relation: inquiries (joined to complaint points when needed) with every filter applied."""
+
+from __future__ import annotations
+
+import duckdb
+
+from queries.filters import Filters
+from queries.periods import Span
+from queries.units import descendants, effective_level, unit_level_sql
+
+
+def joins_points(f: Filters, with_points: bool | None = None) -> bool:
+    """Whether the facts need complaint points (one row per point) or not (one row per inquiry)."""
+    if with_points is not None:
+        return with_points
+    return f.count_unit == "points" or bool(f.main_theme or f.sub_theme) or f.split in ("main_theme", "theme")
+
+
+def facts_sql(
+    con: duckdb.DuckDBPyConnection,
+    f: Filters,
+    span: Span | None,
+    *,
+    with_points: bool | None = None,
+    by_unit: bool = False,
+) -> tuple[str, list[object]]:
+    """A SELECT over inquiries (joined to complaint points when needed) with every filter applied.
+
+    Columns: inquiry_id, point_id, municipality_code, received, kind_code, is_complaint,
+    outcome_code, case_type_code, legal_effect_code, provenance, unit_id, unit_name, sector_code,
+    department_id, department_name, theme_code, theme_name, main_code, main_name, leaf_unit_id.
+    With complaint points the unit is the point's own unit where it has one. With ``by_unit``,
+    ``unit_id`` and ``unit_name`` are the unit the record counts under at the filter's level
+    (``effective_level``); without it they are NULL (the roll-up costs a join, and a count by unit
+    must never fall back to the units records were registered on). ``leaf_unit_id`` is the unit
+    the record was registered on.
+    """
+    with_points = joins_points(f, with_points)
+    unit_expr = "coalesce(p.unit_id, i.unit_id)" if with_points else "i.unit_id"
+    point_cols = (
+        "p.point_id, p.theme_code, th.name AS theme_name, th.main_code, th.main_name"
+        if with_points
+        else "NULL::VARCHAR AS point_id, NULL::VARCHAR AS theme_code, NULL::VARCHAR AS theme_name, "
+        "NULL::VARCHAR AS main_code, NULL::VARCHAR AS main_name"
+    )
+    joins = (
+        "JOIN complaint_point p ON p.inquiry_id = i.inquiry_id LEFT JOIN theme_tree th ON th.code = p.theme_code "
+        if with_points
+        else ""
+    )
+    params: list[object] = []
+    level_cols, level_join = "NULL::VARCHAR AS unit_id, NULL::VARCHAR AS unit_name", ""
+    if by_unit:
+        level_sql, params = unit_level_sql(con, effective_level(con, f), f.municipalities)
+        level_cols = "lv.level_id AS unit_id, lv.level_name AS unit_name"
+        level_join = f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
+    where: list[str] = []
+    if f.municipalities:
+        where.append("list_contains(?::VARCHAR[], i.municipality_code)")
+        params.append(list(f.municipalities))
+    if span:
+        where.append("i.received BETWEEN ? AND ?")
+        params += [span.start, span.end]
+    if f.sectors:
+        where.append("list_contains(?::VARCHAR[], ut.sector_code)")
+        params.append(list(f.sectors))
+    if f.unit_id:
+        where.append(f"list_contains(?::VARCHAR[], {unit_expr})")
+        params.append(descendants(con, f.unit_id))
+    if f.main_theme:
+        where.append("th.main_code = ?")
+        params.append(f.main_theme)
+    if f.sub_theme:
+        where.append("p.theme_code = ?")
+        params.append(f.sub_theme)
+    if f.kinds:
+        where.append("list_contains(?::VARCHAR[], i.kind_code)")
+        params.append(list(f.kinds))
+    if f.outcomes:
+        where.append("list_contains(?::VARCHAR[], i.outcome_code)")
+        params.append(list(f.outcomes))
+    sql = (
+        "SELECT i.inquiry_id, i.municipality_code, i.received, i.kind_code, "  # noqa: S608 (fragments are fixed text; values are parameters)
+        "coalesce(k.is_complaint, false) AS is_complaint, i.outcome_code, i.case_type_code, "
+        f"i.legal_effect_code, i.provenance, {level_cols}, ut.sector_code, "
+        f"ut.top_id AS department_id, ut.top_name AS department_name, {point_cols}, {unit_expr} AS leaf_unit_id "
+        "FROM inquiry i "
+        f"{joins}"
+        f"LEFT JOIN unit_tree ut ON ut.unit_id = {unit_expr} "
+        f"{level_join}"
+        "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+        + ("WHERE " + " AND ".join(where) if where else "")
+    )
+    return sql, params

@@ -1,0 +1,139 @@
+"""Periods, spans and dates: the span a filter shows, the comparable earlier span, dates in Danish."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from queries.filters import Filters
+
+MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: date
+    end: date
+    label: str
+
+    def shifted_years(self, years: int) -> Span:
+        return Span(_shift(self.start, years), _shift(self.end, years), "")
+
+
+def _shift(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def format_date(day: date) -> str:
+    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+
+
+def span_label(start: date, end: date) -> str:
+    if start.day == 1 and start.month == 1 and end.month == 12 and end.day == 31 and start.year == end.year:
+        return str(start.year)
+    return f"{format_date(start)} – {format_date(end)}"
+
+
+def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None = None) -> Span | None:
+    """The period the filter shows: a report period, a date range, or the latest report period."""
+    if f.period_id:
+        row = con.execute(
+            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [f.period_id]
+        ).fetchall()
+        if row:
+            return Span(row[0][0], row[0][1], str(row[0][2]))
+    if f.date_from or f.date_to:
+        start = f.date_from or date(1900, 1, 1)
+        end = f.date_to or today or date.today()
+        return Span(start, end, span_label(start, end))
+    if f.municipality and (period := default_period(con, f.municipality, today)):
+        row = con.execute(
+            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [period]
+        ).fetchall()
+        return Span(row[0][0], row[0][1], str(row[0][2]))
+    return None
+
+
+def default_period(
+    con: duckdb.DuckDBPyConnection, municipality: str, today: date | None = None
+) -> str | None:
+    """The period a first view opens on: the latest ended period with real figures (a printed
+    report's published figures, or records that are not generated examples); without such a
+    period, the latest ended one. So the sample data opens on the report a user can check."""
+    row = con.execute(
+        "SELECT period_id FROM report_period rp WHERE municipality_code = ? AND end_date <= ? "
+        "ORDER BY (EXISTS (SELECT 1 FROM published_figure pf WHERE pf.period_id = rp.period_id) "
+        "  OR EXISTS (SELECT 1 FROM inquiry i WHERE i.municipality_code = rp.municipality_code "
+        "    AND i.received BETWEEN rp.start_date AND rp.end_date AND i.provenance <> 'generated')) DESC, "
+        "end_date DESC LIMIT 1",
+        [municipality, today or date.today()],
+    ).fetchall()
+    return str(row[0][0]) if row else None
+
+
+def as_of(span: Span | None, today: date) -> tuple[date, str]:
+    """The day a recommendation's 'overdue' and 'stalled' are measured on, and it in words: a
+    closed report period at its end, the running period (or none) today."""
+    if span is not None and span.end < today:
+        return span.end, f"målt pr. {format_date(span.end)} (periodens slutning)"
+    return today, f"målt i dag, {format_date(today)}"
+
+
+def coverage_start(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
+    """When the advisor's records begin: the first report period, else the first inquiry."""
+    munis = list(f.municipalities)
+    row = con.execute(
+        "SELECT coalesce((SELECT min(start_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
+        "OR list_contains(?::VARCHAR[], municipality_code)), (SELECT min(received) FROM inquiry "
+        "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)))",
+        [munis, munis, munis, munis],
+    ).fetchall()
+    return row[0][0] if row and row[0][0] else None
+
+
+def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[Span, Span, str] | None:
+    """(current, previous, note): the same dates one year earlier, clamped to where records exist.
+
+    A report period compared with the one before it is like with like; when the earlier period
+    was partial (the advisor's first year), both sides are cut to the months both cover.
+    """
+    first = coverage_start(con, f)
+    previous = span.shifted_years(-1)
+    if first is None or previous.end < first:
+        return None
+    note = ""
+    current = span
+    if previous.start < first:
+        previous = Span(first, previous.end, "")
+        current = Span(_shift(first, 1), span.end, "")
+        note = "Sammenlignet på samme måneder, fordi den forrige periode kun er delvist dækket"
+    elif previous.start == first:
+        note = (
+            "Den forrige periode er det første år med registreringer (fx et opstartsår): sammenlign varsomt"
+        )
+    current = Span(
+        current.start, current.end, span.label if current == span else span_label(current.start, current.end)
+    )
+    previous = Span(previous.start, previous.end, _previous_label(con, f, previous))
+    return current, previous, note
+
+
+def _previous_label(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> str:
+    row = con.execute(
+        "SELECT label FROM report_period WHERE start_date = ? AND end_date = ? "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)) LIMIT 1",
+        [span.start, span.end, list(f.municipalities), list(f.municipalities)],
+    ).fetchall()
+    return str(row[0][0]) if row else span_label(span.start, span.end)
+
+
+def ignoring_period(f: Filters) -> Filters:
+    """The filter without its period, for a query that does not read it (a trend over all
+    periods, recommendations' status, the unit level): its cache key then holds no period, so a
+    period change reuses the cached answer."""
+    return f.with_(period_id=None, date_from=None, date_to=None)

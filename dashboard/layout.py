@@ -45,10 +45,11 @@ DARK_CSS = """
 </style>
 """
 # Meeting mode: no menu (the exit button sits in the top right corner), the page title and its
-# filter on one line, key figures in one compact row (large numbers over short labels), less space
-# between blocks, and the chart drawn with larger type (charts.theme.presentation_spec) and fitted
-# as a vector drawing to the width of the window and the height left under the page's top, so one
-# whole figure (title, filter, source) is on the screen at once, never cut, never scrolled sideways.
+# filter on one line, key figures in one compact row (large numbers over short labels; type grows
+# with the window), less space between blocks, and the chart drawn with larger type
+# (charts.theme.presentation_spec) and fitted as a vector drawing to the width of the window and the
+# height left under the page's top, so one whole figure (title, filter, source) is on the screen at
+# once, never cut, never scrolled sideways.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -56,13 +57,15 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
 .st-key-exit-presentation {position: fixed; top: 0.6rem; right: 1.5rem; z-index: 999990; width: auto !important;}
 .st-key-page-header {padding-right: 15rem; row-gap: 0 !important;}
-h1 {font-size: 2rem !important; padding: 0 !important; line-height: 1.25 !important;}
-[data-testid="stMarkdownContainer"] p {font-size: 1.2rem;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 2.6rem !important; line-height: 1.1;}
-[data-testid="stMetricLabel"] p {font-size: 1rem; hyphens: auto;}
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1rem !important;}
+h1 {font-size: clamp(2rem, 2.2vw, 2.8rem) !important; padding: 0 !important; line-height: 1.25 !important;}
+[data-testid="stMarkdownContainer"] p {font-size: clamp(1.2rem, 1.2vw, 1.5rem);}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *
+  {font-size: clamp(2.6rem, 3.2vw, 3.8rem) !important; line-height: 1.1;}
+[data-testid="stCaptionContainer"] {font-size: clamp(0.875rem, 0.9vw, 1.1rem);}
+[data-testid="stMetricLabel"] p {font-size: clamp(1rem, 1.1vw, 1.35rem); hyphens: auto;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: clamp(1rem, 1.1vw, 1.35rem) !important;}
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"]))::after
-  {content: ""; display: block; height: 1.75rem;}
+  {content: ""; display: block; height: calc(1.75 * clamp(1rem, 1.1vw, 1.35rem));}
 div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {width: 100% !important;}
 [data-testid="stVegaLiteChart"] svg
   {width: 100% !important; height: auto !important; max-height: var(--chart-room, calc(100vh - 17rem));}

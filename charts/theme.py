@@ -65,6 +65,7 @@ CONFIG: dict[str, Any] = {
         "tickColor": "#888888",
         "labelLimit": 420,
         "labelOverlap": True,
+        "labelSeparation": 6,  # labels closer than this are thinned out, never left touching
     },
     "legend": {
         "labelFontSize": 13,

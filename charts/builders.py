@@ -9,7 +9,17 @@ from __future__ import annotations
 import altair as alt
 import polars as pl
 
-from charts.theme import DECREASE, INCREASE, MUTED, PALETTE, PRIMARY, WIDTH, ChartMeta, finish
+from charts.theme import (
+    DECREASE,
+    INCREASE,
+    MUTED,
+    PALETTE,
+    PRIMARY,
+    TWO_LINE_LABELS,
+    WIDTH,
+    ChartMeta,
+    finish,
+)
 from data_model.labels import format_count, format_percent
 
 COUNT_FORMAT = ",d"
@@ -97,9 +107,7 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
                 "label:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(
-                    labelExpr="split(datum.label, ' › ')", labelLimit=0, labelPadding=6, labelOverlap=False
-                ),
+                axis=alt.Axis(labelExpr=TWO_LINE_LABELS, labelLimit=0, labelPadding=6, labelOverlap=False),
             ),
             x=alt.X(
                 "count:Q",

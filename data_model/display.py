@@ -261,12 +261,14 @@ def describe_change(old_json: str | None, new_json: str | None, categories: Cate
 
 
 def readable_audit(frame: pl.DataFrame, categories: Categories | None = None) -> pl.DataFrame:
-    """The audit log as the Data page shows it: Danish table names and the change in words,
-    instead of the stored JSON (columns "Før"/"Efter" become one "Ændring")."""
+    """The audit log (``editing.audit_entries``) as the Data page shows it: Danish table names and
+    the change in words instead of the stored JSON (old_value/new_value become one ``change``)."""
     tables = {kind.table: KIND_LABELS.get(name, name) for name, kind in KINDS.items()}
     return frame.with_columns(
-        pl.col("Tabel").replace_strict(tables, default=pl.col("Tabel"), return_dtype=pl.Utf8),
-        pl.struct("Før", "Efter")
-        .map_elements(lambda r: describe_change(r["Før"], r["Efter"], categories), return_dtype=pl.Utf8)
-        .alias("Ændring"),
-    ).drop("Før", "Efter")
+        pl.col("table_name").replace_strict(tables, default=pl.col("table_name"), return_dtype=pl.Utf8),
+        pl.struct("old_value", "new_value")
+        .map_elements(
+            lambda r: describe_change(r["old_value"], r["new_value"], categories), return_dtype=pl.Utf8
+        )
+        .alias("change"),
+    ).drop("old_value", "new_value")

@@ -24,6 +24,7 @@ from data_model.importer import (
 )
 from data_model.kinds import KINDS, Kind
 from data_model.models import ComplaintPoint, OrgUnit, Record
+from data_model.point_scope import sync_point_scope
 
 CHANGED_ELSEWHERE = (
     "Posten er blevet ændret af en anden, siden du åbnede den. Dine indtastninger er bevaret: "
@@ -212,6 +213,7 @@ def save_inquiry_with_points(
                 )
             finally:
                 con.unregister("edit_points")
+            sync_point_scope(con, [result.key])
         new = sorted((p.model_dump() for p in points), key=lambda p: p["point_id"])
         if old != new:
             audit(con, actor, "gem klagepunkter", "complaint_point", result.key, old, new)
@@ -279,9 +281,9 @@ def new_id(prefix: str) -> str:
 
 
 def audit_entries(con: duckdb.DuckDBPyConnection, limit: int = 500) -> pl.DataFrame:
+    """The newest audit-log entries (English columns; ``display.readable_audit`` words them)."""
     return con.sql(
-        'SELECT logged_at AS "Tidspunkt", actor AS "Af", action AS "Handling", table_name AS "Tabel", '
-        'record_id AS "Post", old_value AS "Før", new_value AS "Efter" FROM audit_log '
-        "ORDER BY audit_id DESC LIMIT ?",
+        "SELECT logged_at, actor, action, table_name, record_id AS record, old_value, new_value "
+        "FROM audit_log ORDER BY audit_id DESC LIMIT ?",
         params=[limit],
     ).pl()

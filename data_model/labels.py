@@ -6,6 +6,11 @@ exported from Excel with Danish headers imports without renaming.
 
 from __future__ import annotations
 
+# The small-number rule: a count from 1 to SMALL_N - 1 is marked "under 5" (and hidden in a
+# publication when asked); shares of fewer than SMALL_N are marked too.
+SMALL_N = 5
+UNDER_SMALL_N = f"under {SMALL_N}"
+
 FIELD_LABELS: dict[str, str] = {
     "code": "Kode",
     "name": "Navn",
@@ -134,6 +139,16 @@ QUERY_COLUMN_LABELS: dict[str, str] = {
     "kinds": "Henvendelsestyper",
     "rows": "Rækker",
     "table": "Tabel",
+    # the import history and the audit log
+    "logged_at": "Tidspunkt",
+    "actor": "Af",
+    "action": "Handling",
+    "record": "Post",
+    "change": "Ændring",
+    "file_name": "Fil",
+    "rows_new": "Nye",
+    "rows_changed": "Ændrede",
+    "rows_unchanged": "Uændrede",
 }
 
 # every column name a frame may carry, import fields and query columns alike
@@ -162,6 +177,16 @@ PROVENANCE_LABELS: dict[str, str] = {
     "imported": "Importeret",
     "registered": "Registreret i dashboardet",
 }
+
+# published figures: the unit of a value, and the flag a transcription carries
+VALUE_UNIT_LABELS: dict[str, str] = {
+    "count": "antal",
+    "percent": "procent",
+    "persons": "personer",
+    "days": "dage",
+    "kr": "kr.",
+}
+FLAG_LABELS: dict[str, str] = {"sum_mismatch": "Beretningens egne tal summerer ikke"}
 
 # Reasons shown in import reports; kept here so the wording is consistent everywhere.
 REASONS: dict[str, str] = {

@@ -239,17 +239,19 @@ NO_SHARE_WORDS = (
 )
 
 
-def share_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Municipalities whose records hold citizen inquiries that are not complaints. Where every
-    inquiry is a complaint by registration (Albertslund records complaints only), a complaint
-    share says nothing and is not shown."""
+def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
+    """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
+    complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
+    only), a complaint share says nothing and is not shown."""
+    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
     return [
         str(r[0])
         for r in con.execute(
-            "SELECT DISTINCT i.municipality_code FROM inquiry i "
+            "SELECT DISTINCT i.municipality_code FROM inquiry i "  # noqa: S608
             "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code)",
-            [list(NON_CITIZEN_KINDS)],
+            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
+            f"AND {in_filter}",
+            [list(NON_CITIZEN_KINDS), *params],
         ).fetchall()
     ]
 
@@ -267,7 +269,7 @@ def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, lis
         f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
     kinds = list(NON_CITIZEN_KINDS)
-    base = [kinds, share_municipalities(con)]
+    base = [kinds, share_municipalities(con, f.municipalities)]
     return sql, [kinds, *base, *base]
 
 
@@ -393,52 +395,63 @@ class KeyFigure:
         return self.value - self.previous
 
 
-def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int, int, int]:
-    """(inquiries, complaints, complaint points) in the span under the filter, whatever it counts."""
+def _key_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, spans: list[Span]
+) -> list[tuple[int, int, int, int, int]]:
+    """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
+    filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
+    over the complaint points of the spans' whole range)."""
     inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
-    row = con.execute(
-        f"SELECT {count_expr(inquiry_filter)}, {complaints_expr(inquiry_filter)} "  # noqa: S608
-        f"FROM ({facts}) x",
-        params,
-    ).fetchall()[0]
-    point_facts, point_params = facts_sql(con, f, span, with_points=True)
-    points = con.execute(f"SELECT count(point_id) FROM ({point_facts}) x", point_params).fetchall()[0]  # noqa: S608
-    return (int(row[0]), int(row[1]), int(points[0])) if row and points else (0, 0, 0)
-
-
-def _share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[float | None, int]:
-    """(complaints in percent of citizen inquiries or None, the citizen inquiries: n)."""
-    inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
-    share_sql, share_params = _share_columns(con, inquiry_filter)
-    row = con.execute(
-        f"SELECT {share_sql} FROM ({facts}) x",  # noqa: S608
-        [*share_params, *params],
-    ).fetchall()[0]
-    base, complaints = int(row[1]), int(row[2])
-    return (complaints / base * 100 if base else None), base
+    whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
+    facts, params = facts_sql(con, inquiry_filter, whole)
+    point_facts, point_params = facts_sql(con, f, whole, with_points=True)
+    counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
+    kinds = list(NON_CITIZEN_KINDS)
+    in_base = (
+        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
+    )
+    share_munis = share_municipalities(con, f.municipalities)
+    inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
+    for n, span in enumerate(spans):
+        within = [span.start, span.end]
+        inquiry_cols += [
+            f"{counted} FILTER (WHERE x.received BETWEEN ? AND ?) AS inquiries_{n}",
+            f"{counted} FILTER (WHERE x.is_complaint AND x.received BETWEEN ? AND ?) AS complaints_{n}",
+            f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
+            f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
+        ]
+        inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
+        point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
+        point_col_params += within
+    result = con.execute(
+        f"WITH a AS (SELECT {', '.join(inquiry_cols)} FROM ({facts}) x), "  # noqa: S608 (fixed fragments)
+        f"b AS (SELECT {', '.join(point_cols)} FROM ({point_facts}) y) SELECT * FROM a, b",
+        [*inquiry_params, *params, *point_col_params, *point_params],
+    )
+    names = [d[0] for d in con.description or []]
+    row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
+    values = dict(zip(names, row, strict=True))
+    return [
+        tuple(
+            int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")
+        )  # type: ignore[misc]
+        for n in range(len(spans))
+    ]
 
 
 def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:
     """Inquiries, complaints, complaint share and complaint points, with the comparable period."""
     spans = comparable_spans(con, f, span)
-    cur = _counts(con, f, spans[0] if spans else span)
-    prev = _counts(con, f, spans[1]) if spans else None
+    counts = _key_counts(con, f, [spans[0], spans[1]] if spans else [span])
+    cur, prev = counts[0], counts[1] if spans else None
 
-    share_now = _share(con, f, spans[0] if spans else span)
-    share_before = _share(con, f, spans[1]) if spans else None
+    def share(c: tuple[int, ...]) -> float | None:
+        return c[4] / c[3] * 100 if c[3] else None
 
     return [
         KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
         KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
-        KeyFigure(
-            "Klageandel",
-            share_now[0],
-            share_before[0] if share_before else None,
-            "percent",
-            n=share_now[1],
-        ),
+        KeyFigure("Klageandel", share(cur), share(prev) if prev else None, "percent", n=cur[3]),
         KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
     ]
 

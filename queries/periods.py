@@ -130,3 +130,10 @@ def _previous_label(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> s
         [span.start, span.end, *params],
     ).fetchall()
     return str(row[0][0]) if row else span_label(span.start, span.end)
+
+
+def ignoring_period(f: Filters) -> Filters:
+    """The filter without its period, for a query that does not read it (a trend over all
+    periods, recommendations' status, the unit level): its cache key then holds no period, so a
+    period change reuses the cached answer."""
+    return f.with_(period_id=None, date_from=None, date_to=None)

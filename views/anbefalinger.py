@@ -17,7 +17,7 @@ from dashboard.state import presenting
 from data_model.display import display_frame
 from data_model.labels import format_day
 from queries import recommendations
-from queries.periods import Span, as_of, format_date
+from queries.periods import Span, as_of, format_date, ignoring_period
 
 
 def render(ctx: PageContext) -> None:
@@ -30,7 +30,7 @@ def render(ctx: PageContext) -> None:
         "Borgerrådgiverens anbefalinger og forvaltningernes opfølgning. Forsinkede og gået i stå står øverst.",
         f"{ctx.counting('anbefalinger', given)} · Seneste kendte status · Forsinket og gået i stå {as_of_words}",
     )
-    status = query(recommendations.recommendation_status, ctx.filters, as_of_day)
+    status = query(recommendations.recommendation_status, ignoring_period(ctx.filters), as_of_day)
     if status.is_empty():
         empty_state("Ingen anbefalinger for det valgte.")
         st.stop()

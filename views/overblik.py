@@ -16,7 +16,7 @@ from dashboard.safe_text import md_escape
 from dashboard.share import complaint_share_figures
 from queries import appeals, inquiries, recommendations
 from queries.inquiries import KeyFigure
-from queries.periods import as_of, comparable_spans, format_date
+from queries.periods import as_of, comparable_spans, format_date, ignoring_period
 
 
 def render(ctx: PageContext) -> None:
@@ -34,7 +34,7 @@ def render(ctx: PageContext) -> None:
 
     figures = query(inquiries.inquiry_key_figures, f, ctx.span)
     as_of_day, _as_of_words = as_of(ctx.span, date.today())
-    status = query(recommendations.recommendation_status, f, as_of_day)
+    status = query(recommendations.recommendation_status, ignoring_period(f), as_of_day)
     spans = query(comparable_spans, f, ctx.span)
     appeal_now = query(appeals.omgoerelse, f, ctx.span)
     appeal_before = query(appeals.omgoerelse, f, spans[1]) if spans else None
@@ -73,7 +73,7 @@ def render(ctx: PageContext) -> None:
         st.stop()
 
     themes = query(inquiries.breakdown, f.with_(count_unit="points"), ctx.span, "main_theme")
-    share = query(inquiries.complaint_share_trend, f.with_(grain="period"), None)
+    share = query(inquiries.complaint_share_trend, ignoring_period(f).with_(grain="period"), None)
     share_figures = complaint_share_figures(
         share,
         ctx.meta(

@@ -8,6 +8,7 @@ import streamlit as st
 from charts import builders
 from dashboard.context import PageContext
 from dashboard.data import query
+from dashboard.interval import interval_control
 from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
@@ -16,7 +17,8 @@ from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, describe_filters
 from queries.dimensions import DRILL, SPLIT_WORDS, SPLITS
-from queries.filters import FIELD, GRAINS
+from queries.filters import FIELD
+from queries.periods import ignoring_period
 
 
 def _drill(field: str, next_split: str) -> None:
@@ -32,6 +34,7 @@ def render(ctx: PageContext) -> None:
     f = ctx.filters
     # a trend needs time: without an explicit date range it shows every period on record, and says so
     span = ctx.span if (f.date_from or f.date_to) else None
+    qf = f if span else ignoring_period(f)  # the queries' filter: no period in the key when unused
     words = describe_filters(f, ctx.names, span)
     words_period = span.label if span else "alle perioder"
     file_stem = ctx.stem_for(words_period)
@@ -50,13 +53,7 @@ def render(ctx: PageContext) -> None:
     )
     if not presenting():
         left, right = st.columns(2)
-        left.segmented_control(
-            "Interval",
-            GRAINS,
-            format_func=lambda g: GRAIN_WORDS[g].capitalize(),
-            key=widget_key("grain"),
-            persist_state="session",
-        )
+        interval_control(left, f)
         right.selectbox(
             "Opdel efter",
             SPLITS,
@@ -64,14 +61,14 @@ def render(ctx: PageContext) -> None:
             key=widget_key("split"),
             persist_state="session",
         )
-    trend = query(inquiries.trend, f, span)
+    trend = query(inquiries.trend, qf, span)
     if trend.is_empty():
         empty_state("Ingen henvendelser i det valgte udsnit.")
         st.stop()
 
     if not presenting() and f.split in DRILL:
         field, next_split = DRILL[f.split]
-        codes = query(inquiries.breakdown, f, span, f.split).select("code", "label").drop_nulls()
+        codes = query(inquiries.breakdown, qf, span, f.split).select("code", "label").drop_nulls()
         labels = dict(zip(codes["code"], codes["label"], strict=True))
         st.selectbox(
             f"Bor ned i en {SPLIT_WORDS[f.split].lower()}",
@@ -82,13 +79,13 @@ def render(ctx: PageContext) -> None:
             args=(field, next_split),
         )
 
-    grain = query(inquiries.effective_grain, f)
-    events = query(inquiries.trend_events, f, grain) if grain != "period" else None
+    grain = query(inquiries.effective_grain, qf)
+    events = query(inquiries.trend_events, qf, grain) if grain != "period" else None
     count_word = COUNT_UNIT_WORDS[f.count_unit].capitalize()
     title = f"{count_word} pr. {GRAIN_WORDS[grain]}" + (
         f", opdelt efter {SPLIT_WORDS[f.split].lower()}" if f.split != "none" else ""
     )
-    share = query(inquiries.complaint_share_trend, f, span)
+    share = query(inquiries.complaint_share_trend, qf, span)
     show_figures(
         [
             Figure(
@@ -116,9 +113,11 @@ def render(ctx: PageContext) -> None:
         file_stem,
     )
     if not presenting():
-        with st.expander("Se de underliggende henvendelser"):
-            rows = query(inquiries.inquiry_rows, f, span)
-            rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
-            page_table(display_frame(rows, screen=True))
-            st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
-            table_downloads(rows, f"{file_stem}-henvendelser", "rows")
+        rows_section = st.expander("Se de underliggende henvendelser", key="rows_open", on_change="rerun")
+        if rows_section.open:  # the rows are read only when asked for
+            with rows_section:
+                rows = query(inquiries.inquiry_rows, qf, span)
+                rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+                page_table(display_frame(rows, screen=True))
+                st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
+                table_downloads(rows, f"{file_stem}-henvendelser", "rows")

@@ -139,8 +139,10 @@ def test_audit_records_in_words() -> None:
         describe_change(None, '{"nye": 3, "ændrede": 0, "uændrede": 1}')
         == "Rækker: 3 nye, 0 ændrede, 1 uændrede"
     )
-    frame = pl.DataFrame({"Tabel": ["follow_up"], "Før": [None], "Efter": ['{"follow_up_id": "f1"}']})
-    shown = readable_audit(frame, categories)
+    frame = pl.DataFrame(
+        {"table_name": ["follow_up"], "old_value": [None], "new_value": ['{"follow_up_id": "f1"}']}
+    )
+    shown = display_frame(readable_audit(frame, categories))
     assert shown.columns == ["Tabel", "Ændring"] and shown["Tabel"][0] == "Opfølgninger"
     assert "{" not in shown["Ændring"][0]
 

@@ -48,12 +48,12 @@ def test_create_update_and_audit_old_and_new(query_db) -> None:
     )
     log = audit_entries(query_db)
     latest = log.row(0, named=True)
-    assert (latest["Af"], latest["Handling"], latest["Post"]) == ("b@kommune.dk", "gem", "reg-1")
+    assert (latest["actor"], latest["action"], latest["record"]) == ("b@kommune.dk", "gem", "reg-1")
     assert (
-        json.loads(latest["Før"])["outcome_code"] is None
-        and json.loads(latest["Efter"])["outcome_code"] == "genoptaget"
+        json.loads(latest["old_value"])["outcome_code"] is None
+        and json.loads(latest["new_value"])["outcome_code"] == "genoptaget"
     )
-    assert log.row(1, named=True)["Handling"] == "opret"
+    assert log.row(1, named=True)["action"] == "opret"
 
 
 def test_second_save_of_a_stale_form_is_refused(query_db) -> None:

@@ -11,8 +11,9 @@ import altair as alt
 import polars as pl
 import streamlit as st
 
+from charts.catalogue import FigureDef
 from charts.export import to_png, to_svg
-from charts.theme import presentation_spec
+from charts.theme import ChartMeta, presentation_spec
 from dashboard import state
 from dashboard.safe_text import md_escape
 from data_model.display import display_frame, metric_delta
@@ -105,6 +106,23 @@ class Figure:
     # the same chart of only the n largest rows: drawn instead in presentation mode when the
     # data has more rows than fit a meeting screen (the whole list stays in the table)
     largest: Callable[[int], alt.TopLevelMixin] | None = None
+    labels: dict[str, str] | None = None  # Danish headers the data's table and files use
+
+
+def catalogue_figure(entry: FigureDef, data: pl.DataFrame, meta: ChartMeta, key: str = "") -> Figure:
+    """A figure of the catalogue as a page shows it: drawn by the entry's builder under the entry's
+    title (as its PNG and the report pack draw it; ``meta`` gives the filter words and source),
+    its table under the entry's headers, and in presentation mode the largest rows when the entry
+    says by what."""
+    draw = entry.draw
+    if draw is None:
+        raise ValueError(f"{entry.key} is a table, not a figure")
+    meta = ChartMeta(entry.title, meta.subtitle, meta.source)
+    largest = None
+    if entry.largest_by:
+        by = entry.largest_by
+        largest = lambda n: draw(data.sort(by, descending=True).head(n), meta)  # noqa: E731
+    return Figure(key or entry.page_key, entry.title, draw(data, meta), data, largest, entry.labels())
 
 
 PRESENTATION_ROWS = 10  # bars a presented chart shows: 18 px labels on a 1280×720 screen
@@ -142,18 +160,16 @@ def _metric_value(figure: KeyFigure) -> str:
     return format_percent(figure.value) if figure.unit == "percent" else format_count(figure.value)
 
 
-def key_figures(
-    figures: list[KeyFigure], *, lower_is_better: set[str] | None = None, compared_with: str | None = None
-) -> None:
+def key_figures(figures: list[KeyFigure], *, compared_with: str | None = None) -> None:
     """A row of metrics: a fall points down, no change has no arrow, and a rise is red only
-    where lower is clearly better (``lower_is_better``), else grey; a coloured change also
+    where lower is clearly better (the figure's ``lower_is_better``), else grey; a coloured change also
     says "(bedre)" or "(værre)", so colour never carries the meaning alone. The arrows compare with
     ``compared_with`` (the previous comparable period), said once below the row."""
     # bottom-aligned, so the numbers stand in one line however many lines a label wraps over
     columns = st.columns(len(figures), vertical_alignment="bottom")
     for column, figure in zip(columns, figures, strict=True):
         help_text = f"n = {format_count(figure.n)}" if figure.n is not None else None
-        better = "lower" if figure.label in (lower_is_better or set()) else None
+        better = "lower" if figure.lower_is_better else None
         delta = metric_delta(figure.delta, figure.unit, better)
         column.metric(
             figure.label,
@@ -190,10 +206,15 @@ def _downloads(figure: Figure, file_stem: str) -> None:
         [
             ("PNG", lambda: to_png(figure.chart), "png", "image/png"),
             ("SVG", lambda: to_svg(figure.chart), "svg", "image/svg+xml"),
-            ("Data (CSV)", lambda: frame_to_csv(display_frame(figure.data)), "csv", MIME_TYPES["csv"]),
+            (
+                "Data (CSV)",
+                lambda: frame_to_csv(display_frame(figure.data, labels=figure.labels)),
+                "csv",
+                MIME_TYPES["csv"],
+            ),
             (
                 "Data (Excel)",
-                lambda: frame_to_xlsx(display_frame(figure.data), sheet=figure.title),
+                lambda: frame_to_xlsx(display_frame(figure.data, labels=figure.labels), sheet=figure.title),
                 "xlsx",
                 MIME_TYPES["xlsx"],
             ),
@@ -203,9 +224,9 @@ def _downloads(figure: Figure, file_stem: str) -> None:
     )
 
 
-def data_table(frame: pl.DataFrame) -> pl.DataFrame:
+def data_table(frame: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.DataFrame:
     """A chart's data as the table under it: what every table shows (``display_frame``)."""
-    return display_frame(frame, screen=True)
+    return display_frame(frame, screen=True, labels=labels)
 
 
 LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
@@ -243,6 +264,16 @@ def page_table(frame: pl.DataFrame, **kwargs: Any) -> None:
     st.dataframe(frame, hide_index=True, column_config=config or None, row_height=row_height, **kwargs)
 
 
+def table_with_downloads(
+    frame: pl.DataFrame, file_stem: str, key: str, *, labels: dict[str, str] | None = None, caption: str = ""
+) -> None:
+    """A page's table, its caption and its CSV and Excel files, all under the same Danish headers."""
+    page_table(display_frame(frame, screen=True, labels=labels))
+    if caption:
+        st.caption(caption)
+    table_downloads(frame, file_stem, key, labels)
+
+
 def _literal(frame: pl.DataFrame) -> pl.DataFrame:
     """st.table renders text cells as Markdown: names from the database must stay literal."""
     return frame.with_columns(pl.col(pl.String).map_elements(md_escape, return_dtype=pl.String))
@@ -267,7 +298,7 @@ def show_figure(figure: Figure, file_stem: str) -> None:
     if note:
         st.caption(note)
     with st.expander("Vis data som tabel"):
-        table = data_table(figure.data)
+        table = data_table(figure.data, figure.labels)
         if table.height <= TABLE_ROWS:
             st.table(_literal(table))  # a real HTML table: screen readers can walk it
         else:
@@ -298,9 +329,11 @@ def show_figures(figures: list[Figure], file_stem: str) -> None:
         st.divider()
 
 
-def table_downloads(frame: pl.DataFrame, file_stem: str, key: str) -> None:
+def table_downloads(
+    frame: pl.DataFrame, file_stem: str, key: str, labels: dict[str, str] | None = None
+) -> None:
     """CSV and Excel of a table, with Danish headers and values (``display_frame``)."""
-    shown = display_frame(frame)
+    shown = display_frame(frame, labels=labels)
     _download_row(
         [
             ("CSV", lambda: frame_to_csv(shown), "csv", MIME_TYPES["csv"]),

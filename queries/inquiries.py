@@ -380,6 +380,9 @@ def year_over_year(
     return Comparison(current, previous, note, table)
 
 
+COMPLAINT_SHARE = "complaint_share"  # the key of the complaint share among the key figures
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     label: str
@@ -387,6 +390,8 @@ class KeyFigure:
     previous: float | None
     unit: str  # "count" or "percent"
     n: int | None = None
+    lower_is_better: bool = False  # a rise is worse (complaints, omgørelsesprocent), a fall better
+    key: str = ""  # ASCII name of the figure, for code to find it (never the Danish label)
 
     @property
     def delta(self) -> float | None:
@@ -449,10 +454,22 @@ def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) 
         return c[4] / c[3] * 100 if c[3] else None
 
     return [
-        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
-        KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
-        KeyFigure("Klageandel", share(cur), share(prev) if prev else None, "percent", n=cur[3]),
-        KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
+        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count", key="inquiries"),
+        KeyFigure(
+            "Klager", cur[1], prev[1] if prev else None, "count", lower_is_better=True, key="complaints"
+        ),
+        KeyFigure(
+            "Klageandel",
+            share(cur),
+            share(prev) if prev else None,
+            "percent",
+            n=cur[3],
+            lower_is_better=True,
+            key=COMPLAINT_SHARE,
+        ),
+        KeyFigure(
+            "Klagepunkter", cur[2], prev[2] if prev else None, "count", lower_is_better=True, key="points"
+        ),
     ]
 
 

@@ -98,7 +98,7 @@ class FilterField:
         return self.noun or self.label.lower()
 
 
-def row(**words: Any) -> dict[str, FilterField]:
+def _row(**words: Any) -> dict[str, FilterField]:
     """A field's row of the filter table, as the metadata of that field of ``Filters``."""
     return {"row": FilterField(**words)}
 
@@ -107,13 +107,18 @@ def _in_list(column: str) -> str:
     return f"list_contains(?::VARCHAR[], {column})"
 
 
+def _on_inquiries(condition: str) -> dict[str, str]:
+    """A condition on the inquiry facts, the same whether complaint points are counted or not."""
+    return {"inquiry": condition, "point": condition}
+
+
 @dataclass(frozen=True)
 class Filters:
     """The filter of a view. The fields are the filter table, in the sidebar's order."""
 
     municipalities: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="kommune",
             label="Kommune",
             source="municipality",
@@ -135,7 +140,7 @@ class Filters:
     )
     period_id: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="periode",
             label="Beretningsperiode",
             source="period",
@@ -150,19 +155,19 @@ class Filters:
     )
     date_from: date | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="fra", label="Fra", source="date", widget="date", subtitle=None, resets=("period_id",)
         ),
     )
     date_to: date | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="til", label="Til", source="date", widget="date", subtitle=None, resets=("period_id",)
         ),
     )
     count_unit: CountUnit = field(
         default="inquiries",
-        metadata=row(
+        metadata=_row(
             url="taelle",
             label="Tæl",
             source="choice",
@@ -175,7 +180,7 @@ class Filters:
     )
     sectors: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="sektor",
             label="Sektor",
             source="category:sector",
@@ -191,7 +196,7 @@ class Filters:
     )
     unit_id: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="enhed",
             label="Enhed (med underenheder)",
             source="unit",
@@ -213,7 +218,7 @@ class Filters:
     # the unit level counts are rolled up to; None = the level the municipality's report uses
     level: Level | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="niveau",
             label="Enhedsniveau",
             source="choice",
@@ -226,19 +231,19 @@ class Filters:
     )
     main_theme: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="tema",
             label="Tema",
             source="main_theme",
             dimension="theme",
             widget="selectbox",
             placeholder="Alle temaer",
-            sql={"inquiry": "th.main_code = ?", "point": "th.main_code = ?"},
+            sql=_on_inquiries("th.main_code = ?"),
         ),
     )
     sub_theme: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="undertema",
             label="Undertema",
             source="theme",
@@ -246,24 +251,24 @@ class Filters:
             widget="selectbox",
             placeholder="Alle undertemaer",
             within="main_theme",
-            sql={"inquiry": "p.theme_code = ?", "point": "p.theme_code = ?"},
+            sql=_on_inquiries("p.theme_code = ?"),
         ),
     )
     kinds: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="type",
             label="Henvendelsestype",
             source="category:inquiry_kind",
             dimension="kind",
             widget="multiselect",
             placeholder="Alle typer",
-            sql={"inquiry": _in_list("i.kind_code"), "point": _in_list("i.kind_code")},
+            sql=_on_inquiries(_in_list("i.kind_code")),
         ),
     )
     outcomes: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="udfald",
             label="Handling/udfald",
             source="category:outcome",
@@ -271,29 +276,29 @@ class Filters:
             noun="udfald",
             widget="multiselect",
             placeholder="Alle udfald",
-            sql={"inquiry": _in_list("i.outcome_code"), "point": _in_list("i.outcome_code")},
+            sql=_on_inquiries(_in_list("i.outcome_code")),
         ),
     )
     channels: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="kanal",
             label="Kanal",
             source="category:channel",
             widget="multiselect",
             placeholder="Alle kanaler",
             dimension="channel",
-            sql={"inquiry": _in_list("i.channel_code"), "point": _in_list("i.channel_code")},
+            sql=_on_inquiries(_in_list("i.channel_code")),
         ),
     )
     # None: the report period where periods are not calendar years, else the year
     grain: Grain | None = field(
         default=None,
-        metadata=row(url="interval", label="Interval", source="choice", subtitle=None, choices=GRAIN_WORDS),
+        metadata=_row(url="interval", label="Interval", source="choice", subtitle=None, choices=GRAIN_WORDS),
     )
     split: str = field(
         default="none",
-        metadata=row(
+        metadata=_row(
             url="opdel",
             label="Opdel efter",
             source="choice",

@@ -243,14 +243,15 @@ def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] 
     """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
     complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
     only), a complaint share says nothing and is not shown."""
+    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
     return [
         str(r[0])
         for r in con.execute(
-            "SELECT DISTINCT i.municipality_code FROM inquiry i "
+            "SELECT DISTINCT i.municipality_code FROM inquiry i "  # noqa: S608
             "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
             "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
-            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code))",
-            [list(NON_CITIZEN_KINDS), list(among), list(among)],
+            f"AND {in_filter}",
+            [list(NON_CITIZEN_KINDS), *params],
         ).fetchall()
     ]
 

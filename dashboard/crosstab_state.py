@@ -12,7 +12,6 @@ import streamlit as st
 
 from data_model.labels import format_count, format_percent
 from queries import crosstab as xt
-from queries.filters import Filters
 from queries.suppression import DEFAULT_THRESHOLD
 from report_pack.template import STANDARD_FIGURES, TemplateItem
 
@@ -140,18 +139,6 @@ def url_params(spec: xt.CrossSpec) -> dict[str, str]:
         "xt_hide": "ja" if spec.threshold else "nej",
     }
     return {URL[k][0]: v for k, v in values.items() if v != URL[k][1]}
-
-
-def filter_restrictions(f: Filters) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """The sidebar's narrowing filters as the spec's own restrictions (for the template)."""
-    theme = f.sub_theme or f.main_theme
-    return xt.make_restrict(
-        kind=list(f.kinds),
-        outcome=list(f.outcomes),
-        sector=list(f.sectors),
-        unit=[f.unit_id] if f.unit_id else [],
-        theme=[theme] if theme else [],
-    )
 
 
 def as_text(frame: pl.DataFrame, spec: xt.CrossSpec) -> pl.DataFrame:

@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard.auth import current_user, require_editor
 from dashboard.connection import get_connection
 from dashboard.context import PageContext
-from dashboard.crosstab_state import describe_item, filter_restrictions
+from dashboard.crosstab_state import describe_item
 from dashboard.data import query
 from dashboard.safe_text import md_escape
 from queries import crosstab as xt
@@ -105,7 +105,7 @@ def template_panel(ctx: PageContext, municipality: str, spec: xt.CrossSpec, titl
                 "Sidemenuens filtre (type, udfald, sektor, enhed, tema) gemmes med tabellen; perioden gør ikke."
             )
             if st.form_submit_button("Tilføj til skabelonen"):
-                item_spec = spec.with_(threshold=None, restrict=filter_restrictions(ctx.filters))
+                item_spec = spec.with_(threshold=None, restrict=xt.filter_restrictions(ctx.filters))
                 try:
                     item = crosstab_item(item_spec, new_title.strip() or title, new_caption.strip()).with_(
                         chart=with_chart

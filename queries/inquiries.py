@@ -9,26 +9,12 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
-from queries.filters import Filters, Grain
+from queries.filters import Filters, Grain, where
 from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
 
 SMALL_N = 5
-
-# dimension -> (code column in the facts, category kind for its label or None, label column)
-DIMENSIONS: dict[str, tuple[str, str | None, str | None]] = {
-    "sector": ("sector_code", "sector", None),
-    "department": ("department_id", None, "department_name"),
-    "unit": ("unit_id", None, "unit_name"),
-    "main_theme": ("main_code", None, "main_name"),
-    "theme": ("theme_code", None, "theme_name"),
-    "outcome": ("outcome_code", "outcome", None),
-    "kind": ("kind_code", "inquiry_kind", None),
-    "case_type": ("case_type_code", "case_type", None),
-    "legal_effect": ("legal_effect_code", "legal_effect", None),
-    "municipality": ("municipality_code", None, "municipality_name"),
-}
-NOT_SET = "(ikke angivet)"
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -47,17 +33,24 @@ def complaints_expr(f: Filters, with_points: bool | None = None) -> str:
 
 def _dimension_select(dimension: str) -> tuple[str, str, str]:
     """(code expression, label expression, extra join) over the facts aliased ``x``."""
-    code_col, category_kind, label_col = DIMENSIONS[dimension]
-    if dimension == "municipality":
-        return "x.municipality_code", "m.name", "LEFT JOIN municipality m ON m.code = x.municipality_code "
-    if category_kind:
-        join = f"LEFT JOIN category c ON c.kind = '{category_kind}' AND c.code = x.{code_col} "
-        return f"x.{code_col}", f"coalesce(c.label, x.{code_col})", join
-    return f"x.{code_col}", f"x.{label_col}", ""
+    row = DIMENSION[dimension]
+    if row.facts is None:
+        raise KeyError(f"{dimension} is not a column of the facts")
+    code = f"x.{row.facts}"
+    if row.labels == "municipality":
+        return code, "m.name", f"LEFT JOIN municipality m ON m.code = {code} "
+    if row.labels.startswith("category:"):
+        kind = row.labels.removeprefix("category:")
+        return (
+            code,
+            f"coalesce(c.label, {code})",
+            f"LEFT JOIN category c ON c.kind = '{kind}' AND c.code = {code} ",
+        )
+    return code, f"x.{row.facts_label}", ""
 
 
 def _needs_points(f: Filters, dimension: str | None) -> bool | None:
-    return True if dimension in ("main_theme", "theme") else None
+    return True if dimension in NEEDS_POINTS else None
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
@@ -168,11 +161,11 @@ def _label_buckets(
     cutoff = today or date.today()
     first = coverage_start(con, f)
     if grain == "period":
+        in_filter, params = where(con, f, "report_period", only=("municipalities",))
         ends = dict(
             con.execute(
-                "SELECT start_date, max(end_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
-                "OR list_contains(?::VARCHAR[], municipality_code) GROUP BY start_date",
-                [list(f.municipalities), list(f.municipalities)],
+                f"SELECT start_date, max(end_date) FROM report_period rp WHERE {in_filter} GROUP BY start_date",  # noqa: S608
+                params,
             ).fetchall()
         )
         marks = [
@@ -509,9 +502,9 @@ def trend_events(con: duckdb.DuckDBPyConnection, f: Filters, grain: str) -> pl.D
     Columns: bucket (date), label. Events without a municipality apply to all.
     """
     bucket = _BUCKETS.get(grain, _BUCKETS["year"]).replace("x.received", "e.date")
+    in_filter, params = where(con, f, "event", only=("municipalities",))
     return con.sql(
         f"SELECT {bucket}::DATE AS bucket, string_agg(e.label, '; ' ORDER BY e.date) AS label FROM event e "  # noqa: S608
-        "WHERE e.municipality_code IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], e.municipality_code) "
-        "GROUP BY ALL ORDER BY bucket",
-        params=[list(f.municipalities), list(f.municipalities)],
+        f"WHERE {in_filter} GROUP BY ALL ORDER BY bucket",
+        params=params,
     ).pl()

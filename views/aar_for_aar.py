@@ -11,9 +11,7 @@ from dashboard.layout import catalogue_figure, empty_state, page_header, show_fi
 from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from queries import inquiries
-from queries.describe import SPLIT_WORDS
-
-DIMENSIONS = ["department", "unit", "sector", "main_theme", "theme", "outcome", "kind"]
+from queries.dimensions import COMPARISONS, SPLIT_WORDS
 
 
 def render(ctx: PageContext) -> None:
@@ -31,7 +29,7 @@ def render(ctx: PageContext) -> None:
     else:
         dimension = st.selectbox(
             "Sammenlign pr.",
-            DIMENSIONS,
+            COMPARISONS,
             format_func=SPLIT_WORDS.get,
             key="yoy_dimension",
             persist_state="session",

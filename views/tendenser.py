@@ -13,16 +13,11 @@ from dashboard.layout import catalogue_figure, empty_state, page_header, show_fi
 from dashboard.state import presenting, widget_key
 from data_model.labels import PROVENANCE_LABELS
 from queries import inquiries
-from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
-from queries.filters import SPLITS, Filters
+from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, describe_filters
+from queries.dimensions import DRILL, SPLIT_WORDS, SPLITS
+from queries.filters import FIELD, Filters
 from queries.periods import Span, ignoring_period
 
-# drilling into one group of a split narrows the filter and splits one level deeper
-DRILL = {
-    "sector": ("sectors", "unit"),
-    "department": ("unit_id", "unit"),
-    "main_theme": ("main_theme", "theme"),
-}
 UNBOUNDED = " afgrænser ikke tendenserne"
 INTRO = (
     ". Åbne punkter er tal under 5, og perioder mærket (delvis), (foreløbig) eller (første år) "
@@ -33,7 +28,7 @@ INTRO = (
 def _drill(field: str, next_split: str) -> None:
     choice = st.session_state.get("drill_choice")
     if choice:
-        st.session_state[widget_key(field)] = [choice] if field == "sectors" else choice
+        st.session_state[widget_key(field)] = [choice] if FIELD[field].many else choice
         st.session_state[widget_key("split")] = next_split
         st.session_state["drill_choice"] = None
 

@@ -22,7 +22,6 @@ from report_pack.resolve import period_by_id
 from report_pack.template import load_template
 from report_pack.template_pack import prepare
 from tests.conftest import TODAY
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db)
 
 PERIODS = {"510": "510-2024", "766": "766-2024", "165": "165-2024", "157": "157-2023"}
 

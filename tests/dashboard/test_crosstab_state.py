@@ -7,7 +7,6 @@ from typing import Any
 
 from dashboard import crosstab_state as choices
 from queries import crosstab as xt
-from queries.filters import Filters
 from queries.suppression import DEFAULT_THRESHOLD
 
 
@@ -53,13 +52,3 @@ def test_a_split_the_measure_cannot_make_is_reset_before_drawing() -> None:
     same = {"xt_rows": "sector", "xt_columns": "sector"}
     choices.keep_valid(same)
     assert same["xt_columns"] == choices.NONE  # never the same dimension twice
-
-
-def test_the_sidebar_filters_become_the_template_items_restrictions() -> None:
-    f = Filters(municipalities=("999",), kinds=("klage",), unit_id="999-sos", sub_theme="t2", main_theme="t1")
-    assert choices.filter_restrictions(f) == (
-        ("kind", ("klage",)),
-        ("theme", ("t2",)),
-        ("unit", ("999-sos",)),
-    )
-    assert choices.filter_restrictions(Filters()) == ()

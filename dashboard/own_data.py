@@ -52,8 +52,9 @@ CHOICES = {
 }
 
 
-def own_data_section(actor: str) -> None:
-    """Her sheet, the set-up and national figures; then a heading for the coded import below."""
+def own_data_section(actor: str, municipality: str | None) -> None:
+    """Her sheet (``municipality``: the sidebar's, chosen first), the set-up and national figures;
+    then a heading for the coded import below."""
     con = get_connection().cursor()
     first_time = needs_setup(con)
     if first_time:
@@ -76,7 +77,7 @@ def own_data_section(actor: str) -> None:
 
         national_section(con, actor)
     else:
-        _sheet_section(con, actor)
+        _sheet_section(con, actor, municipality)
     st.divider()
     st.subheader("Fil i dashboardets eget format (med koder)")
 
@@ -152,7 +153,7 @@ def _read_input(prefix: str, label: str, paste_help: str) -> tuple[str, bytes] |
     return None
 
 
-def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
+def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str, current: str | None) -> None:
     st.caption(
         "Dit eget ark med dine overskrifter og navne (ikke koder, ingen id'er). Kendte overskrifter og navne "
         "genkendes; resten spørger siden om, og intet gemmes, før alt er afklaret. Dine svar huskes for kommunen, "
@@ -163,7 +164,6 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     if not municipalities:
         st.info("Opsæt først din kommune (vælg 'Opsæt kommune' ovenfor).")
         return
-    current = state.current().municipality
     codes = list(municipalities)
     left, right = st.columns(2)
     municipality = left.selectbox(

@@ -145,6 +145,7 @@ QUERY_COLUMN_LABELS: dict[str, str] = {
     "action": "Handling",
     "record": "Post",
     "change": "Ændring",
+    "main_theme": "Hovedtema",
     "file_name": "Fil",
     "rows_new": "Nye",
     "rows_changed": "Ændrede",

@@ -236,12 +236,12 @@ def page_split(db: Path, municipality: str, period: str, runs: int) -> None:
     from streamlit.testing.v1 import AppTest
 
     from bench.run import APP, app_pages, quiet_streamlit
-    from queries import benchmark, catalog, describe, facts, periods, units
+    from queries import catalog, describe, facts, periods, published, units
 
     calls: list[tuple[str, float]] = []
     depth = [0]
     originals: list[tuple[Any, str, Any]] = []
-    for module in (inquiries, appeals, recommendations, benchmark, describe, catalog, periods, units, facts):
+    for module in (inquiries, appeals, recommendations, published, describe, catalog, periods, units, facts):
         for name, fn in list(vars(module).items()):
             if callable(fn) and getattr(fn, "__module__", "") == module.__name__ and not isinstance(fn, type):
 

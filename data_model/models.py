@@ -1,4 +1,4 @@
-"""pydantic v2 models: one per stored entity (DESIGN.md section 5).
+"""pydantic v2 models: one per stored entity.
 
 Validators raise ``ValueError`` with a reason key from ``labels.REASONS``; a key may carry the
 column it concerns after an ``@`` (model-level checks), so the importer can report row, column

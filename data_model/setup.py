@@ -42,7 +42,7 @@ MONTHS = (
     "november",
     "december",
 )
-# Words in a department's name -> the common sector (DESIGN.md 2); the advisor can change it later.
+# Words in a department's name -> the common sector (the common list in sample_data/FORMAT.md); the advisor can change it later.
 SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("borgerservice", "borgerservice"),
     ("børn", "boern_familie"),

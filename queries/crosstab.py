@@ -5,7 +5,7 @@ expression that gives its code in each relation: the inquiry relation (inquiries
 complaint points when a theme or the points are counted) and the decision relation
 (Ankestyrelsen's decisions, unnested to remarks when remarks are counted or split by).
 
-Counting rules (DESIGN.md, sample_data/FORMAT.md): henvendelser count distinct inquiries; klager
+Counting rules (sample_data/FORMAT.md): henvendelser count distinct inquiries; klager
 count distinct inquiries whose kind is a complaint; klagepunkter count complaint points (a point's
 own unit where it has one); afgørelser count distinct decisions; bemærkninger count remark items
 on decisions. Margins are counted, never summed, so an inquiry with two themes is one inquiry in

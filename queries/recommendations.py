@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from queries.benchmark import name_reports
 from queries.filters import Filters
+from queries.published import name_reports
 from queries.units import descendants
 
 CLOSED_GROUP = "lukket"  # follow_up_status categories whose parent_code is this are finished

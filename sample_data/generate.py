@@ -1,4 +1,4 @@
-"""Reproducible case-level sample data (layer 2 of sample_data/, DESIGN.md section 6).
+"""Reproducible case-level sample data (layer 2 of sample_data/FORMAT.md).
 
     python -m sample_data.generate --today 2026-11-24 [--seed 20261124] [--out sample_data/generated]
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import duckdb
 
 from data_model.importer import import_file
+from queries.filters import Filters
+from queries.periods import Span
 from tests.conftest import TODAY, write
 
 # 2024: 4 inquiries (3 complaints) + 1 internal; 2025: 6 inquiries (2 complaints).
@@ -72,3 +75,9 @@ def load(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConne
         report = import_file(con, write(tmp_path / f"q_{kind}.csv", text), kind, today=TODAY)
         assert report.ok, report.problems
     return con
+
+
+# The two report years of municipality 999 and its filter, as the query tests use them.
+Y2024 = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
+Y2025 = Span(date(2025, 1, 1), date(2025, 12, 31), "2025")
+F = Filters(municipalities=("999",))

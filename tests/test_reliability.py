@@ -1208,7 +1208,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             "unit_cols",
         )
     },
-    ("queries/benchmark.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
+    ("queries/published.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
         ("queries/inquiries.py", expr): "the complaint share's literal fragments (_share_columns); "
         "kinds and municipalities are ? parameters"

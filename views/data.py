@@ -21,7 +21,7 @@ from data_model.export import FORMATS, MIME_TYPES, frame_to_bytes, kind_frame
 from data_model.kinds import KINDS
 from data_model.labels import FLAG_LABELS, KIND_LABELS, PROVENANCE_LABELS, VALUE_UNIT_LABELS
 from data_model.personal_data import mask_frame
-from queries import benchmark
+from queries import published
 from queries.provenance import import_history, provenance_counts
 
 FORMAT_WORDS = {"csv": "CSV (Excel, semikolon)", "xlsx": "Excel", "parquet": "Parquet"}
@@ -83,7 +83,7 @@ def _origin_section(ctx: PageContext) -> None:
     audit = mask_frame(query(audit_entries))
     st.dataframe(display_frame(readable_audit(audit, ctx.names.categories), screen=True), hide_index=True)
     st.subheader("Publicerede tal med kilde")
-    figures = query(benchmark.published_figures).select(
+    figures = query(published.published_figures).select(
         "municipality", "period", "dimension", "label", "dimension2", "label2", "value",
         pl.col("value_unit").replace(VALUE_UNIT_LABELS), "n", "source", pl.col("flag").replace(FLAG_LABELS),
     )  # fmt: skip

@@ -12,7 +12,7 @@ from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
 from dashboard.safe_text import md_escape
 from data_model.display import display_frame
-from queries import benchmark
+from queries import published
 
 
 def published_meta(title: str, measure: str) -> ChartMeta:
@@ -30,7 +30,7 @@ def render(ctx: PageContext) -> None:
         "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
         "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
     )
-    totals = query(benchmark.published_totals, None)
+    totals = query(published.published_totals, None)
     if totals.is_empty():
         empty_state("Der er ingen publicerede tal.")
         st.stop()

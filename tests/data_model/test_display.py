@@ -203,9 +203,9 @@ def test_double_click_says_already_saved(query_db) -> None:
 
 
 def test_csv_of_every_table_download_is_semicolon_danish(sample_db) -> None:
-    from queries import benchmark
+    from queries import published
 
-    totals = benchmark.published_totals(sample_db)
+    totals = published.published_totals(sample_db)
     text = _csv_text(display_frame(totals.select("municipality", "period", "value", "per_1000", "source")))
     assert text.splitlines()[0] == "Kommune;Periode;Værdi;Pr. 1.000 indbyggere;Kilde"
     rows = pl.read_csv(io.StringIO(text), separator=";")

@@ -15,7 +15,7 @@ from data_model.__main__ import main
 from data_model.importer import import_file
 from data_model.national import import_national
 from queries.appeals import danmarkskort
-from queries.benchmark import published_totals
+from queries.published import published_totals
 from tests.conftest import ROOT, TODAY, write
 
 EXAMPLES = ROOT / "sample_data" / "examples"

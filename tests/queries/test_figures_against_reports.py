@@ -13,7 +13,7 @@ import pytest
 
 from charts import builders
 from charts.theme import ChartMeta
-from queries import benchmark
+from queries import published
 from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
 
 # municipality, period, measure, the total the report printed
@@ -32,7 +32,7 @@ PRINTED_TOTALS = [
 
 @pytest.mark.parametrize(("municipality", "period", "measure", "printed"), PRINTED_TOTALS)
 def test_kommuner_has_one_row_per_report_total(sample_db, municipality, period, measure, printed) -> None:
-    totals = benchmark.published_totals(sample_db)
+    totals = published.published_totals(sample_db)
     rows = totals.filter(
         (pl.col("municipality") == municipality)
         & (pl.col("period") == period)
@@ -43,7 +43,7 @@ def test_kommuner_has_one_row_per_report_total(sample_db, municipality, period, 
 
 
 def test_kommuner_chart_draws_each_total_once(sample_db) -> None:
-    totals = benchmark.published_totals(sample_db)
+    totals = published.published_totals(sample_db)
     assert totals.select("municipality", "period", "measure").is_duplicated().sum() == 0
     chosen = totals.filter(pl.col("measure") == "inquiries")
     chart = builders.benchmark_bars(chosen, ChartMeta("t", "s", "k"), value_title="Henvendelser").to_dict()
@@ -71,7 +71,7 @@ def test_kommuner_total_from_disjoint_parts(sample_db) -> None:
             "source_line": [11, 11, 136],
         }
     )
-    total = benchmark._one_total(rows)
+    total = published._one_total(rows)
     assert total is not None and total["value"] == 385
 
 

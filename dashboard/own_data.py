@@ -16,11 +16,10 @@ from dashboard.connection import get_connection
 from dashboard.safe_text import md_escape
 from data_model import denmark
 from data_model.importer import problems_frame
-from data_model.labels import COLUMN_LABELS
+from data_model.labels import COLUMN_LABELS, MONTHS
 from data_model.readers import RawTable, UnreadableFile
 from data_model.resolvers import answer_choices
 from data_model.setup import (
-    MONTHS,
     PeriodPlan,
     changed_labels,
     label_list,

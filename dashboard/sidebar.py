@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard.data import query
 from dashboard.safe_text import md_escape
 from dashboard.state import filters_from_widgets, notes, widget_key
-from queries.appeals import WHOLE_COUNTRY
+from data_model.denmark import WHOLE_COUNTRY
 from queries.describe import COUNT_UNIT_WORDS, LEVEL_WORDS, Names
 from queries.filters import LEVELS, Catalog, Filters
 from queries.periods import default_period

@@ -19,7 +19,7 @@ import polars as pl
 from data_model import denmark
 from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, database_failure, validate_rows
 from data_model.kinds import KINDS
-from data_model.labels import REASONS
+from data_model.labels import MONTHS, REASONS
 from data_model.landing import Refused, land, one_transaction
 from data_model.matching import normalise
 from data_model.readers import RawTable, UnreadableFile, read_table
@@ -28,20 +28,6 @@ from data_model.sheet_mapping import FORMER_NAMES, load_mapping, save_mapping
 
 REFERENCE = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
 EMPTY_ON_PURPOSE = "empty_on_purpose"
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 # Words in a department's name -> the common sector (the common list in sample_data/FORMAT.md); the advisor can change it later.
 SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("borgerservice", "borgerservice"),

@@ -22,12 +22,12 @@ from typing import Any, Literal
 import duckdb
 import polars as pl
 
+from data_model.labels import SMALL_N
 from queries.filters import Filters
 from queries.periods import Span, resolve_span
 from queries.suppression import suppress
 from queries.units import descendants
 
-SMALL_N = 5
 NOT_SET = "(ikke angivet)"
 NO_REMARK = "(ingen bemærkning)"
 TOTAL = "I alt"

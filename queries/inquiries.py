@@ -9,11 +9,10 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.facts import facts_sql, joins_points
 from queries.filters import Filters, Grain
-from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
-
-SMALL_N = 5
+from queries.periods import Span, comparable_spans, coverage_start
 
 # dimension -> (code column in the facts, category kind for its label or None, label column)
 DIMENSIONS: dict[str, tuple[str, str | None, str | None]] = {
@@ -132,7 +131,7 @@ def bucket_end(grain: str, day: date) -> date:
 
 def bucket_label(grain: str, day: object) -> str:
     if grain == "month":
-        return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+        return f"{MONTHS_SHORT[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
     if grain == "quarter":
         return f"K{(day.month - 1) // 3 + 1} {day.year}"  # type: ignore[attr-defined]
     return str(day.year)  # type: ignore[attr-defined]

@@ -9,8 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from data_model.db import DB_PATH_ENV, DatabaseError, connect
-from data_model.labels import format_number
-from queries.suppression import DEFAULT_THRESHOLD
+from data_model.labels import SMALL_N, format_number
 from report_pack.build import build_pack
 from report_pack.resolve import PackInputError, resolve_municipality, resolve_period
 
@@ -42,10 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--suppress",
         nargs="?",
         type=int,
-        const=DEFAULT_THRESHOLD,
+        const=SMALL_N,
         default=None,
         metavar="GRÆNSE",
-        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {DEFAULT_THRESHOLD})",
+        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {SMALL_N})",
     )
     parser.add_argument(
         "--today", type=date.fromisoformat, help="dato for anbefalingernes status (ÅÅÅÅ-MM-DD)"

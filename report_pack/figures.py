@@ -14,7 +14,7 @@ import polars as pl
 
 from charts import builders
 from charts.theme import ChartMeta, source_line
-from data_model.labels import field_label
+from data_model.labels import HOLLOW_POINTS, SMALL_OR_UNCERTAIN, field_label
 from queries import appeals, inquiries, recommendations
 from queries.describe import Names, describe_filters, has_generated_records
 from queries.filters import Filters
@@ -283,7 +283,7 @@ def collect(
                 ],
                 count_columns=("count",),
                 draw=lambda d, m: builders.trend_lines(d, m, count_title="Henvendelser"),
-                note="Åbne punkter er tal under 5: tolk dem varsomt.",
+                note=f"{HOLLOW_POINTS}: tolk dem varsomt.",
             )
         )
 
@@ -416,10 +416,7 @@ def collect(
                 share_columns=("diff", "pct_change"),
                 draw=builders.change_bars,
                 category=pl.col("label"),
-                note=(
-                    "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad "
-                    "tilfældigheder giver (ca. 95 %). Blege søjler er usikre ændringer."
-                ),
+                note=(SMALL_OR_UNCERTAIN + " Blege søjler er usikre ændringer."),
             )
         )
 

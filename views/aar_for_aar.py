@@ -12,6 +12,7 @@ from dashboard.layout import Figure, empty_state, page_header, page_table, show_
 from dashboard.safe_text import md_escape
 from dashboard.state import presenting
 from data_model.display import display_frame
+from data_model.labels import SMALL_OR_UNCERTAIN
 from queries import inquiries
 from queries.describe import SPLIT_WORDS
 
@@ -82,7 +83,5 @@ def render(ctx: PageContext) -> None:
         }
         page_table(display_frame(notes, screen=True, labels=labels))
         table = display_frame(notes, labels=labels)
-        st.caption(
-            "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder giver (ca. 95 %)."
-        )
+        st.caption(SMALL_OR_UNCERTAIN)
         table_downloads(table, f"{ctx.file_stem}-tabel", "yoy")

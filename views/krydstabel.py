@@ -14,10 +14,9 @@ from dashboard.context import PageContext
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures
 from dashboard.safe_text import md_escape
-from data_model.labels import format_count, format_percent
+from data_model.labels import SMALL_N, UNDER_SMALL_N, format_count, format_percent
 from queries import crosstab as xt
 from queries.filters import Filters
-from queries.suppression import DEFAULT_THRESHOLD
 from report_pack.template import (
     STANDARD_FIGURES,
     TemplateError,
@@ -77,7 +76,7 @@ def _spec_from_widgets() -> xt.CrossSpec:
         measure=measure,
         level=st.session_state.get("xt_level", "forvaltning"),
         share=None if share == NONE else share,
-        threshold=DEFAULT_THRESHOLD if st.session_state.get("xt_hide") else None,
+        threshold=SMALL_N if st.session_state.get("xt_hide") else None,
         empty=bool(st.session_state.get("xt_empty")),
     )
 
@@ -160,7 +159,7 @@ def render(ctx: PageContext) -> None:
     page_header(
         "Krydstabel",
         "Tæl henvendelser, klager, klagepunkter eller Ankestyrelsens afgørelser og bemærkninger fordelt på "
-        "to dimensioner, med totaler i begge retninger. Tal under 5 er markeret med en stjerne.",
+        f"to dimensioner, med totaler i begge retninger. Tal {UNDER_SMALL_N} er markeret med en stjerne.",
         ctx.counting(xt.MEASURES[measure].words.lower()),
     )
     allowed = xt.dimensions_for(measure)
@@ -201,7 +200,7 @@ def render(ctx: PageContext) -> None:
         )
         low[1].toggle("Vis tomme rækker og kolonner", key="xt_empty", persist_state="session")
         low[2].toggle(
-            f"Skjul små tal (1–{DEFAULT_THRESHOLD - 1})",
+            f"Skjul små tal (1–{SMALL_N - 1})",
             key="xt_hide",
             persist_state="session",
             help="Til offentliggørelse: antal under grænsen vises som <5.",
@@ -234,7 +233,7 @@ def render(ctx: PageContext) -> None:
         if not state.presenting():
             st.dataframe(_display(frame, spec), hide_index=True)
             st.caption(
-                "Tal med stjerne (\\*) er under 5: tolk dem varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert klagepunkt én gang, "
+                f"Tal med stjerne (\\*) er {UNDER_SMALL_N}: tolk dem varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert klagepunkt én gang, "
                 "også når den indgår i flere rækker (fx flere temaer)."
             )
         show_figures(

@@ -12,7 +12,7 @@ from dashboard.layout import Figure, empty_state, page_header, page_table, show_
 from dashboard.share import complaint_share_figures
 from dashboard.state import presenting, widget_key
 from data_model.display import display_frame
-from data_model.labels import PROVENANCE_LABELS
+from data_model.labels import HOLLOW_POINTS, PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, SPLIT_WORDS, describe_filters
 from queries.filters import GRAINS, SPLITS
@@ -50,7 +50,7 @@ def render(ctx: PageContext) -> None:
             else f" i alle perioder: den valgte beretningsperiode ({ctx.span.label if ctx.span else '–'}) "
             "afgrænser ikke tendenserne"
         )
-        + ". Åbne punkter er tal under 5, og perioder mærket (delvis), (foreløbig) eller (første år) "
+        + f". {HOLLOW_POINTS}, og perioder mærket (delvis), (foreløbig) eller (første år) "
         "er ikke hele år: tolk dem varsomt.",
         words,
     )

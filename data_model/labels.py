@@ -171,6 +171,10 @@ QUERY_COLUMN_LABELS: dict[str, str] = {
     "record": "Post",
     "change": "Ændring",
     "main_theme": "Hovedtema",
+    # the underlying inquiries (queries.inquiries.inquiry_rows)
+    "inquiry": "Henvendelse",
+    "inquiry_outcome": "Udfald",
+    "themes": "Temaer",
     "file_name": "Fil",
     "rows_new": "Nye",
     "rows_changed": "Ændrede",

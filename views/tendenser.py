@@ -124,7 +124,7 @@ def render(ctx: PageContext) -> None:
     if not presenting():
         with st.expander("Se de underliggende henvendelser"):
             rows = query(inquiries.inquiry_rows, f, span)
-            rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+            rows = rows.with_columns(pl.col("provenance").replace(PROVENANCE_LABELS))
             page_table(display_frame(rows, screen=True))
             st.caption(f"{len(rows)} henvendelser (højst 5.000 vises).")
             table_downloads(rows, f"{file_stem}-henvendelser", "rows")

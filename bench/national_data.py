@@ -1,9 +1,10 @@
 """A national-scale database for the benchmarks, generated reproducibly in DuckDB SQL.
 
-    python -m bench.national_data --out /tmp/national.duckdb [--seed 1]
+    python -m bench.national_data --out /tmp/national.duckdb [--seed 1] [--inquiries 5000000]
 
-98 municipalities x 10 calendar years (2016-2025): about 1,000,000 inquiries (~45 % complaints,
-~1.25 complaint points per complaint), 500,000 Ankestyrelsen decisions, appeal statistics per
+98 municipalities x 10 calendar years (2016-2025): by default about 1,000,000 inquiries (~45 %
+complaints, ~1.25 complaint points per complaint) and 500,000 Ankestyrelsen decisions (``--inquiries``
+scales both), stored in (municipality, date) order as migration 9 leaves a database; appeal statistics per
 municipality x year x law area plus the whole country ('000'), ~20 recommendations per
 municipality with follow-ups, and headline published figures. Every value is a function of the
 row number and the seed (DuckDB ``hash``), so the same seed gives the same database; rows are
@@ -93,7 +94,7 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
             raise RuntimeError(f"{file_name}: " + "; ".join(p.as_text() for p in report.problems[:5]))
 
 
-def _steps(seed: int) -> list[tuple[str, str]]:
+def _steps(seed: int, inquiries: int = N_INQUIRIES) -> list[tuple[str, str]]:
     """(name, SQL) in order. All randomness is rnd(tag, i) = hash(tag, i, seed) mapped to [0, 1)."""
     years = LAST_YEAR - FIRST_YEAR + 1
     n_days = f"(DATE '{LAST_YEAR}-12-31' - DATE '{FIRST_YEAR}-01-01' + 1)"
@@ -150,7 +151,7 @@ def _steps(seed: int) -> list[tuple[str, str]]:
             f"{day0} + floor(rnd('d', i) * {n_days})::INTEGER AS received, "
             "CASE WHEN uk < 0.45 THEN 'klage' WHEN uk < 0.80 THEN 'vejledning' WHEN uk < 0.92 THEN 'intern' "
             "ELSE 'egen_drift' END AS kind_code, floor(rnd('u', i) * m.n_units)::INTEGER AS unit_rk, m.n_units "
-            f"FROM (SELECT i, muni_idx(rnd('m', i)) AS m_idx, rnd('k', i) AS uk FROM range({N_INQUIRIES}) t(i)) g "
+            f"FROM (SELECT i, muni_idx(rnd('m', i)) AS m_idx, rnd('k', i) AS uk FROM range({int(inquiries)}) t(i)) g "
             "JOIN b_mu m USING (m_idx);"
             "INSERT INTO inquiry SELECT g.inquiry_id, g.code, g.received, g.kind_code, "
             "CASE WHEN rnd('cl', i) < 0.85 THEN g.received + (1 + floor(rnd('cd', i) * 90))::INTEGER END, "
@@ -165,19 +166,23 @@ def _steps(seed: int) -> list[tuple[str, str]]:
             "CASE WHEN g.kind_code = 'klage' THEN "
             + _pick(("processuel", "materiel", "ingen", "ukendt"), "rnd('le', i)")
             + f" END, NULL, '{PROVENANCE}' "
-            "FROM b_inq g JOIN b_unit u ON u.m_idx = g.m_idx AND u.rk = g.unit_rk ORDER BY g.i;",
+            # stored in (municipality, date) order, as migration 9 leaves a database
+            "FROM b_inq g JOIN b_unit u ON u.m_idx = g.m_idx AND u.rk = g.unit_rk "
+            "ORDER BY g.code, g.received, g.inquiry_id;",
         ),
         (
             "complaint_points",
             # 1 point for every complaint, a 2nd for 20 %, a 3rd for 5 %: 1.25 on average.
-            "INSERT INTO complaint_point SELECT p.inquiry_id || '-' || p.k, p.inquiry_id, th.code, u.unit_id "
-            "FROM (SELECT g.inquiry_id, g.m_idx, k, g.i * 4 + k AS pk, "
+            "INSERT INTO complaint_point SELECT p.inquiry_id || '-' || p.k, p.inquiry_id, th.code, u.unit_id, "
+            "p.code, p.received "
+            "FROM (SELECT g.inquiry_id, g.m_idx, g.code, g.received, k, g.i * 4 + k AS pk, "
             "  CASE WHEN rnd('pu', g.i * 4 + k) < 0.15 THEN floor(rnd('pa', g.i * 4 + k) * g.n_units)::INTEGER END AS unit_rk, "
             "  least(16, floor(pow(rnd('pt', g.i * 4 + k), 1.4) * (SELECT max(n) FROM b_theme)))::INTEGER AS theme_rk "
             "  FROM b_inq g, range(1, 4) t(k) WHERE g.kind_code = 'klage' "
             "  AND (k = 1 OR (k = 2 AND rnd('p2', g.i) < 0.20) OR (k = 3 AND rnd('p3', g.i) < 0.05))) p "
             "JOIN b_theme th ON th.rk = p.theme_rk "
-            "LEFT JOIN b_unit u ON u.m_idx = p.m_idx AND u.rk = p.unit_rk ORDER BY p.pk;",
+            "LEFT JOIN b_unit u ON u.m_idx = p.m_idx AND u.rk = p.unit_rk "
+            "ORDER BY p.code, p.received, p.inquiry_id || '-' || p.k;",
         ),
         (
             "appeal_decisions",
@@ -192,9 +197,9 @@ def _steps(seed: int) -> list[tuple[str, str]]:
             f"'{PROVENANCE}' "
             "FROM (SELECT j, muni_idx(rnd('dm', j)) AS m_idx, rnd('dl', j) AS ul, rnd('do', j) AS uo, "
             "  rnd('dr', j) AS ur, floor(rnd('r1', j) * 6)::INTEGER AS r1, rnd('dk', j) AS uu "
-            f"  FROM range({N_DECISIONS}) t(j)) d "
+            f"  FROM range({int(inquiries) * N_DECISIONS // N_INQUIRIES}) t(j)) d "
             "JOIN b_mu m USING (m_idx) "
-            "JOIN b_unit u ON u.m_idx = d.m_idx AND u.rk = floor(d.uu * m.n_units)::INTEGER ORDER BY j;",
+            "JOIN b_unit u ON u.m_idx = d.m_idx AND u.rk = floor(d.uu * m.n_units)::INTEGER ORDER BY 2, 4, 1;",
         ),
         (
             "appeal_statistics",
@@ -255,7 +260,9 @@ def _steps(seed: int) -> list[tuple[str, str]]:
     ]
 
 
-def build(out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]:
+def build(
+    out: Path, seed: int = 1, *, quiet: bool = False, inquiries: int = N_INQUIRIES
+) -> dict[str, object]:
     """Create ``out`` (replacing an existing file) and return timings (s) and row counts."""
     for path in (out, out.with_name(out.name + ".wal")):
         path.unlink(missing_ok=True)
@@ -266,7 +273,7 @@ def build(out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]
         t0 = time.perf_counter()
         _load_reference(con)
         timings["reference (import_file)"] = time.perf_counter() - t0
-        for name, sql in _steps(seed):
+        for name, sql in _steps(seed, inquiries):
             t0 = time.perf_counter()
             if name == "checkpoint":
                 con.execute(sql)
@@ -283,6 +290,7 @@ def build(out: Path, seed: int = 1, *, quiet: bool = False) -> dict[str, object]
     total = time.perf_counter() - started
     result: dict[str, object] = {
         "seed": seed,
+        "inquiries": inquiries,
         "build_seconds": round(total, 2),
         "steps": {k: round(v, 2) for k, v in timings.items()},
         "rows": counts,
@@ -296,9 +304,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="DuckDB file to create (replaced if present)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--inquiries",
+        type=int,
+        default=N_INQUIRIES,
+        help="inquiries (decisions: half as many); default 1,000,000",
+    )
     args = parser.parse_args(argv)
     print(f"Building {args.out} (seed {args.seed}) ...", flush=True)
-    result = build(args.out, args.seed)
+    result = build(args.out, args.seed, inquiries=args.inquiries)
     rows = result["rows"]
     assert isinstance(rows, dict)
     print(f"Built in {result['build_seconds']} s, {int(result['file_bytes']) / 2**20:.0f} MiB:")

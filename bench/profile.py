@@ -235,7 +235,7 @@ def page_split(db: Path, municipality: str, period: str, runs: int) -> None:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
-    from bench.run import APP, app_pages, quiet_streamlit
+    from bench.run import APP, app_pages, open_page, quiet_streamlit
     from queries import catalog, describe, facts, periods, published, units
 
     calls: list[tuple[str, float]] = []
@@ -269,7 +269,8 @@ def page_split(db: Path, municipality: str, period: str, runs: int) -> None:
             at.query_params["periode"] = period
             at.run()
             quiet_streamlit()
-            at.switch_page(page).run()
+            open_page(at, page)
+            at.run()
             totals: list[float] = []
             in_queries: list[float] = []
             per_call: list[list[tuple[str, float]]] = []

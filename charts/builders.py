@@ -19,6 +19,7 @@ from charts.theme import (
     PRIMARY,
     SUBTLE_TEXT,
     TEXT,
+    TWO_LINE_LABELS,
     WIDTH,
     ChartMeta,
     finish,
@@ -111,9 +112,7 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
                 "label:N",
                 sort=order,
                 title=None,
-                axis=alt.Axis(
-                    labelExpr="split(datum.label, ' › ')", labelLimit=0, labelPadding=6, labelOverlap=False
-                ),
+                axis=alt.Axis(labelExpr=TWO_LINE_LABELS, labelLimit=0, labelPadding=6, labelOverlap=False),
             ),
             x=alt.X(
                 "count:Q",

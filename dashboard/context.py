@@ -9,7 +9,7 @@ from dashboard.data import names, query
 from data_model.labels import ascii_slug
 from queries.describe import Names, describe_filters, has_generated_records, level_words, municipality_words
 from queries.filters import Filters
-from queries.periods import Span, resolve_span
+from queries.periods import Span, ignoring_period, resolve_span
 from queries.units import effective_level
 
 
@@ -34,7 +34,7 @@ class PageContext:
 
     def unit_words(self) -> str:
         """' · Enheder på afdelingsniveau som i beretningen': for charts that count by unit."""
-        level = query(effective_level, self.filters)
+        level = query(effective_level, ignoring_period(self.filters))
         as_report = self.filters.level is None and bool(self.filters.municipalities)
         return f" · Enheder på {level_words(level, as_report)}" if not self.filters.level else ""
 
@@ -65,5 +65,5 @@ def build_context(filters: Filters) -> PageContext:
         span=span,
         words=describe_filters(filters, all_names, span),
         municipalities=municipality_words(filters, all_names),
-        generated=query(has_generated_records, filters),
+        generated=query(has_generated_records, ignoring_period(filters)),
     )

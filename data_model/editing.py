@@ -24,6 +24,7 @@ from data_model.importer import (
 )
 from data_model.kinds import KINDS, Kind
 from data_model.models import ComplaintPoint, OrgUnit, Record
+from data_model.point_scope import sync_point_scope
 
 CHANGED_ELSEWHERE = (
     "Posten er blevet ændret af en anden, siden du åbnede den. Dine indtastninger er bevaret: "
@@ -212,6 +213,7 @@ def save_inquiry_with_points(
                 )
             finally:
                 con.unregister("edit_points")
+            sync_point_scope(con, [result.key])
         new = sorted((p.model_dump() for p in points), key=lambda p: p["point_id"])
         if old != new:
             audit(con, actor, "gem klagepunkter", "complaint_point", result.key, old, new)

@@ -27,6 +27,7 @@ from data_model.labels import REASONS, field_label
 from data_model.models import Record
 from data_model.parsing import is_blank, looks_like_cpr, parse_code_list
 from data_model.personal_data import mask_value
+from data_model.point_scope import SCOPED_TABLES, sync_point_scope
 from data_model.readers import RawTable, UnreadableFile, read_table
 
 LOCAL_ACTOR = "lokal redaktør"
@@ -392,6 +393,8 @@ def upsert(con: duckdb.DuckDBPyConnection, kind: Kind, stage: str) -> None:
         f"INSERT INTO {kind.table} ({cols}) SELECT {cols} FROM {stage} s "  # noqa: S608
         f"WHERE NOT EXISTS (SELECT 1 FROM {kind.table} t WHERE {keys})"
     )
+    if kind.table in SCOPED_TABLES:  # points carry their inquiry's municipality and date
+        sync_point_scope(con, stage)
 
 
 def write_records(

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
+from data_model.point_scope import points_out_of_step
+
 
 def generated_inquiries_without_points(con: duckdb.DuckDBPyConnection) -> int:
     """Generated complaints (kind ``klage``) always come with their complaint points (the sample
@@ -22,5 +24,10 @@ def integrity_lines(con: duckdb.DuckDBPyConnection) -> list[str]:
         lines.append(
             f"Genererede klager uden klagepunkter: {missing} (en indlæsning af eksempeldata blev "
             "afbrudt; indlæs eksempeldata igen i en tom database)"
+        )
+    if out_of_step := points_out_of_step(con):
+        lines.append(
+            f"Klagepunkter med en anden kommune eller dato end deres henvendelse: {out_of_step} "
+            "(skrevet uden om programmet; importér henvendelserne igen, så følger punkterne med)"
         )
     return lines

@@ -15,10 +15,6 @@ import unicodedata
 SMALL_N = 5
 UNDER_SMALL_N = f"under {SMALL_N}"
 HOLLOW_POINTS = f"Åbne punkter er tal {UNDER_SMALL_N}"  # the charts' mark for a small number
-SMALL_OR_UNCERTAIN = (
-    f"Lille n: {UNDER_SMALL_N} i begge perioder. Usikker: ændringen ligger inden for, hvad "
-    "tilfældigheder giver (ca. 95 %)."
-)
 
 MONTHS = (
     "januar",

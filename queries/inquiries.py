@@ -10,24 +10,10 @@ import duckdb
 import polars as pl
 
 from data_model.labels import MONTHS_SHORT, SMALL_N
+from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
-from queries.filters import Filters, Grain
+from queries.filters import Filters, Grain, where
 from queries.periods import Span, comparable_spans, coverage_start
-
-# dimension -> (code column in the facts, category kind for its label or None, label column)
-DIMENSIONS: dict[str, tuple[str, str | None, str | None]] = {
-    "sector": ("sector_code", "sector", None),
-    "department": ("department_id", None, "department_name"),
-    "unit": ("unit_id", None, "unit_name"),
-    "main_theme": ("main_code", None, "main_name"),
-    "theme": ("theme_code", None, "theme_name"),
-    "outcome": ("outcome_code", "outcome", None),
-    "kind": ("kind_code", "inquiry_kind", None),
-    "case_type": ("case_type_code", "case_type", None),
-    "legal_effect": ("legal_effect_code", "legal_effect", None),
-    "municipality": ("municipality_code", None, "municipality_name"),
-}
-NOT_SET = "(ikke angivet)"
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -46,17 +32,24 @@ def complaints_expr(f: Filters, with_points: bool | None = None) -> str:
 
 def _dimension_select(dimension: str) -> tuple[str, str, str]:
     """(code expression, label expression, extra join) over the facts aliased ``x``."""
-    code_col, category_kind, label_col = DIMENSIONS[dimension]
-    if dimension == "municipality":
-        return "x.municipality_code", "m.name", "LEFT JOIN municipality m ON m.code = x.municipality_code "
-    if category_kind:
-        join = f"LEFT JOIN category c ON c.kind = '{category_kind}' AND c.code = x.{code_col} "
-        return f"x.{code_col}", f"coalesce(c.label, x.{code_col})", join
-    return f"x.{code_col}", f"x.{label_col}", ""
+    row = DIMENSION[dimension]
+    if row.facts is None:
+        raise KeyError(f"{dimension} is not a column of the facts")
+    code = f"x.{row.facts}"
+    if row.labels == "municipality":
+        return code, "m.name", f"LEFT JOIN municipality m ON m.code = {code} "
+    if row.labels.startswith("category:"):
+        kind = row.labels.removeprefix("category:")
+        return (
+            code,
+            f"coalesce(c.label, {code})",
+            f"LEFT JOIN category c ON c.kind = '{kind}' AND c.code = {code} ",
+        )
+    return code, f"x.{row.facts_label}", ""
 
 
 def _needs_points(f: Filters, dimension: str | None) -> bool | None:
-    return True if dimension in ("main_theme", "theme") else None
+    return True if dimension in NEEDS_POINTS else None
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
@@ -167,11 +160,11 @@ def _label_buckets(
     cutoff = today or date.today()
     first = coverage_start(con, f)
     if grain == "period":
+        in_filter, params = where(con, f, "report_period", only=("municipalities",))
         ends = dict(
             con.execute(
-                "SELECT start_date, max(end_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
-                "OR list_contains(?::VARCHAR[], municipality_code) GROUP BY start_date",
-                [list(f.municipalities), list(f.municipalities)],
+                f"SELECT start_date, max(end_date) FROM report_period rp WHERE {in_filter} GROUP BY start_date",  # noqa: S608
+                params,
             ).fetchall()
         )
         marks = [
@@ -245,17 +238,18 @@ NO_SHARE_WORDS = (
 )
 
 
-def share_municipalities(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Municipalities whose records hold citizen inquiries that are not complaints. Where every
-    inquiry is a complaint by registration (Albertslund records complaints only), a complaint
-    share says nothing and is not shown."""
+def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
+    """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
+    complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
+    only), a complaint share says nothing and is not shown."""
     return [
         str(r[0])
         for r in con.execute(
             "SELECT DISTINCT i.municipality_code FROM inquiry i "
             "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code)",
-            [list(NON_CITIZEN_KINDS)],
+            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
+            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code))",
+            [list(NON_CITIZEN_KINDS), list(among), list(among)],
         ).fetchall()
     ]
 
@@ -273,7 +267,7 @@ def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, lis
         f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
     kinds = list(NON_CITIZEN_KINDS)
-    base = [kinds, share_municipalities(con)]
+    base = [kinds, share_municipalities(con, f.municipalities)]
     return sql, [kinds, *base, *base]
 
 
@@ -384,6 +378,9 @@ def year_over_year(
     return Comparison(current, previous, note, table)
 
 
+COMPLAINT_SHARE = "complaint_share"  # the key of the complaint share among the key figures
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     label: str
@@ -391,6 +388,8 @@ class KeyFigure:
     previous: float | None
     unit: str  # "count" or "percent"
     n: int | None = None
+    lower_is_better: bool = False  # a rise is worse (complaints, omgørelsesprocent), a fall better
+    key: str = ""  # ASCII name of the figure, for code to find it (never the Danish label)
 
     @property
     def delta(self) -> float | None:
@@ -399,53 +398,76 @@ class KeyFigure:
         return self.value - self.previous
 
 
-def _counts(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[int, int, int]:
-    """(inquiries, complaints, complaint points) in the span under the filter, whatever it counts."""
+def _key_counts(
+    con: duckdb.DuckDBPyConnection, f: Filters, spans: list[Span]
+) -> list[tuple[int, int, int, int, int]]:
+    """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
+    filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
+    over the complaint points of the spans' whole range)."""
     inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
-    row = con.execute(
-        f"SELECT {count_expr(inquiry_filter)}, {complaints_expr(inquiry_filter)} "  # noqa: S608
-        f"FROM ({facts}) x",
-        params,
-    ).fetchall()[0]
-    point_facts, point_params = facts_sql(con, f, span, with_points=True)
-    points = con.execute(f"SELECT count(point_id) FROM ({point_facts}) x", point_params).fetchall()[0]  # noqa: S608
-    return (int(row[0]), int(row[1]), int(points[0])) if row and points else (0, 0, 0)
-
-
-def _share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[float | None, int]:
-    """(complaints in percent of citizen inquiries or None, the citizen inquiries: n)."""
-    inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
-    share_sql, share_params = _share_columns(con, inquiry_filter)
-    row = con.execute(
-        f"SELECT {share_sql} FROM ({facts}) x",  # noqa: S608
-        [*share_params, *params],
-    ).fetchall()[0]
-    base, complaints = int(row[1]), int(row[2])
-    return (complaints / base * 100 if base else None), base
+    whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
+    facts, params = facts_sql(con, inquiry_filter, whole)
+    point_facts, point_params = facts_sql(con, f, whole, with_points=True)
+    counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
+    kinds = list(NON_CITIZEN_KINDS)
+    in_base = (
+        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
+    )
+    share_munis = share_municipalities(con, f.municipalities)
+    inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
+    for n, span in enumerate(spans):
+        within = [span.start, span.end]
+        inquiry_cols += [
+            f"{counted} FILTER (WHERE x.received BETWEEN ? AND ?) AS inquiries_{n}",
+            f"{counted} FILTER (WHERE x.is_complaint AND x.received BETWEEN ? AND ?) AS complaints_{n}",
+            f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
+            f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
+        ]
+        inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
+        point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
+        point_col_params += within
+    result = con.execute(
+        f"WITH a AS (SELECT {', '.join(inquiry_cols)} FROM ({facts}) x), "  # noqa: S608 (fixed fragments)
+        f"b AS (SELECT {', '.join(point_cols)} FROM ({point_facts}) y) SELECT * FROM a, b",
+        [*inquiry_params, *params, *point_col_params, *point_params],
+    )
+    names = [d[0] for d in con.description or []]
+    row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
+    values = dict(zip(names, row, strict=True))
+    return [
+        tuple(
+            int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")
+        )  # type: ignore[misc]
+        for n in range(len(spans))
+    ]
 
 
 def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:
     """Inquiries, complaints, complaint share and complaint points, with the comparable period."""
     spans = comparable_spans(con, f, span)
-    cur = _counts(con, f, spans[0] if spans else span)
-    prev = _counts(con, f, spans[1]) if spans else None
+    counts = _key_counts(con, f, [spans[0], spans[1]] if spans else [span])
+    cur, prev = counts[0], counts[1] if spans else None
 
-    share_now = _share(con, f, spans[0] if spans else span)
-    share_before = _share(con, f, spans[1]) if spans else None
+    def share(c: tuple[int, ...]) -> float | None:
+        return c[4] / c[3] * 100 if c[3] else None
 
     return [
-        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
-        KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
+        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count", key="inquiries"),
+        KeyFigure(
+            "Klager", cur[1], prev[1] if prev else None, "count", lower_is_better=True, key="complaints"
+        ),
         KeyFigure(
             "Klageandel",
-            share_now[0],
-            share_before[0] if share_before else None,
+            share(cur),
+            share(prev) if prev else None,
             "percent",
-            n=share_now[1],
+            n=cur[3],
+            lower_is_better=True,
+            key=COMPLAINT_SHARE,
         ),
-        KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
+        KeyFigure(
+            "Klagepunkter", cur[2], prev[2] if prev else None, "count", lower_is_better=True, key="points"
+        ),
     ]
 
 
@@ -480,9 +502,9 @@ def trend_events(con: duckdb.DuckDBPyConnection, f: Filters, grain: str) -> pl.D
     Columns: bucket (date), label. Events without a municipality apply to all.
     """
     bucket = _BUCKETS.get(grain, _BUCKETS["year"]).replace("x.received", "e.date")
+    in_filter, params = where(con, f, "event", only=("municipalities",))
     return con.sql(
         f"SELECT {bucket}::DATE AS bucket, string_agg(e.label, '; ' ORDER BY e.date) AS label FROM event e "  # noqa: S608
-        "WHERE e.municipality_code IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], e.municipality_code) "
-        "GROUP BY ALL ORDER BY bucket",
-        params=[list(f.municipalities), list(f.municipalities)],
+        f"WHERE {in_filter} GROUP BY ALL ORDER BY bucket",
+        params=params,
     ).pl()

@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from charts.export import to_png, to_svg
+from charts.export import to_svg_and_png
 from data_model.display import SHARE_COLUMNS, display_frame, is_internal
 from data_model.export import frame_to_csv, frame_to_xlsx
 from data_model.labels import ascii_slug, format_number
@@ -190,10 +190,9 @@ def build_pack(
         if item.draw is not None:
             figure_no += 1
             stem = f"{figure_no:02d}-{item.key}"
-            chart = item.chart()
-            png = to_png(chart)
+            svg, png = to_svg_and_png(item.chart())
             (out / f"{stem}.png").write_bytes(png)
-            (out / f"{stem}.svg").write_bytes(to_svg(chart))
+            (out / f"{stem}.svg").write_bytes(svg)
             entry = {"number": figure_no, "caption": f"Figur {figure_no}: {item.title}", **entry}
             names_of = {"png": f"{stem}.png", "svg": f"{stem}.svg"}
         else:

@@ -7,7 +7,6 @@ import json
 import polars as pl
 
 from dashboard.layout import WRAP_MIN_ROW_PX, table_layout
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
 
 
 def test_short_text_keeps_default_rows() -> None:

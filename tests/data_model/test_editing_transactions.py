@@ -90,7 +90,9 @@ def test_check_reports_points_of_an_inquiry_that_does_not_exist(query_db) -> Non
         today=TODAY,
     )
     assert [p.reason for p in report.problems] == ["Ukendt henvendelse"]
-    query_db.execute("INSERT INTO complaint_point VALUES ('x1', 'findes-ikke', 'begrundelse', NULL)")
+    query_db.execute(
+        "INSERT INTO complaint_point (point_id, inquiry_id, theme_code, unit_id) VALUES ('x1', 'findes-ikke', 'begrundelse', NULL)"
+    )
     text, healthy = check_report(query_db)
     assert not healthy and "findes-ikke" in text
 

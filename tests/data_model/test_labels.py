@@ -14,7 +14,6 @@ from data_model.labels import (
     MONTHS,
     MONTHS_SHORT,
     SMALL_N,
-    SMALL_OR_UNCERTAIN,
     UNDER_SMALL_N,
     ascii_slug,
 )
@@ -77,7 +76,6 @@ def test_each_word_and_value_is_defined_once(pattern: str, allowed: set[str], wh
 def test_the_words_are_built_from_the_threshold() -> None:
     assert SMALL_N == 5 and UNDER_SMALL_N == "under 5"
     assert HOLLOW_POINTS == "Åbne punkter er tal under 5"
-    assert SMALL_OR_UNCERTAIN.startswith("Lille n: under 5 i begge perioder.")
     assert len(MONTHS) == len(MONTHS_SHORT) == 12
     assert all(
         short.removesuffix(".") == full[: len(short.removesuffix("."))]

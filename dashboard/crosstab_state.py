@@ -96,7 +96,7 @@ def draw_controls(measure: str) -> None:
         f"Skjul små tal (1–{SMALL_N - 1})",
         key="xt_hide",
         persist_state="session",
-        help="Til offentliggørelse: antal under grænsen vises som <5.",
+        help=f"Til offentliggørelse: antal under grænsen vises som <{SMALL_N}.",
     )
 
 

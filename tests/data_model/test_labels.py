@@ -38,6 +38,7 @@ SOURCES = [
 # pattern, the only files allowed to hold it, what it is
 COPIES = [
     (r"under \d", {"data_model/labels.py"}, "the small-number words (UNDER_SMALL_N)"),
+    (r"<\d\b", set(), "the suppressed count's mark (f'<{SMALL_N}')"),
     (r"^\s*(SMALL_N|DEFAULT_THRESHOLD)\s*=", {"data_model/labels.py"}, "the small-number threshold"),
     (r"""["']000["']""", {"data_model/denmark.py"}, "the whole-country code (denmark.WHOLE_COUNTRY)"),
     (r'"januar"|"jan\."', {"data_model/labels.py"}, "month names (labels.MONTHS, MONTHS_SHORT)"),

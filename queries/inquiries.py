@@ -9,12 +9,11 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
 from queries.filters import Filters, Grain, where
-from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
-
-SMALL_N = 5
+from queries.periods import Span, comparable_spans, coverage_start
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -125,7 +124,7 @@ def bucket_end(grain: str, day: date) -> date:
 
 def bucket_label(grain: str, day: object) -> str:
     if grain == "month":
-        return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+        return f"{MONTHS_SHORT[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
     if grain == "quarter":
         return f"K{(day.month - 1) // 3 + 1} {day.year}"  # type: ignore[attr-defined]
     return str(day.year)  # type: ignore[attr-defined]
@@ -476,23 +475,24 @@ def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) 
 def inquiry_rows(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, limit: int = 5000
 ) -> pl.DataFrame:
-    """The underlying inquiries with Danish labels (one row per inquiry), newest first."""
+    """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
+    municipality, department, unit, and the Danish names of kind, outcome and themes."""
     facts, params = facts_sql(con, f, span)
     return con.sql(
         "WITH ids AS (SELECT DISTINCT inquiry_id FROM (" + facts + ") x), "  # noqa: S608
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
         "FROM complaint_point p JOIN theme t ON t.code = p.theme_code "
         "WHERE p.inquiry_id IN (SELECT inquiry_id FROM ids) GROUP BY p.inquiry_id) "
-        'SELECT i.inquiry_id AS "Henvendelse", i.received AS "Modtaget", i.closed AS "Afsluttet", '
-        'm.name AS "Kommune", ut.top_name AS "Forvaltning", ut.unit_name AS "Enhed", '
-        'k.label AS "Type", o.label AS "Udfald", th.names AS "Temaer", i.provenance AS "Oprindelse" '
+        "SELECT i.inquiry_id AS inquiry, i.received, i.closed, m.name AS municipality, "
+        "ut.top_name AS department, ut.unit_name AS unit, k.label AS kind, o.label AS inquiry_outcome, "
+        "th.names AS themes, i.provenance "
         "FROM ids JOIN inquiry i ON i.inquiry_id = ids.inquiry_id "
         "LEFT JOIN municipality m ON m.code = i.municipality_code "
         "LEFT JOIN unit_tree ut ON ut.unit_id = i.unit_id "
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        'ORDER BY "Modtaget" DESC, "Henvendelse" LIMIT ?',
+        "ORDER BY i.received DESC, i.inquiry_id LIMIT ?",
         params=[*params, limit],
     ).pl()
 

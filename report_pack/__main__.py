@@ -14,7 +14,7 @@ from pathlib import Path
 
 def build_parser() -> argparse.ArgumentParser:
     from data_model.db import DB_PATH_ENV
-    from queries.suppression import DEFAULT_THRESHOLD
+    from data_model.labels import SMALL_N
 
     parser = argparse.ArgumentParser(
         prog="python -m report_pack",
@@ -42,10 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--suppress",
         nargs="?",
         type=int,
-        const=DEFAULT_THRESHOLD,
+        const=SMALL_N,
         default=None,
         metavar="GRÆNSE",
-        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {DEFAULT_THRESHOLD})",
+        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {SMALL_N})",
     )
     parser.add_argument(
         "--today", type=date.fromisoformat, help="dato for anbefalingernes status (ÅÅÅÅ-MM-DD)"

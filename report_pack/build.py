@@ -21,11 +21,11 @@ import polars as pl
 from charts.draw_process import Drawer, Drawn, drawer
 from data_model.display import SHARE_COLUMNS, display_frame, is_internal
 from data_model.export import frame_to_csv, frame_to_xlsx
-from data_model.labels import format_number
+from data_model.labels import ascii_slug, format_number
 from queries.describe import load_names
 from report_pack.document import Numbered, suppression_words, write_docx
 from report_pack.figures import Omitted, PackItem, collect
-from report_pack.resolve import Period, ascii_slug, period_by_id
+from report_pack.resolve import Period, period_by_id
 from report_pack.template import load_template
 from report_pack.template_pack import build_template_pack
 

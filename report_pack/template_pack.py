@@ -25,6 +25,7 @@ from charts.crosstab import crosstab_chart
 from charts.draw_process import Drawer
 from charts.theme import source_line
 from data_model.export import frame_to_csv, frame_to_xlsx
+from data_model.labels import ascii_slug
 from queries.crosstab import (
     MEASURES,
     SHARE_SUFFIX,
@@ -51,7 +52,7 @@ from report_pack.document import (
     word_table,
 )
 from report_pack.figures import Column, Omitted, PackItem, collect
-from report_pack.resolve import Period, ascii_slug
+from report_pack.resolve import Period
 from report_pack.template import TemplateItem
 
 Progress = Callable[[float, str], None]

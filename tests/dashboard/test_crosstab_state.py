@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from dashboard import crosstab_state as choices
+from data_model.labels import SMALL_N
 from queries import crosstab as xt
-from queries.suppression import DEFAULT_THRESHOLD
 
 
 def test_a_shared_link_sets_the_choices_once_and_unknown_values_are_ignored() -> None:
@@ -35,7 +35,7 @@ def test_the_url_round_trip_keeps_only_what_differs_from_the_defaults() -> None:
     assert spec.threshold is None
     assert choices.url_params(spec) == link
     assert choices.url_params(choices.spec_from({})) == {}  # all defaults: a clean URL
-    assert choices.spec_from({"xt_hide": True}).threshold == DEFAULT_THRESHOLD
+    assert choices.spec_from({"xt_hide": True}).threshold == SMALL_N
 
 
 def test_a_split_the_measure_cannot_make_is_reset_before_drawing() -> None:

@@ -238,20 +238,45 @@ NO_SHARE_WORDS = (
 )
 
 
+def _share_meaning(con: duckdb.DuckDBPyConnection, among: tuple[str, ...]) -> dict[str, bool]:
+    """Per municipality with records (of ``among``; empty: all): whether its records hold citizen
+    inquiries that are not complaints, i.e. whether a complaint share means something there."""
+    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
+    return {
+        str(m): bool(meaningful)
+        for m, meaningful in con.execute(
+            "SELECT i.municipality_code, bool_or(NOT coalesce(k.is_complaint, false) "  # noqa: S608
+            "AND NOT list_contains(?::VARCHAR[], i.kind_code)) FROM inquiry i "
+            "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+            f"WHERE {in_filter} GROUP BY 1",
+            [list(NON_CITIZEN_KINDS), *params],
+        ).fetchall()
+    }
+
+
 def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
     """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
     complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
     only), a complaint share says nothing and is not shown."""
-    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
-    return [
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT i.municipality_code FROM inquiry i "  # noqa: S608
-            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
-            f"AND {in_filter}",
-            [list(NON_CITIZEN_KINDS), *params],
-        ).fetchall()
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if meaningful)
+
+
+def complaint_only_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
+    """The other municipalities with records: the share means nothing there (usually none, so the
+    share's condition needs no per-row municipality test)."""
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if not meaningful)
+
+
+def _share_base(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
+    """The condition (over facts ``x``) for an inquiry in the complaint share's base: a citizen
+    inquiry in a municipality where the share means something."""
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    excluded = complaint_only_municipalities(con, f.municipalities)
+    if not excluded:
+        return citizen, [list(NON_CITIZEN_KINDS)]
+    return f"{citizen} AND NOT list_contains(?::VARCHAR[], x.municipality_code)", [
+        list(NON_CITIZEN_KINDS),
+        excluded,
     ]
 
 
@@ -261,15 +286,13 @@ def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, lis
     the share means something. Without points the facts hold one row per inquiry: count(*)."""
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(f) else "count(*)"
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
-    in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
+    in_base, base = _share_base(con, f)
     sql = (
         f"({counted} FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
         f"({counted} FILTER (WHERE {in_base}))::BIGINT AS share_base, "
         f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
-    kinds = list(NON_CITIZEN_KINDS)
-    base = [kinds, share_municipalities(con, f.municipalities)]
-    return sql, [kinds, *base, *base]
+    return sql, [list(NON_CITIZEN_KINDS), *base, *base]
 
 
 def complaint_share_trend(
@@ -410,11 +433,7 @@ def _key_counts(
     facts, params = facts_sql(con, inquiry_filter, whole)
     point_facts, point_params = facts_sql(con, f, whole, with_points=True)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
-    kinds = list(NON_CITIZEN_KINDS)
-    in_base = (
-        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
-    )
-    share_munis = share_municipalities(con, f.municipalities)
+    in_base, base = _share_base(con, f)
     inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
     for n, span in enumerate(spans):
         within = [span.start, span.end]
@@ -424,7 +443,7 @@ def _key_counts(
             f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
             f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
         ]
-        inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
+        inquiry_params += [*within, *within, *base, *within, *base, *within]
         point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
         point_col_params += within
     result = con.execute(

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import vl_convert as vlc
 
-from charts.theme import DANISH_LOCALE
+if TYPE_CHECKING:  # altair and the theme load only when a chart is drawn here (charts.draw_process)
+    import altair as alt
 
 PRINT_SCALE = 3  # 640 px wide charts become ~2.000 px
 PRINT_DPI = 300
@@ -71,28 +71,42 @@ def with_dpi(png: bytes, dpi: int = PRINT_DPI) -> bytes:
     return b"".join(out)
 
 
-def _render_png(spec: dict[str, Any], scale: float) -> bytes:
-    return vlc.vegalite_to_png(
-        spec,
-        scale=scale,
-        format_locale=DANISH_LOCALE["number"],
-        time_format_locale=DANISH_LOCALE["time"],
-    )
+def danish_locale() -> dict[str, Any]:
+    """The number and time locale every chart is drawn with (charts.theme)."""
+    from charts.theme import DANISH_LOCALE
+
+    return DANISH_LOCALE
 
 
-def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PRINT_SCALE) -> bytes:
-    """The chart as a print PNG: ``scale`` times screen size, but never narrower than 16 cm at
-    300 dpi (a narrow chart is drawn again at a larger scale), declaring 300 dpi."""
-    spec = _spec(chart)
-    png = _render_png(spec, scale)
+def svg_text(spec: dict[str, Any], locale: dict[str, Any] | None = None) -> str:
+    """The chart's SVG (one Vega run), with Danish numbers and dates."""
+    locale = locale or danish_locale()
+    return vlc.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
+
+
+def png_from_svg(svg: str, scale: float = PRINT_SCALE) -> bytes:
+    """The print PNG rasterised from a chart's SVG (no second Vega run): ``scale`` times screen
+    size, but never narrower than 16 cm at 300 dpi (a narrow chart is rasterised again at a larger
+    scale), declaring 300 dpi. The same pixels as vl-convert's own ``vegalite_to_png``."""
+    png = vlc.svg_to_png(svg, scale=scale)
     width, _ = png_size(png)
     if width < MIN_PRINT_PIXELS:
-        png = _render_png(spec, scale * MIN_PRINT_PIXELS / width + 0.01)
+        png = vlc.svg_to_png(svg, scale=scale * MIN_PRINT_PIXELS / width + 0.01)
     return with_dpi(png)
 
 
+def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PRINT_SCALE) -> bytes:
+    """The chart as a print PNG (see ``png_from_svg``)."""
+    return png_from_svg(svg_text(_spec(chart)), scale)
+
+
 def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
-    svg = vlc.vegalite_to_svg(
-        _spec(chart), format_locale=DANISH_LOCALE["number"], time_format_locale=DANISH_LOCALE["time"]
-    )
-    return svg.encode("utf-8")
+    return svg_text(_spec(chart)).encode("utf-8")
+
+
+def to_svg_and_png(
+    chart: alt.TopLevelMixin | dict[str, Any], locale: dict[str, Any] | None = None
+) -> tuple[bytes, bytes]:
+    """SVG and print PNG of one chart from a single Vega run (the report pack draws both)."""
+    svg = svg_text(_spec(chart), locale)
+    return svg.encode("utf-8"), png_from_svg(svg)

@@ -8,15 +8,22 @@ from typing import Any
 
 import altair as alt
 
+from data_model.labels import MONTHS, MONTHS_SHORT
+
 # Okabe-Ito, reordered so the first colours are the most distinct on white; yellow left out
 # because it disappears on a projector.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
 PRIMARY = PALETTE[0]
 INCREASE = "#D55E00"
 DECREASE = "#0072B2"
-MUTED = "#BBBBBB"
+# The greys, each once: text, secondary text (labels beside marks, n=), lines (axes, reference
+# rules; 3.5:1 on white), the whole country beside the municipality, de-emphasised marks, grid.
 TEXT = "#222222"
 SUBTLE_TEXT = "#555555"  # 7.5:1 on white
+LINE = "#888888"
+COMPARISON = "#777777"
+MUTED = "#BBBBBB"
+GRID = "#E6E6E6"
 PADDING = {"left": 16, "right": 16, "top": 14, "bottom": 10}  # on the spec itself: Streamlit keeps it
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 640
@@ -30,11 +37,8 @@ DANISH_LOCALE: dict[str, Any] = {
         "periods": ["AM", "PM"],
         "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
         "shortDays": ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."],
-        "months": [
-            "januar", "februar", "marts", "april", "maj", "juni",
-            "juli", "august", "september", "oktober", "november", "december",
-        ],
-        "shortMonths": ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."],
+        "months": list(MONTHS),
+        "shortMonths": list(MONTHS_SHORT),
     },
 }  # fmt: skip
 
@@ -60,11 +64,12 @@ CONFIG: dict[str, Any] = {
         "titleFontWeight": "normal",
         "labelColor": TEXT,
         "titleColor": TEXT,
-        "gridColor": "#E6E6E6",
-        "domainColor": "#888888",
-        "tickColor": "#888888",
+        "gridColor": GRID,
+        "domainColor": LINE,
+        "tickColor": LINE,
         "labelLimit": 420,
         "labelOverlap": True,
+        "labelSeparation": 6,  # labels closer than this are thinned out, never left touching
     },
     "legend": {
         "labelFontSize": 13,
@@ -103,17 +108,32 @@ SOURCE_FONT_SIZE = 12
 _FONT_KEYS = ("fontSize", "labelFontSize", "titleFontSize", "subtitleFontSize")
 
 
-def scale_fonts(spec: dict[str, Any], factor: float, *, sizes: bool = False) -> dict[str, Any]:
-    """A copy of a chart spec with every font size (theme and marks), and with ``sizes`` every
-    view's width and height, multiplied by ``factor``: presentation mode, readable from the back
-    of a meeting room (a zoom that reflows, so the drawing can then be fitted to the window)."""
-    keys = {*_FONT_KEYS, "width", "height"} if sizes else set(_FONT_KEYS)
+# Presentation mode (a meeting screen, 1280×720 at the least): type 1.4× larger, so 13 px axis
+# labels become 18 px, and plots no taller than PRESENT_PLOT_HEIGHT, so a whole figure (title,
+# filter, source) fits under a page's key figures at about its own size instead of being zoomed
+# out until the type is small again. Labels on two lines (TWO_LINE_LABELS: department over unit)
+# go on one line there: a meeting screen is wide, not tall.
+PRESENT_FONT_SCALE = 1.4
+PRESENT_PLOT_HEIGHT = 280
+PRESENT_TIME_WIDTH_SCALE = 1.4  # a time axis gets wider too, so its larger labels keep apart
+TWO_LINE_LABELS = "split(datum.label, ' › ')"
+
+
+def presentation_spec(spec: dict[str, Any]) -> dict[str, Any]:
+    """A copy of a finished chart's spec for a meeting screen (see PRESENT_FONT_SCALE). Text
+    stacked at fixed pixel offsets (event annotations: marks with a ``lineHeight``) keeps its size,
+    and a plot with such a band keeps its height, so stacked lines never run into each other."""
+    stacked = _has_key(spec, "lineHeight")
 
     def walk(node: Any) -> Any:
         if isinstance(node, dict):
+            if "lineHeight" in node:
+                return node
             return {
-                key: round(value * factor)
-                if key in keys and isinstance(value, int | float) and not isinstance(value, bool)
+                key: round(value * PRESENT_FONT_SCALE)
+                if key in _FONT_KEYS and isinstance(value, int | float) and not isinstance(value, bool)
+                else "datum.label"
+                if key == "labelExpr" and value == TWO_LINE_LABELS
                 else walk(value)
                 for key, value in node.items()
             }
@@ -121,7 +141,32 @@ def scale_fonts(spec: dict[str, Any], factor: float, *, sizes: bool = False) -> 
             return [walk(item) for item in node]
         return node
 
-    return walk(spec)  # type: ignore[no-any-return]
+    shown: dict[str, Any] = walk(spec)
+    views = shown.get("vconcat", [])
+    if views and isinstance(views[0].get("height"), int | float) and not stacked:
+        views[0]["height"] = min(views[0]["height"], PRESENT_PLOT_HEIGHT)
+    if views and isinstance(views[0].get("width"), int | float) and _time_axis(views[0]):
+        for view in views:  # the plot and the source line under it
+            view["width"] = round(view["width"] * PRESENT_TIME_WIDTH_SCALE)
+    if len(views) > 1 and isinstance(views[-1].get("height"), int | float):
+        views[-1]["height"] = round(views[-1]["height"] * PRESENT_FONT_SCALE)  # the source line
+    return shown
+
+
+def _time_axis(view: dict[str, Any]) -> bool:
+    """Whether a view (or a layer of it) draws time (ordinal or temporal) along x."""
+    layers = [view, *view.get("layer", [])]
+    return any(
+        layer.get("encoding", {}).get("x", {}).get("type") in ("ordinal", "temporal") for layer in layers
+    )
+
+
+def _has_key(node: Any, name: str) -> bool:
+    if isinstance(node, dict):
+        return name in node or any(_has_key(value, name) for value in node.values())
+    if isinstance(node, list):
+        return any(_has_key(item, name) for item in node)
+    return False
 
 
 def finish(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from dashboard.context import PageContext
 from views import (
@@ -45,6 +46,11 @@ MENU: tuple[MenuPage, ...] = (
 SETUP_PAGE = "data"  # an empty database opens here
 
 
+def page_files() -> list[str]:
+    """The page modules as file paths relative to app.py (``views/overblik.py``, ...)."""
+    return [page.render.__module__.replace(".", "/") + ".py" for page in MENU]
+
+
 def url_path_of(module_path: str) -> str:
     """The URL path of the page defined in ``module_path`` (``views/aar_for_aar.py`` -> ``aar-for-aar``)."""
     module = module_path.removesuffix(".py").replace("/", ".")
@@ -52,3 +58,13 @@ def url_path_of(module_path: str) -> str:
         if page.render.__module__ == module:
             return page.url_path
     raise ValueError(f"{module_path} is not a page of the menu")
+
+
+def switch_page(at: Any, module_path: str) -> Any:
+    """``AppTest.switch_page`` for these pages (tests and bench/): Streamlit's own finds only file
+    pages, so the page is requested by the URL path its module has in the menu, as a shared link
+    to it would be (``st.Page`` hashes the URL path). Works before the first run too."""
+    from streamlit.util import calc_hash
+
+    at._page_hash = calc_hash(url_path_of(module_path))
+    return at

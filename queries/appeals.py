@@ -7,11 +7,12 @@ from datetime import date
 import duckdb
 import polars as pl
 
-from queries.filters import Filters
+from data_model.denmark import WHOLE_COUNTRY
+from queries.dimensions import APPEAL_GROUPS
+from queries.filters import Filters, where
 from queries.periods import Span
-from queries.units import descendants, effective_level, unit_level_sql
+from queries.units import effective_level, unit_level_sql
 
-WHOLE_COUNTRY = "000"
 # the three areas of Ankestyrelsen's Danmarkskort
 DANMARKSKORT_LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
 REJECTED = "afvist"
@@ -24,19 +25,7 @@ def _decision_scope(
     """Decisions under the filter, with labels; the unit hierarchy is joined only when a unit
     filter or a grouping by unit needs it."""
     units = bool(f.unit_id or f.sectors) or by in ("unit", "department")
-    where, params = ["TRUE"], []
-    if f.municipalities:
-        where.append("list_contains(?::VARCHAR[], d.municipality_code)")
-        params.append(list(f.municipalities))
-    if span:
-        where.append("d.decided BETWEEN ? AND ?")
-        params += [span.start, span.end]
-    if f.unit_id:
-        where.append("list_contains(?::VARCHAR[], d.unit_id)")
-        params.append(descendants(con, f.unit_id))
-    if f.sectors:
-        where.append("list_contains(?::VARCHAR[], ut.sector_code)")
-        params.append(list(f.sectors))
+    conditions, params = where(con, f, "decision", span)
     # by unit means by unit at the filter's level, as everywhere (queries.units.unit_level_sql)
     level_sql, level_params = (
         unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
@@ -58,16 +47,9 @@ def _decision_scope(
         )
         + "LEFT JOIN category la ON la.kind = 'law_area' AND la.code = d.law_area_code "
         "LEFT JOIN category ao ON ao.kind = 'appeal_outcome' AND ao.code = d.outcome_code "
-        "WHERE " + " AND ".join(where)
+        f"WHERE {conditions}"
     )
     return sql, [*level_params, *params] if units else params
-
-
-_GROUPS = {
-    "law_area": "law_area",
-    "unit": "coalesce(unit_name, '(ikke angivet)')",
-    "department": "coalesce(department_name, '(ikke angivet)')",
-}
 
 
 def decisions_by_result(
@@ -76,7 +58,7 @@ def decisions_by_result(
     """Columns: group, outcome_code, outcome, outcome_order, count."""
     scope, params = _decision_scope(con, f, span, by)
     return con.sql(
-        f"SELECT {_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
+        f"SELECT {APPEAL_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
         f"FROM ({scope}) x GROUP BY ALL ORDER BY series, outcome_order",
         params=params,
     ).pl()
@@ -90,7 +72,7 @@ def omgoerelse(
     Columns: [group,] decisions, rejected, on_merits, changed, sent_back, pct (None when n = 0).
     """
     scope, params = _decision_scope(con, f, span, by)
-    group = f"{_GROUPS[by]} AS series, " if by else ""
+    group = f"{APPEAL_GROUPS[by]} AS series, " if by else ""
     return con.sql(
         f"SELECT {group}count(*)::BIGINT AS decisions, "  # noqa: S608
         "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS rejected, "
@@ -111,7 +93,7 @@ def remark_themes(
     A decision can carry several remarks, so the shares do not add up to 100 %.
     """
     scope, params = _decision_scope(con, f, span, by)
-    group = f"{_GROUPS[by]}" if by else "'I alt'"
+    group = f"{APPEAL_GROUPS[by]}" if by else "'I alt'"
     return con.sql(
         f"WITH d AS ({scope}), totals AS (SELECT {group} AS series, count(*) AS n FROM d GROUP BY ALL) "  # noqa: S608
         f"SELECT {group} AS series, coalesce(c.label, r.code) AS remark, count(*)::BIGINT AS decisions, "

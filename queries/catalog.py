@@ -15,15 +15,16 @@ def load_catalog(con: duckdb.DuckDBPyConnection) -> Catalog:
         return frozenset(str(r[0]) for r in con.execute(sql).fetchall())
 
     themes = pairs("SELECT code, main_code FROM theme_tree")
+    categories: dict[str, set[str]] = {}
+    for kind, code in con.execute("SELECT kind, code FROM category").fetchall():
+        categories.setdefault(str(kind), set()).add(str(code))
     return Catalog(
         municipalities=codes("SELECT code FROM municipality"),
         periods=pairs("SELECT period_id, municipality_code FROM report_period"),
-        sectors=codes("SELECT code FROM category WHERE kind = 'sector'"),
         units=pairs("SELECT unit_id, municipality_code FROM org_unit"),
         main_themes=frozenset(themes.values()),
         themes=themes,
-        kinds=codes("SELECT code FROM category WHERE kind = 'inquiry_kind'"),
-        outcomes=codes("SELECT code FROM category WHERE kind = 'outcome'"),
+        categories={kind: frozenset(found) for kind, found in categories.items()},
     )
 
 

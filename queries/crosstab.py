@@ -1,6 +1,6 @@
 """Krydstabel: any measure counted by one or two dimensions, with totals on both margins.
 
-One table of dimensions (``DIMENSIONS``) says, for each dimension, its Danish words and the SQL
+The table of dimensions (``queries.dimensions``) says, for each dimension, its Danish words and the SQL
 expression that gives its code in each relation: the inquiry relation (inquiries, joined to
 complaint points when a theme or the points are counted) and the decision relation
 (Ankestyrelsen's decisions, unnested to remarks when remarks are counted or split by).
@@ -22,13 +22,15 @@ from typing import Any, Literal
 import duckdb
 import polars as pl
 
-from queries.filters import Filters
+from data_model.labels import SMALL_N
+from queries.dimensions import DIMENSIONS as ALL_DIMENSIONS
+from queries.dimensions import NEEDS_POINTS, NOT_SET, Dimension
+from queries.filters import FIELDS, Filters, where
+from queries.filters import Relation as FilterRelation
 from queries.periods import Span, resolve_span
 from queries.suppression import suppress
 from queries.units import descendants
 
-SMALL_N = 5
-NOT_SET = "(ikke angivet)"
 NO_REMARK = "(ingen bemærkning)"
 TOTAL = "I alt"
 TREND_PERIODS = 5
@@ -65,39 +67,11 @@ MEASURES: dict[str, Measure] = {
 }
 
 
-@dataclass(frozen=True)
-class Dimension:
-    """One way to split a count. ``inquiry``/``decision``: the SQL code expression in that
-    relation (None: the dimension does not exist there). ``labels`` says where names come from:
-    ``category:<kind>``, ``unit``, ``theme`` or ``period``."""
-
-    key: str
-    words: str
-    inquiry: str | None
-    decision: str | None
-    labels: str
-    points: bool = False  # needs the complaint points joined
-    remarks: bool = False  # needs the decisions' remarks unnested
-
-
-# The inquiry relation's aliases: i inquiry, p complaint_point, th theme_tree, su the raw unit
+# The inquiry relation's aliases: i inquiry, p complaint_point, th theme_tree, ut the raw unit
 # (org_unit), lv the unit at the chosen level, k the kind's category, rp report_period.
-# The decision relation's: d appeal_decision, su, lv, r the unnested remark, rp.
-DIMENSIONS: tuple[Dimension, ...] = (
-    Dimension("unit", "Enhed", "lv.row_unit", "lv.row_unit", "unit"),
-    Dimension("sector", "Sektor", "su.sector_code", "su.sector_code", "category:sector"),
-    Dimension("main_theme", "Tema", "th.main_code", None, "theme", points=True),
-    Dimension("theme", "Undertema", "p.theme_code", None, "theme", points=True),
-    Dimension("kind", "Henvendelsestype", "i.kind_code", None, "category:inquiry_kind"),
-    Dimension("case_type", "Sagstype", "i.case_type_code", None, "category:case_type"),
-    Dimension("outcome", "Handling/udfald", "i.outcome_code", None, "category:outcome"),
-    Dimension("legal_effect", "Borgerens retsstilling", "i.legal_effect_code", None, "category:legal_effect"),
-    Dimension("channel", "Kanal", "i.channel_code", None, "category:channel"),
-    Dimension("law_area", "Lovområde", None, "d.law_area_code", "category:law_area"),
-    Dimension("appeal_outcome", "Ankestyrelsens resultat", None, "d.outcome_code", "category:appeal_outcome"),
-    Dimension("remark", "Bemærkning", None, "r.code", "category:remark_theme", remarks=True),
-    Dimension("period", "Beretningsperiode", "rp.period_id", "rp.period_id", "period"),
-)
+# The decision relation's: d appeal_decision, ut, lv, r the unnested remark, rp.
+# The Krydstabel's dimensions: the rows of the dimension table that exist in one of them.
+DIMENSIONS: tuple[Dimension, ...] = tuple(d for d in ALL_DIMENSIONS if d.inquiry or d.decision)
 DIMENSION: dict[str, Dimension] = {d.key: d for d in DIMENSIONS}
 
 
@@ -184,6 +158,17 @@ class CrossSpec:
         return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
 
 
+def filter_restrictions(f: Filters) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The filter's narrowing fields as a spec's own restrictions (for a saved template): each set
+    field of the filter table that names a dimension (a sub-theme stands for its main theme)."""
+    codes: dict[str, list[str]] = {}
+    for row in FIELDS:
+        value = getattr(f, row.name)
+        if row.dimension and value:
+            codes[row.dimension] = list(value) if row.many else [value]
+    return make_restrict(**codes)
+
+
 def make_restrict(**codes: list[str] | tuple[str, ...] | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """``make_restrict(kind=["klage"])`` -> the spec's restrict tuple (empty lists dropped)."""
     return tuple(sorted((k, tuple(v)) for k, v in codes.items() if v))
@@ -265,15 +250,14 @@ def _facts(
     keys = set(used) | set(restrict)
     if "period" in used:
         span = period_span(con, f, span, spec.periods)
-    where: list[str] = []
-    params: list[object] = []
     if measure.relation == "inquiry":
         points = (
             spec.measure == "complaint_points"
-            or any(DIMENSION[k].points for k in keys)
+            or bool(keys & NEEDS_POINTS)
             or bool(f.main_theme or f.sub_theme)
         )
-        raw_unit = "coalesce(p.unit_id, i.unit_id)" if spec.measure == "complaint_points" else "i.unit_id"
+        relation: FilterRelation = "point" if spec.measure == "complaint_points" else "inquiry"
+        raw_unit = "coalesce(p.unit_id, i.unit_id)" if relation == "point" else "i.unit_id"
         date_col, muni_col = "i.received", "i.municipality_code"
         source = (
             "FROM inquiry i "
@@ -287,20 +271,9 @@ def _facts(
         ids = "i.inquiry_id, coalesce(k.is_complaint, false) AS is_complaint, " + (
             "p.point_id" if points else "NULL::VARCHAR AS point_id"
         )
-        if f.main_theme:
-            where.append("th.main_code = ?")
-            params.append(f.main_theme)
-        if f.sub_theme:
-            where.append("p.theme_code = ?")
-            params.append(f.sub_theme)
-        if f.kinds:
-            where.append("list_contains(?::VARCHAR[], i.kind_code)")
-            params.append(list(f.kinds))
-        if f.outcomes:
-            where.append("list_contains(?::VARCHAR[], i.outcome_code)")
-            params.append(list(f.outcomes))
     else:
         remarks = spec.measure == "appeal_remarks" or "remark" in used
+        relation = "decision"
         raw_unit = "d.unit_id"
         date_col, muni_col = "d.decided", "d.municipality_code"
         # a decision without remarks keeps one row (remark NULL) so it is still counted
@@ -310,44 +283,34 @@ def _facts(
             else ""
         )
         ids = "d.decision_id, " + ("r.code AS remark_code" if remarks else "NULL::VARCHAR AS remark_code")
-    source += f"LEFT JOIN org_unit su ON su.unit_id = {raw_unit} LEFT JOIN lv ON lv.unit_id = {raw_unit} " + (
+    source += f"LEFT JOIN org_unit ut ON ut.unit_id = {raw_unit} LEFT JOIN lv ON lv.unit_id = {raw_unit} " + (
         f"LEFT JOIN report_period rp ON rp.municipality_code = {muni_col} AND {date_col} BETWEEN rp.start_date AND rp.end_date "
         if "period" in keys
         else ""
     )
-    if f.municipalities:
-        where.append(f"list_contains(?::VARCHAR[], {muni_col})")
-        params.append(list(f.municipalities))
-    if span:
-        where.append(f"{date_col} BETWEEN ? AND ?")
-        params += [span.start, span.end]
-    if f.sectors:
-        where.append("list_contains(?::VARCHAR[], su.sector_code)")
-        params.append(list(f.sectors))
-    if f.unit_id:
-        where.append(f"list_contains(?::VARCHAR[], {raw_unit})")
-        params.append(descendants(con, f.unit_id))
+    conditions, params = where(con, f, relation, span)
+    where_sql = [conditions]
     for key, codes in spec.restrict:
         values = list(codes)
         if key == "unit":
-            where.append(f"list_contains(?::VARCHAR[], {raw_unit})")
+            where_sql.append(f"list_contains(?::VARCHAR[], {raw_unit})")
             params.append(_units_under(con, values))
         elif key == "theme":
-            where.append("list_contains(?::VARCHAR[], p.theme_code)")
+            where_sql.append("list_contains(?::VARCHAR[], p.theme_code)")
             params.append(_themes_with_children(con, values))
         elif key == "remark" and spec.measure == "appeal_decisions" and "remark" not in used:
-            where.append("len(list_intersect(d.remark_codes, ?::VARCHAR[])) > 0")
+            where_sql.append("len(list_intersect(d.remark_codes, ?::VARCHAR[])) > 0")
             params.append(values)
         else:
             expr = getattr(DIMENSION[key], measure.relation)
-            where.append(f"list_contains(?::VARCHAR[], {expr})")
+            where_sql.append(f"list_contains(?::VARCHAR[], {expr})")
             params.append(values)
     if "period" in used and span is not None:
-        where.append("rp.period_id IS NOT NULL")
+        where_sql.append("rp.period_id IS NOT NULL")
     if spec.measure == "complaints":
-        where.append("coalesce(k.is_complaint, false)")
+        where_sql.append("coalesce(k.is_complaint, false)")
     columns = ", ".join(f"{getattr(DIMENSION[d], measure.relation)} AS c_{d}" for d in used)
-    sql = f"SELECT {ids}, {columns} {source}" + ("WHERE " + " AND ".join(where) if where else "")
+    sql = f"SELECT {ids}, {columns} {source}WHERE " + " AND ".join(where_sql)
     return sql, params
 
 
@@ -377,23 +340,21 @@ def all_codes(con: duckdb.DuckDBPyConnection, f: Filters, spec: CrossSpec, dimen
     if restricted:
         return list(restricted)
     source = DIMENSION[dimension].labels
-    munis = list(f.municipalities)
     if source.startswith("category:"):
         rows = con.execute("SELECT code FROM category WHERE kind = ?", [source.split(":", 1)[1]]).fetchall()
     elif source == "unit":
-        units = _units_under(con, [f.unit_id]) if f.unit_id else None
+        in_filter, params = where(con, f, "org_unit", only=("municipalities", "unit_id"))
         rows = con.execute(
             f"WITH {_LEVEL_MAP} SELECT DISTINCT lv.row_unit FROM lv JOIN org_unit u ON u.unit_id = lv.unit_id "  # noqa: S608
-            "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], u.municipality_code)) "
-            "AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], u.unit_id))",
-            [LEVELS.index(spec.level), munis, munis, units, units],
+            f"WHERE {in_filter}",
+            [LEVELS.index(spec.level), *params],
         ).fetchall()
     elif source == "theme":
         column = "main_code" if dimension == "main_theme" else "code"
+        in_filter, params = where(con, f, "theme", only=("municipalities",))
         rows = con.execute(
-            f"SELECT DISTINCT tt.{column} FROM theme_tree tt JOIN theme t ON t.code = tt.code "  # noqa: S608
-            "WHERE t.municipality_code IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], t.municipality_code)",
-            [munis, munis],
+            f"SELECT DISTINCT tt.{column} FROM theme_tree tt JOIN theme t ON t.code = tt.code WHERE {in_filter}",  # noqa: S608
+            params,
         ).fetchall()
     else:
         return []

@@ -6,22 +6,21 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from queries.filters import Filters
+from data_model.denmark import WHOLE_COUNTRY
+from queries.dimensions import SPLIT_WORDS
+from queries.filters import (
+    COUNT_UNIT_WORDS,
+    FIELDS,
+    GRAIN_WORDS,
+    LEVEL_WORDS,
+    Catalog,
+    FilterField,
+    Filters,
+    where,
+)
 from queries.periods import Span
 
-COUNT_UNIT_WORDS = {"inquiries": "henvendelser", "points": "klagepunkter"}
-GRAIN_WORDS = {"month": "måned", "quarter": "kvartal", "year": "år", "period": "beretningsperiode"}
-LEVEL_WORDS = {"forvaltning": "forvaltning", "omraade": "område", "afdeling": "afdeling"}
-SPLIT_WORDS = {
-    "none": "Ingen opdeling",
-    "sector": "Sektor",
-    "department": "Forvaltning",
-    "unit": "Enhed",
-    "main_theme": "Tema",
-    "theme": "Undertema",
-    "outcome": "Udfald",
-    "kind": "Henvendelsestype",
-}
+__all__ = ["COUNT_UNIT_WORDS", "GRAIN_WORDS", "LEVEL_WORDS", "SPLIT_WORDS"]  # the words pages show
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,43 @@ def load_names(con: duckdb.DuckDBPyConnection) -> Names:
     )
 
 
+def value_words(row: FilterField, names: Names, code: str) -> str:
+    """A filter field's value in Danish words (a name from the database, or the row's own word)."""
+    if row.source.startswith("category:"):
+        return names.category(row.source.removeprefix("category:"), code)
+    named = {
+        "municipality": names.municipalities,
+        "period": names.periods,
+        "unit": names.units,
+        "main_theme": names.themes,
+        "theme": names.themes,
+        "choice": row.choices,
+    }.get(row.source, {})
+    return named.get(code, code)
+
+
+def field_choices(row: FilterField, catalog: Catalog, names: Names, within: object = None) -> list[str]:
+    """The values the sidebar offers for a filter field, in the order shown; ``within`` is the
+    value of the field that narrows this one (``row.within``)."""
+    if row.source == "choice":
+        return list(row.choices)
+    if row.source == "period":
+        chosen = list(within or ())
+        known = [p for p, m in catalog.periods.items() if not chosen or m == chosen[0]]
+        order = list(names.periods)
+        return sorted(known, key=lambda p: order.index(p) if p in order else 0, reverse=True)
+    if row.source == "unit":
+        chosen = list(within or ())
+        return [u for u in names.units if not chosen or catalog.units.get(u) in chosen]
+    if row.source == "theme":
+        known = [c for c, main in catalog.themes.items() if main == within and c != within]
+    elif row.source == "municipality":
+        known = [c for c in catalog.municipalities if c != WHOLE_COUNTRY]
+    else:
+        known = list(catalog.known(row))
+    return sorted(known, key=lambda code: value_words(row, names, code).casefold())
+
+
 def municipality_words(f: Filters, names: Names) -> str:
     if not f.municipalities:
         return "Alle kommuner"
@@ -63,39 +99,30 @@ def municipality_words(f: Filters, names: Names) -> str:
 
 def describe_filters(f: Filters, names: Names, span: Span | None, counting: str | None = None) -> str:
     """'Tæller henvendelser · Haderslev Kommune · 2024 · Sektor: Børn og familie' and so on;
-    ``counting`` names what a chart counts when it is not the filter's count unit."""
+    ``counting`` names what a chart counts when it is not the filter's count unit. Every set
+    field is worded by its row of the filter table (``FilterField.subtitle``)."""
     parts = [f"Tæller {counting or COUNT_UNIT_WORDS[f.count_unit]}", municipality_words(f, names)]
     parts.append(span.label if span else "alle perioder")
-    if f.sectors:
-        parts.append("Sektor: " + ", ".join(names.category("sector", s) for s in f.sectors))
-    if f.unit_id:
-        parts.append("Enhed: " + names.units.get(f.unit_id, f.unit_id))
-    if f.level:
-        parts.append("Enheder på " + level_words(f.level))
-    if f.main_theme:
-        parts.append("Tema: " + names.themes.get(f.main_theme, f.main_theme))
-    if f.sub_theme:
-        parts.append("Undertema: " + names.themes.get(f.sub_theme, f.sub_theme))
-    if f.kinds:
-        parts.append("Type: " + ", ".join(names.category("inquiry_kind", k) for k in f.kinds))
-    if f.outcomes:
-        parts.append("Udfald: " + ", ".join(names.category("outcome", o) for o in f.outcomes))
+    for row in FIELDS:
+        value = getattr(f, row.name)
+        if row.subtitle is None or not value:
+            continue
+        codes = value if row.many else (value,)
+        words = ", ".join(value_words(row, names, code) for code in codes)
+        parts.append(row.subtitle.format(label=row.label, values=words))
     return " · ".join(parts)
 
 
 def level_words(level: str, as_report: bool = False) -> str:
     """'afdelingsniveau', or 'afdelingsniveau som i beretningen' for the report's own level."""
-    word = {"forvaltning": "forvaltningsniveau", "omraade": "områdeniveau", "afdeling": "afdelingsniveau"}[
-        level
-    ]
-    return word + (" som i beretningen" if as_report else "")
+    return LEVEL_WORDS[level] + (" som i beretningen" if as_report else "")
 
 
 def has_generated_records(con: duckdb.DuckDBPyConnection, f: Filters) -> bool:
     """Whether the selection includes generated (example) records, so charts can say so."""
+    in_filter, params = where(con, f, "inquiry", only=("municipalities",))
     rows = con.execute(
-        "SELECT EXISTS (SELECT 1 FROM inquiry WHERE provenance = 'generated' AND "
-        "(len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)))",
-        [list(f.municipalities), list(f.municipalities)],
+        f"SELECT EXISTS (SELECT 1 FROM inquiry i WHERE provenance = 'generated' AND {in_filter})",  # noqa: S608
+        params,
     ).fetchall()
     return bool(rows[0][0])

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import duckdb
 
-from queries.filters import Filters
+from queries.dimensions import NEEDS_POINTS
+from queries.filters import Filters, where
 from queries.periods import Span
-from queries.units import descendants, effective_level, unit_level_sql
+from queries.units import effective_level, unit_level_sql
 
 
 def joins_points(f: Filters, with_points: bool | None = None) -> bool:
     """Whether the facts need complaint points (one row per point) or not (one row per inquiry)."""
     if with_points is not None:
         return with_points
-    return f.count_unit == "points" or bool(f.main_theme or f.sub_theme) or f.split in ("main_theme", "theme")
+    return f.count_unit == "points" or bool(f.main_theme or f.sub_theme) or f.split in NEEDS_POINTS
 
 
 def facts_sql(
@@ -54,36 +55,8 @@ def facts_sql(
         level_sql, params = unit_level_sql(con, effective_level(con, f), f.municipalities)
         level_cols = "lv.level_id AS unit_id, lv.level_name AS unit_name"
         level_join = f"LEFT JOIN ({level_sql}) lv ON lv.unit_id = {unit_expr} "
-    where: list[str] = []
-    # With points, the same municipality and date filter on the point's own copies (migration 9),
-    # so only the selection's points are read and joined, not every point in the country.
-    scoped = ("i", "p") if with_points else ("i",)
-    if f.municipalities:
-        for alias in scoped:
-            where.append(f"list_contains(?::VARCHAR[], {alias}.municipality_code)")
-            params.append(list(f.municipalities))
-    if span:
-        for alias in scoped:
-            where.append(f"{alias}.received BETWEEN ? AND ?")
-            params += [span.start, span.end]
-    if f.sectors:
-        where.append("list_contains(?::VARCHAR[], ut.sector_code)")
-        params.append(list(f.sectors))
-    if f.unit_id:
-        where.append(f"list_contains(?::VARCHAR[], {unit_expr})")
-        params.append(descendants(con, f.unit_id))
-    if f.main_theme:
-        where.append("th.main_code = ?")
-        params.append(f.main_theme)
-    if f.sub_theme:
-        where.append("p.theme_code = ?")
-        params.append(f.sub_theme)
-    if f.kinds:
-        where.append("list_contains(?::VARCHAR[], i.kind_code)")
-        params.append(list(f.kinds))
-    if f.outcomes:
-        where.append("list_contains(?::VARCHAR[], i.outcome_code)")
-        params.append(list(f.outcomes))
+    conditions, where_params = where(con, f, "point" if with_points else "inquiry", span)
+    params += where_params
     sql = (
         "SELECT i.inquiry_id, i.municipality_code, i.received, i.kind_code, "  # noqa: S608 (fragments are fixed text; values are parameters)
         "coalesce(k.is_complaint, false) AS is_complaint, i.outcome_code, i.case_type_code, "
@@ -93,7 +66,6 @@ def facts_sql(
         f"{joins}"
         f"LEFT JOIN unit_tree ut ON ut.unit_id = {unit_expr} "
         f"{level_join}"
-        "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-        + ("WHERE " + " AND ".join(where) if where else "")
+        "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code " + f"WHERE {conditions}"
     )
     return sql, params

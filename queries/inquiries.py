@@ -9,26 +9,11 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from data_model.labels import MONTHS_SHORT, SMALL_N
+from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
-from queries.filters import Filters, Grain
-from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
-
-SMALL_N = 5
-
-# dimension -> (code column in the facts, category kind for its label or None, label column)
-DIMENSIONS: dict[str, tuple[str, str | None, str | None]] = {
-    "sector": ("sector_code", "sector", None),
-    "department": ("department_id", None, "department_name"),
-    "unit": ("unit_id", None, "unit_name"),
-    "main_theme": ("main_code", None, "main_name"),
-    "theme": ("theme_code", None, "theme_name"),
-    "outcome": ("outcome_code", "outcome", None),
-    "kind": ("kind_code", "inquiry_kind", None),
-    "case_type": ("case_type_code", "case_type", None),
-    "legal_effect": ("legal_effect_code", "legal_effect", None),
-    "municipality": ("municipality_code", None, "municipality_name"),
-}
-NOT_SET = "(ikke angivet)"
+from queries.filters import Filters, Grain, where
+from queries.periods import Span, comparable_spans, coverage_start
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -47,17 +32,24 @@ def complaints_expr(f: Filters, with_points: bool | None = None) -> str:
 
 def _dimension_select(dimension: str) -> tuple[str, str, str]:
     """(code expression, label expression, extra join) over the facts aliased ``x``."""
-    code_col, category_kind, label_col = DIMENSIONS[dimension]
-    if dimension == "municipality":
-        return "x.municipality_code", "m.name", "LEFT JOIN municipality m ON m.code = x.municipality_code "
-    if category_kind:
-        join = f"LEFT JOIN category c ON c.kind = '{category_kind}' AND c.code = x.{code_col} "
-        return f"x.{code_col}", f"coalesce(c.label, x.{code_col})", join
-    return f"x.{code_col}", f"x.{label_col}", ""
+    row = DIMENSION[dimension]
+    if row.facts is None:
+        raise KeyError(f"{dimension} is not a column of the facts")
+    code = f"x.{row.facts}"
+    if row.labels == "municipality":
+        return code, "m.name", f"LEFT JOIN municipality m ON m.code = {code} "
+    if row.labels.startswith("category:"):
+        kind = row.labels.removeprefix("category:")
+        return (
+            code,
+            f"coalesce(c.label, {code})",
+            f"LEFT JOIN category c ON c.kind = '{kind}' AND c.code = {code} ",
+        )
+    return code, f"x.{row.facts_label}", ""
 
 
 def _needs_points(f: Filters, dimension: str | None) -> bool | None:
-    return True if dimension in ("main_theme", "theme") else None
+    return True if dimension in NEEDS_POINTS else None
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
@@ -132,7 +124,7 @@ def bucket_end(grain: str, day: date) -> date:
 
 def bucket_label(grain: str, day: object) -> str:
     if grain == "month":
-        return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+        return f"{MONTHS_SHORT[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
     if grain == "quarter":
         return f"K{(day.month - 1) // 3 + 1} {day.year}"  # type: ignore[attr-defined]
     return str(day.year)  # type: ignore[attr-defined]
@@ -168,11 +160,11 @@ def _label_buckets(
     cutoff = today or date.today()
     first = coverage_start(con, f)
     if grain == "period":
+        in_filter, params = where(con, f, "report_period", only=("municipalities",))
         ends = dict(
             con.execute(
-                "SELECT start_date, max(end_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
-                "OR list_contains(?::VARCHAR[], municipality_code) GROUP BY start_date",
-                [list(f.municipalities), list(f.municipalities)],
+                f"SELECT start_date, max(end_date) FROM report_period rp WHERE {in_filter} GROUP BY start_date",  # noqa: S608
+                params,
             ).fetchall()
         )
         marks = [
@@ -249,14 +241,15 @@ NO_SHARE_WORDS = (
 def _share_meaning(con: duckdb.DuckDBPyConnection, among: tuple[str, ...]) -> dict[str, bool]:
     """Per municipality with records (of ``among``; empty: all): whether its records hold citizen
     inquiries that are not complaints, i.e. whether a complaint share means something there."""
+    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
     return {
         str(m): bool(meaningful)
         for m, meaningful in con.execute(
-            "SELECT i.municipality_code, bool_or(NOT coalesce(k.is_complaint, false) "
+            "SELECT i.municipality_code, bool_or(NOT coalesce(k.is_complaint, false) "  # noqa: S608
             "AND NOT list_contains(?::VARCHAR[], i.kind_code)) FROM inquiry i "
             "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code) GROUP BY 1",
-            [list(NON_CITIZEN_KINDS), list(among), list(among)],
+            f"WHERE {in_filter} GROUP BY 1",
+            [list(NON_CITIZEN_KINDS), *params],
         ).fetchall()
     }
 
@@ -409,6 +402,9 @@ def year_over_year(
     return Comparison(current, previous, note, table)
 
 
+COMPLAINT_SHARE = "complaint_share"  # the key of the complaint share among the key figures
+
+
 @dataclass(frozen=True)
 class KeyFigure:
     label: str
@@ -416,6 +412,8 @@ class KeyFigure:
     previous: float | None
     unit: str  # "count" or "percent"
     n: int | None = None
+    lower_is_better: bool = False  # a rise is worse (complaints, omgørelsesprocent), a fall better
+    key: str = ""  # ASCII name of the figure, for code to find it (never the Danish label)
 
     @property
     def delta(self) -> float | None:
@@ -474,40 +472,52 @@ def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) 
         return c[4] / c[3] * 100 if c[3] else None
 
     return [
-        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count"),
-        KeyFigure("Klager", cur[1], prev[1] if prev else None, "count"),
-        KeyFigure("Klageandel", share(cur), share(prev) if prev else None, "percent", n=cur[3]),
-        KeyFigure("Klagepunkter", cur[2], prev[2] if prev else None, "count"),
+        KeyFigure("Henvendelser", cur[0], prev[0] if prev else None, "count", key="inquiries"),
+        KeyFigure(
+            "Klager", cur[1], prev[1] if prev else None, "count", lower_is_better=True, key="complaints"
+        ),
+        KeyFigure(
+            "Klageandel",
+            share(cur),
+            share(prev) if prev else None,
+            "percent",
+            n=cur[3],
+            lower_is_better=True,
+            key=COMPLAINT_SHARE,
+        ),
+        KeyFigure(
+            "Klagepunkter", cur[2], prev[2] if prev else None, "count", lower_is_better=True, key="points"
+        ),
     ]
 
 
 def inquiry_rows(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, limit: int = 5000
 ) -> pl.DataFrame:
-    """The underlying inquiries with Danish labels (one row per inquiry), newest first."""
+    """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
+    municipality, department, unit, and the Danish names of kind, outcome and themes."""
     facts, params = facts_sql(con, f, span)
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
-    # selection's municipalities and period only (the points' own copies, migration 9)
-    munis = list(f.municipalities)
-    start, end = (span.start, span.end) if span else (None, None)
+    # selection's municipalities and period only (the point relation narrows the points too)
+    scope, scope_params = where(con, f, "point", span, only=("municipalities",))
     return con.sql(
         "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
         "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
-        "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
-        "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.municipality_code)) "
-        "AND (?::DATE IS NULL OR p.received BETWEEN ? AND ?) GROUP BY p.inquiry_id) "
-        'SELECT i.inquiry_id AS "Henvendelse", i.received AS "Modtaget", i.closed AS "Afsluttet", '
-        'm.name AS "Kommune", ut.top_name AS "Forvaltning", ut.unit_name AS "Enhed", '
-        'k.label AS "Type", o.label AS "Udfald", th.names AS "Temaer", i.provenance AS "Oprindelse" '
+        "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id "
+        "JOIN inquiry i ON i.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
+        f"WHERE {scope} GROUP BY p.inquiry_id) "
+        "SELECT i.inquiry_id AS inquiry, i.received, i.closed, m.name AS municipality, "
+        "ut.top_name AS department, ut.unit_name AS unit, k.label AS kind, o.label AS inquiry_outcome, "
+        "th.names AS themes, i.provenance "
         "FROM ids JOIN inquiry i ON i.inquiry_id = ids.inquiry_id "
         "LEFT JOIN municipality m ON m.code = i.municipality_code "
         "LEFT JOIN unit_tree ut ON ut.unit_id = i.unit_id "
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        'ORDER BY "Modtaget" DESC, "Henvendelse"',
-        params=[*params, limit, munis, munis, start, start, end],
+        "ORDER BY i.received DESC, i.inquiry_id",
+        params=[*params, limit, *scope_params],
     ).pl()
 
 
@@ -517,9 +527,9 @@ def trend_events(con: duckdb.DuckDBPyConnection, f: Filters, grain: str) -> pl.D
     Columns: bucket (date), label. Events without a municipality apply to all.
     """
     bucket = _BUCKETS.get(grain, _BUCKETS["year"]).replace("x.received", "e.date")
+    in_filter, params = where(con, f, "event", only=("municipalities",))
     return con.sql(
         f"SELECT {bucket}::DATE AS bucket, string_agg(e.label, '; ' ORDER BY e.date) AS label FROM event e "  # noqa: S608
-        "WHERE e.municipality_code IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], e.municipality_code) "
-        "GROUP BY ALL ORDER BY bucket",
-        params=[list(f.municipalities), list(f.municipalities)],
+        f"WHERE {in_filter} GROUP BY ALL ORDER BY bucket",
+        params=params,
     ).pl()

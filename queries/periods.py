@@ -7,9 +7,8 @@ from datetime import date
 
 import duckdb
 
-from queries.filters import Filters
-
-MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+from data_model.labels import MONTHS_SHORT
+from queries.filters import Filters, where
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def _shift(day: date, years: int) -> date:
 
 
 def format_date(day: date) -> str:
-    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+    return f"{day.day}. {MONTHS_SHORT[day.month - 1]} {day.year}"
 
 
 def span_label(start: date, end: date) -> str:
@@ -86,12 +85,12 @@ def as_of(span: Span | None, today: date) -> tuple[date, str]:
 
 def coverage_start(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
     """When the advisor's records begin: the first report period, else the first inquiry."""
-    munis = list(f.municipalities)
+    periods, period_params = where(con, f, "report_period", only=("municipalities",))
+    inquiries, inquiry_params = where(con, f, "inquiry", only=("municipalities",))
     row = con.execute(
-        "SELECT coalesce((SELECT min(start_date) FROM report_period WHERE len(?::VARCHAR[]) = 0 "
-        "OR list_contains(?::VARCHAR[], municipality_code)), (SELECT min(received) FROM inquiry "
-        "WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)))",
-        [munis, munis, munis, munis],
+        f"SELECT coalesce((SELECT min(start_date) FROM report_period rp WHERE {periods}), "  # noqa: S608
+        f"(SELECT min(received) FROM inquiry i WHERE {inquiries}))",
+        [*period_params, *inquiry_params],
     ).fetchall()
     return row[0][0] if row and row[0][0] else None
 
@@ -124,10 +123,10 @@ def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> 
 
 
 def _previous_label(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> str:
+    in_filter, params = where(con, f, "report_period", only=("municipalities",))
     row = con.execute(
-        "SELECT label FROM report_period WHERE start_date = ? AND end_date = ? "
-        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], municipality_code)) LIMIT 1",
-        [span.start, span.end, list(f.municipalities), list(f.municipalities)],
+        f"SELECT label FROM report_period rp WHERE start_date = ? AND end_date = ? AND {in_filter} LIMIT 1",  # noqa: S608
+        [span.start, span.end, *params],
     ).fetchall()
     return str(row[0][0]) if row else span_label(span.start, span.end)
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
-from queries.filters import Filters
+from queries.filters import Filters, where
 from queries.published import name_reports
 from queries.units import descendants
 
@@ -44,13 +44,7 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
     Columns: recommendation_id, municipality, period, made_on, due_on, title, text, targets,
     departments, status_code, status, status_date, follow_ups, closed, overdue, stalled.
     """
-    where, params = ["coalesce(rp.end_date, r.made_on) <= ?"], [today]
-    if f.municipalities:
-        where.append("list_contains(?::VARCHAR[], r.municipality_code)")
-        params.append(list(f.municipalities))
-    if f.unit_id:
-        where.append("(len(list_intersect(r.target_unit_ids, ?::VARCHAR[])) > 0)")
-        params.append(descendants(con, f.unit_id))
+    conditions, params = where(con, f, "recommendation")
     return con.sql(
         f"WITH {CURRENT_STATUSES_SQL}, "  # noqa: S608
         "latest AS (SELECT recommendation_id, "
@@ -76,8 +70,16 @@ def recommendation_status(con: duckdb.DuckDBPyConnection, f: Filters, today: dat
         "LEFT JOIN counted n ON n.recommendation_id = r.recommendation_id "
         "LEFT JOIN category c ON c.kind = 'follow_up_status' AND c.code = l.status_code "
         "LEFT JOIN targets tg ON tg.recommendation_id = r.recommendation_id "
-        "WHERE " + " AND ".join(where) + " ORDER BY overdue DESC, stalled DESC, r.made_on DESC, r.title",
-        params=[CLOSED_GROUP, CLOSED_GROUP, today, today - timedelta(days=STALLED_AFTER_DAYS), *params],
+        f"WHERE coalesce(rp.end_date, r.made_on) <= ? AND {conditions} "
+        "ORDER BY overdue DESC, stalled DESC, r.made_on DESC, r.title",
+        params=[
+            CLOSED_GROUP,
+            CLOSED_GROUP,
+            today,
+            today - timedelta(days=STALLED_AFTER_DAYS),
+            today,
+            *params,
+        ],
     ).pl()
 
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, Literal
 
 import duckdb
 
-from queries.filters import LEVELS, Filters, Level
+if TYPE_CHECKING:
+    from queries.filters import Filters
+
+Level = Literal["forvaltning", "omraade", "afdeling"]
+LEVELS: tuple[Level, ...] = ("forvaltning", "omraade", "afdeling")  # coarse to fine
 
 
 def descendants(con: duckdb.DuckDBPyConnection, unit_id: str) -> list[str]:

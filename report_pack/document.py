@@ -6,16 +6,19 @@ from __future__ import annotations
 import io
 import re
 import struct
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
 from docx.oxml.shared import OxmlElement
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from data_model.labels import format_count, format_day, format_number, format_percent, format_signed
 from queries.periods import format_date
@@ -24,6 +27,9 @@ from report_pack.resolve import Period
 
 # XML 1.0 refuses these; a stray control character in a title must not break the document
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_RUN_BREAKS = re.compile(r"([\t\r\n])")
+RIGHT = frozenset({"count", "share", "percent", "signed", "pp", "int"})  # right-aligned column kinds
+TABLE_HALF_POINTS = 18  # 9 pt, the size of every table cell's text
 
 SECTIONS: dict[str, str] = {
     "henvendelser-sektor": "Henvendelser og klager",
@@ -94,35 +100,70 @@ def _paragraph(document: Any, text: str, *, style: str | None = None, bold_lead:
     return paragraph
 
 
+def _run_xml(text: str, *, bold: bool, half_points: int | None) -> str:
+    """One ``w:r`` as python-docx's ``add_run`` writes it: a tab is ``w:tab``, a line break ``w:br``,
+    the rest literal text (escaped, so nothing in it is ever interpreted)."""
+    props = ("<w:b/>" if bold else "") + (f'<w:sz w:val="{half_points}"/>' if half_points else "")
+    parts = []
+    for part in _RUN_BREAKS.split(clean(text)):
+        if part == "\t":
+            parts.append("<w:tab/>")
+        elif part in ("\r", "\n"):
+            parts.append("<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if part.strip() != part else ""
+            parts.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return f"<w:r>{f'<w:rPr>{props}</w:rPr>' if props else ''}{''.join(parts)}</w:r>"
+
+
+def word_table(
+    document: Any,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[str]],
+    *,
+    bold_rows: Iterable[int] = (),
+    half_points: int | None = TABLE_HALF_POINTS,
+) -> Any:
+    """A real Word table ("Table Grid", centred): a bold header row from the columns' headers, then
+    ``rows`` of already formatted Danish text (row numbers in ``bold_rows``, counted from 0 after
+    the header, are bold, e.g. a totals row). Numeric columns are right-aligned. The rows are
+    written as one piece of XML instead of python-docx's per-cell calls (ten times faster)."""
+    table = document.add_table(rows=0, cols=len(columns))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    widths = [col.w for col in table._tbl.tblGrid.gridCol_lst]
+    cell_props = [
+        f'<w:tcPr><w:tcW w:type="dxa" w:w="{width.twips}"/></w:tcPr>' if width is not None else ""
+        for width in widths
+    ]
+    aligned = ['<w:pPr><w:jc w:val="right"/></w:pPr>' if column.kind in RIGHT else "" for column in columns]
+    bold = set(bold_rows)
+
+    def row_xml(texts: Sequence[str], is_bold: bool) -> str:
+        cells = (
+            f"<w:tc>{props}<w:p>{align}{_run_xml(text, bold=is_bold, half_points=half_points)}</w:p></w:tc>"
+            for props, align, text in zip(cell_props, aligned, texts, strict=True)
+        )
+        return f"<w:tr>{''.join(cells)}</w:tr>"
+
+    body = [row_xml([c.header for c in columns], True)]
+    body += [row_xml(texts, index in bold) for index, texts in enumerate(rows)]
+    fragment = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(body)}</w:tbl>")
+    table._tbl.extend(list(fragment))
+    return table
+
+
 def _table(document: Any, item: PackItem) -> None:
     columns = item.columns
     threshold = item.suppressed_with
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    right = {"count", "share", "percent", "signed", "pp", "int"}
-    for cell, column in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(clean(column.header))
-        run.bold = True
-        if column.kind in right:
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
     hidden = (
         item.data["suppressed"].to_list() if "suppressed" in item.data.columns else [False] * item.data.height
     )
-    for row, was_hidden in zip(item.data.iter_rows(named=True), hidden, strict=True):
-        cells = table.add_row().cells
-        for cell, column in zip(cells, columns, strict=True):
-            cell.text = ""
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(format_cell(row[column.name], column, threshold, bool(was_hidden)))
-            if column.kind in right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in table.rows:
-        for cell in row.cells:
-            for paragraph in cell.paragraphs:
-                for run in paragraph.runs:
-                    run.font.size = Pt(9)
+    rows = (
+        [format_cell(row[column.name], column, threshold, bool(was_hidden)) for column in columns]
+        for row, was_hidden in zip(item.data.iter_rows(named=True), hidden, strict=True)
+    )
+    word_table(document, columns, rows)
 
 
 def suppression_words(threshold: int | None) -> str:

@@ -1,6 +1,5 @@
-"""The standard figures of a report period: the same query + chart builder pairs as the pages,
-each with its Danish words, the columns a table shows, and which columns are counts (for
-small-number suppression). Nothing here writes files."""
+"""The standard figures of a report period: the figure catalogue's entries (``charts.catalogue``,
+which the pages draw too) filled with the period's data and words. Nothing here writes files."""
 
 from __future__ import annotations
 
@@ -12,11 +11,12 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from charts import builders
+from charts import catalogue
+from charts.catalogue import Column, FigureDef
 from charts.theme import ChartMeta, source_line
 from data_model.labels import field_label
 from queries import appeals, inquiries, recommendations
-from queries.describe import Names, describe_filters, has_generated_records
+from queries.describe import SPLIT_WORDS, Names, describe_filters, has_generated_records
 from queries.filters import Filters
 from queries.periods import Span
 from queries.suppression import suppress
@@ -46,11 +46,7 @@ FALLBACK_HEADERS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Column:
-    name: str
-    header: str
-    kind: str = "text"  # text | count | share (0-1) | percent (0-100) | signed | pp | date | int
+__all__ = ["Collected", "Column", "Omitted", "PackItem", "collect"]
 
 
 @dataclass
@@ -71,6 +67,24 @@ class PackItem:
     suppressed_with: int | None = None  # the threshold applied to this item's data, if any
     category: pl.Expr | None = None  # the chart's category axis value of a row (hidden rows go last)
 
+    @classmethod
+    def of(cls, entry: FigureDef, data: pl.DataFrame, filter_words: str, source: str) -> PackItem:
+        """The catalogue's ``entry`` with this period's data and words."""
+        return cls(
+            entry.key,
+            entry.title,
+            entry.counts,
+            filter_words,
+            source,
+            data,
+            list(entry.columns),
+            count_columns=entry.count_columns,
+            share_columns=entry.share_columns,
+            draw=entry.draw,
+            note=entry.note,
+            category=entry.category,
+        )
+
     @property
     def is_figure(self) -> bool:
         return self.draw is not None
@@ -84,7 +98,8 @@ class PackItem:
         if self.draw is None:
             raise ValueError(f"{self.key} is a table, not a figure")
         chart = self.draw(self.data, self.meta)
-        spec = chart if isinstance(chart, dict) else chart.to_dict()
+        # the builders' specs are validated against the schema in tests (tests/report_pack)
+        spec = chart if isinstance(chart, dict) else chart.to_dict(validate=False)
         if self.suppressed_with and self.category is not None and "suppressed" in self.data.columns:
             hidden = self.data.filter(pl.col("suppressed")).select(self.category).to_series().to_list()
             spec = _hidden_last(spec, {str(h) for h in hidden})
@@ -174,384 +189,125 @@ def collect(
     def words(filters: Filters, what: str, shown: Span | None = span) -> str:
         return describe_filters(filters, names, shown, what)
 
-    # 1. inquiries by sector, with complaints
-    title = "Henvendelser pr. sektor"
-    frame = inquiries.breakdown(con, f, span, "sector")
-    if frame.is_empty():
-        omit("henvendelser-sektor", title, "Der er ingen henvendelser i perioden.")
-    else:
-        add(
-            PackItem(
-                "henvendelser-sektor",
-                title,
-                "henvendelser (heraf klager)",
-                words(f, "henvendelser"),
-                source(span.label),
-                frame,
-                [
-                    Column("label", "Sektor"),
-                    Column("count", "Henvendelser", "count"),
-                    Column("complaints", "Heraf klager", "count"),
-                    Column("share", "Andel af alle henvendelser", "share"),
-                ],
-                count_columns=("count", "complaints", "n"),
-                share_columns=("share",),
-                draw=lambda d, m: builders.breakdown_bars(
-                    d, m, count_title="Henvendelser", label_title="Sektor"
-                ),
-                category=pl.col("label"),
-            )
-        )
+    def figure(entry: FigureDef, frame: pl.DataFrame, filter_words: str, shown: str = span.label) -> None:
+        add(PackItem.of(entry, frame, filter_words, source(shown)))
 
-    # 2. inquiries and complaints by unit
-    title = "Henvendelser og klager pr. enhed"
-    frame = inquiries.unit_table(con, f, span)
-    if frame.is_empty():
-        omit("henvendelser-enhed", title, "Der er ingen henvendelser i perioden.")
-    else:
-        add(
-            PackItem(
-                "henvendelser-enhed",
-                title,
-                "henvendelser, heraf klager",
-                words(f, "henvendelser"),
-                source(span.label),
-                frame,
-                [
-                    Column("department", "Forvaltning"),
-                    Column("unit", "Enhed"),
-                    Column("inquiries", "Henvendelser", "count"),
-                    Column("complaints", "Heraf klager", "count"),
-                    Column("complaint_share", "Klageandel", "share"),
-                ],
-                count_columns=("inquiries", "complaints"),
-                share_columns=("complaint_share",),
-                draw=builders.unit_bars,
-                category=pl.col("department") + " · " + pl.col("unit"),
-            )
-        )
+    # 1-2. inquiries by sector (with complaints) and by unit
+    for entry, frame in [
+        (catalogue.SECTORS, inquiries.breakdown(con, f, span, "sector")),
+        (catalogue.UNITS, inquiries.unit_table(con, f, span)),
+    ]:
+        if frame.is_empty():
+            omit(entry.key, entry.title, "Der er ingen henvendelser i perioden.")
+        else:
+            figure(entry, frame, words(f, "henvendelser"))
 
     # 3-4. complaint share and inquiries over the last five report periods
     periods = last_periods(con, period, TREND_PERIODS)
     trend_span = Span(periods[0].start, period.end, f"{periods[0].label}–{period.label}")
     trend_f = f.with_(period_id=None, grain="period")
-    title = f"Klageandel, de seneste {len(periods)} beretningsperioder"
+    share = catalogue.COMPLAINT_SHARE.titled(f"Klageandel, de seneste {len(periods)} beretningsperioder")
     frame = inquiries.complaint_share_trend(con, trend_f, trend_span, today)
     if frame.is_empty():
-        omit("klageandel", title, "Der er ingen henvendelser i perioderne.")
-    elif frame["share"].is_null().all():
-        omit("klageandel", title, inquiries.NO_SHARE_WORDS)
+        omit(share.key, share.title, "Der er ingen henvendelser i perioderne.")
+    elif not catalogue.has_share(frame):
+        omit(share.key, share.title, inquiries.NO_SHARE_WORDS)
     else:
-        add(
-            PackItem(
-                "klageandel",
-                title,
-                "klager i procent af borgerhenvendelser (n = borgerhenvendelser, uden interne henvendelser)",
-                words(trend_f, "henvendelser", trend_span) + f" · {inquiries.SHARE_BASE_WORDS}",
-                source(trend_span.label),
-                frame,
-                [
-                    Column("bucket_label", "Periode"),
-                    Column("inquiries", "Henvendelser", "count"),
-                    Column("citizen_inquiries", "Borgerhenvendelser", "count"),
-                    Column("complaints", "Klager", "count"),
-                    Column("share", "Klageandel", "share"),
-                ],
-                count_columns=("inquiries", "citizen_inquiries", "complaints"),
-                share_columns=("share",),
-                draw=builders.share_trend,
-            )
-        )
-    title = f"Henvendelser pr. type, de seneste {len(periods)} beretningsperioder"
+        shown_words = words(trend_f, "henvendelser", trend_span) + f" · {inquiries.SHARE_BASE_WORDS}"
+        figure(share, frame, shown_words, trend_span.label)
     split_f = trend_f.with_(split="kind")
+    trend = catalogue.trend(
+        f"Henvendelser pr. type, de seneste {len(periods)} beretningsperioder",
+        "henvendelser pr. beretningsperiode, opdelt efter henvendelsestype",
+        "Henvendelser",
+        SPLIT_WORDS["kind"],
+    )
     frame = inquiries.trend(con, split_f, trend_span, today)
     if frame.is_empty():
-        omit("udvikling", title, "Der er ingen henvendelser i perioderne.")
+        omit(trend.key, trend.title, "Der er ingen henvendelser i perioderne.")
     else:
-        add(
-            PackItem(
-                "udvikling",
-                title,
-                "henvendelser pr. beretningsperiode, opdelt efter henvendelsestype",
-                words(split_f, "henvendelser", trend_span),
-                source(trend_span.label),
-                frame,
-                [
-                    Column("bucket_label", "Periode"),
-                    Column("series", "Henvendelsestype"),
-                    Column("count", "Henvendelser", "count"),
-                ],
-                count_columns=("count",),
-                draw=lambda d, m: builders.trend_lines(d, m, count_title="Henvendelser"),
-                note="Åbne punkter er tal under 5: tolk dem varsomt.",
-            )
-        )
+        figure(trend, frame, words(split_f, "henvendelser", trend_span), trend_span.label)
 
     # 5-6. themes and sub-themes, counting complaint points
     points_f = f.with_(count_unit="points")
-    for key, dimension, title, label in [
-        ("temaer", "main_theme", "Klagepunkter pr. tema", "Tema"),
-        ("undertemaer", "theme", "Klagepunkter pr. undertema", "Undertema"),
-    ]:
+    for entry, dimension in [(catalogue.THEMES, "main_theme"), (catalogue.SUB_THEMES, "theme")]:
         frame = inquiries.breakdown(con, points_f, span, dimension)
         if frame.is_empty():
-            omit(key, title, "Der er ikke registreret klagepunkter i perioden.")
-            continue
-        add(
-            PackItem(
-                key,
-                title,
-                "klagepunkter (en henvendelse kan have flere)",
-                words(points_f, "klagepunkter"),
-                source(span.label),
-                frame,
-                [
-                    Column("label", label),
-                    Column("count", "Klagepunkter", "count"),
-                    Column("share", "Andel af klagepunkterne", "share"),
-                ],
-                count_columns=("count", "complaints", "n"),
-                share_columns=("share",),
-                draw=lambda d, m, label=label: builders.breakdown_bars(
-                    d, m, count_title="Klagepunkter", label_title=label
-                ),
-                category=pl.col("label"),
-            )
-        )
+            omit(entry.key, entry.title, "Der er ikke registreret klagepunkter i perioden.")
+        else:
+            figure(entry, frame, words(points_f, "klagepunkter"))
 
     # 7. the advisor's action on complaints
-    title = "Borgerrådgiverens handling på klager"
     kinds = _complaint_kinds(con)
     outcome_f = f.with_(kinds=kinds)
     frame = inquiries.breakdown(con, outcome_f, span, "outcome") if kinds else pl.DataFrame()
     if frame.is_empty():
-        omit("handlinger", title, "Der er ingen klager i perioden.")
+        omit(catalogue.OUTCOMES.key, catalogue.OUTCOMES.title, "Der er ingen klager i perioden.")
     else:
-        add(
-            PackItem(
-                "handlinger",
-                title,
-                "klager efter borgerrådgiverens handling/udfald",
-                words(outcome_f, "klager"),
-                source(span.label),
-                frame,
-                [
-                    Column("label", "Handling/udfald"),
-                    Column("count", "Klager", "count"),
-                    Column("share", "Andel af klagerne", "share"),
-                ],
-                count_columns=("count", "complaints", "n"),
-                share_columns=("share",),
-                draw=lambda d, m: builders.breakdown_bars(
-                    d, m, count_title="Klager", label_title="Handling/udfald"
-                ),
-                category=pl.col("label"),
-            )
-        )
+        figure(catalogue.OUTCOMES, frame, words(outcome_f, "klager"))
 
     # 8. case types (only some advisors register them)
-    title = "Henvendelser pr. sagstype"
     frame = inquiries.breakdown(con, f, span, "case_type")
     if frame.is_empty() or frame["code"].drop_nulls().is_empty():
-        omit("sagstyper", title, "Sagstype er ikke registreret for henvendelserne i perioden.")
+        reason = "Sagstype er ikke registreret for henvendelserne i perioden."
+        omit(catalogue.CASE_TYPES.key, catalogue.CASE_TYPES.title, reason)
     else:
-        add(
-            PackItem(
-                "sagstyper",
-                title,
-                "henvendelser efter sagstype",
-                words(f, "henvendelser"),
-                source(span.label),
-                frame,
-                [
-                    Column("label", "Sagstype"),
-                    Column("count", "Henvendelser", "count"),
-                    Column("complaints", "Heraf klager", "count"),
-                    Column("share", "Andel", "share"),
-                ],
-                count_columns=("count", "complaints", "n"),
-                share_columns=("share",),
-                draw=lambda d, m: builders.breakdown_bars(
-                    d, m, count_title="Henvendelser", label_title="Sagstype"
-                ),
-                category=pl.col("label"),
-            )
-        )
+        figure(catalogue.CASE_TYPES, frame, words(f, "henvendelser"))
 
     # 9. year over year per department
     result = inquiries.year_over_year(con, f, span, "department")
     if result is None or result.table.is_empty():
-        omit(
-            "aar-for-aar",
-            "Ændring fra året før pr. forvaltning",
-            "Der er ingen sammenlignelig periode året før.",
-        )
+        reason = "Der er ingen sammenlignelig periode året før."
+        omit("aar-for-aar", "Ændring fra året før pr. forvaltning", reason)
     else:
-        title = f"Ændring fra {result.previous.label} til {result.current.label} pr. forvaltning"
-        table = result.table.with_columns(
-            pl.when(pl.col("small_n"))
-            .then(pl.lit("Lille n"))
-            .when(pl.col("uncertain"))
-            .then(pl.lit("Usikker"))
-            .otherwise(pl.lit(""))
-            .alias("remark")
-        )
-        add(
-            PackItem(
-                "aar-for-aar",
-                title,
-                "henvendelser i denne og forrige sammenlignelige periode",
-                words(f, "henvendelser") + (f" · {result.note}" if result.note else ""),
-                source(f"{result.previous.label} og {result.current.label}"),
-                table,
-                [
-                    Column("label", "Forvaltning"),
-                    Column("previous", result.previous.label, "count"),
-                    Column("current", result.current.label, "count"),
-                    Column("diff", "Ændring", "signed"),
-                    Column("pct_change", "Ændring i %", "signed"),
-                    Column("remark", "Bemærkning"),
-                ],
-                count_columns=("current", "previous"),
-                share_columns=("diff", "pct_change"),
-                draw=builders.change_bars,
-                category=pl.col("label"),
-                note=(
-                    "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad "
-                    "tilfældigheder giver (ca. 95 %). Blege søjler er usikre ændringer."
-                ),
-            )
-        )
+        previous, current = result.previous.label, result.current.label
+        department = SPLIT_WORDS["department"]
+        title = f"Ændring fra {previous} til {current} pr. {department.lower()}"
+        entry = catalogue.year_over_year(title, department, previous, current)
+        filter_words = words(f, "henvendelser") + (f" · {result.note}" if result.note else "")
+        figure(entry, catalogue.with_remark(result.table), filter_words, f"{previous} og {current}")
 
     # 10-11. Ankestyrelsen's decisions by law area and by unit, and the pooled omgørelsesprocent
     decided = appeals.omgoerelse(con, f, span)
     has_decisions = bool(decided.height and decided["decisions"][0])
-    for key, by, title, label in [
-        (
-            "ankestyrelsen-lovomraade",
-            "law_area",
-            "Ankestyrelsens afgørelser pr. lovområde og resultat",
-            "Lovområde",
-        ),
-        ("ankestyrelsen-enhed", "unit", "Ankestyrelsens afgørelser pr. enhed og resultat", "Enhed"),
-    ]:
+    for by in ("law_area", "unit"):
+        entry = catalogue.appeal_results(by)
         if not has_decisions:
             omit(
-                key,
-                title,
+                entry.key,
+                entry.title,
                 "Der er ikke registreret afgørelser fra Ankestyrelsen for kommunen i perioden "
                 "(afgørelserne registreres, når borgerrådgiveren får kopi af dem).",
             )
             continue
-        frame = appeals.decisions_by_result(con, f, span, by)
-        add(
-            PackItem(
-                key,
-                title,
-                "Ankestyrelsens afgørelser efter resultat",
-                words(f, "afgørelser"),
-                source(span.label),
-                frame,
-                [
-                    Column("series", label),
-                    Column("outcome", "Resultat"),
-                    Column("count", "Afgørelser", "count"),
-                ],
-                count_columns=("count",),
-                draw=builders.appeal_results,
-            )
-        )
-    title = "Ankestyrelsens bemærkninger til sagsbehandlingen"
+        figure(entry, appeals.decisions_by_result(con, f, span, by), words(f, "afgørelser"))
     remarks = appeals.remark_themes(con, f, span) if has_decisions else pl.DataFrame()
     if remarks.is_empty():
         omit(
-            "ankestyrelsen-bemaerkninger",
-            title,
+            catalogue.REMARKS.key,
+            catalogue.REMARKS.title,
             "Der er ikke registreret bemærkninger fra Ankestyrelsen til sagsbehandlingen i perioden.",
         )
     else:
-        add(
-            PackItem(
-                "ankestyrelsen-bemaerkninger",
-                title,
-                "afgørelser med bemærkningen (en afgørelse kan have flere bemærkninger)",
-                words(f, "afgørelser") + " · en afgørelse kan have flere bemærkninger",
-                source(span.label),
-                remarks.rename({"remark": "label", "decisions": "count"}),
-                [
-                    Column("label", "Bemærkning"),
-                    Column("count", "Afgørelser", "count"),
-                    Column("share", "Andel af afgørelserne", "share"),
-                ],
-                count_columns=("count", "n"),
-                share_columns=("share",),
-                draw=lambda d, m: builders.breakdown_bars(
-                    d, m, count_title="Afgørelser", label_title="Bemærkning"
-                ),
-                category=pl.col("label"),
-            )
-        )
+        remark_words = words(f, "afgørelser") + " · en afgørelse kan have flere bemærkninger"
+        figure(catalogue.REMARKS, catalogue.remark_bars(remarks), remark_words)
     if has_decisions:
-        frame = appeals.omgoerelse(con, f, span, "law_area")
-        add(
-            PackItem(
-                "omgoerelsesprocent-afgoerelser",
-                "Omgørelsesprocent pr. lovområde, registrerede afgørelser",
-                "realitetsbehandlede afgørelser; omgjort = ændret/ophævet + hjemvist",
-                words(f, "afgørelser"),
-                source(span.label),
-                frame,
-                [
-                    Column("series", "Lovområde"),
-                    Column("decisions", "Afgørelser", "count"),
-                    Column("rejected", "Afvist", "count"),
-                    Column("on_merits", "Realitetsbehandlede", "count"),
-                    Column("changed", "Ændret/ophævet", "count"),
-                    Column("sent_back", "Hjemvist", "count"),
-                    Column("pct", "Omgørelsesprocent", "percent"),
-                ],
-                count_columns=("decisions", "rejected", "on_merits", "changed", "sent_back"),
-                share_columns=("pct",),
-                note="Puljet fra antal: (ændret/ophævet + hjemvist) ÷ realitetsbehandlede.",
-            )
-        )
+        figure(catalogue.OMGOERELSE, appeals.omgoerelse(con, f, span, "law_area"), words(f, "afgørelser"))
 
     # 12. omgørelsesprocent against the whole country (Ankestyrelsen's statistics, the Danmarkskort)
     for law_area in appeals.DANMARKSKORT_LAW_AREAS:
         area = names.category("law_area", law_area)
-        title = f"Omgørelsesprocent, {area}"
-        key = "omgoerelsesprocent-" + law_area.replace("_", "-")
+        entry = catalogue.danmarkskort(law_area, area, name)
         kort = appeals.danmarkskort(con, period.municipality_code, law_area).filter(
             pl.col("year") <= period.end.year
         )
         if kort.is_empty():
-            omit(
-                key, title, f"Ankestyrelsens statistik har ingen tal for kommunen på området {area.lower()}."
-            )
+            reason = f"Ankestyrelsens statistik har ingen tal for kommunen på området {area.lower()}."
+            omit(entry.key, entry.title, reason)
             continue
         shown = f"{kort['year'].min()}–{kort['year'].max()}"
-        add(
-            PackItem(
-                key,
-                title,
-                "realitetsbehandlede sager; omgørelsesprocent = (ændret/ophævet + hjemvist) ÷ realitetsbehandlede",
-                f"{name} mod hele landet · realitetsbehandlede sager · {shown}",
-                source(shown, "Ankestyrelsens statistik"),
-                kort,
-                [
-                    Column("year", "År", "int"),
-                    Column("pct", f"{name} (%)", "percent"),
-                    Column("n", "Realitetsbehandlede", "count"),
-                    Column("overturned", "Omgjorte", "count"),
-                    Column("country_pct", "Hele landet (%)", "percent"),
-                    Column("rank", "Placering (1 = lavest)", "int"),
-                    Column("change_pp", "Ændring", "pp"),
-                ],
-                count_columns=("n", "overturned"),
-                share_columns=("pct", "change_pp"),
-                draw=lambda d, m: builders.danmarkskort_lines(d, m, name),
-            )
-        )
+        filter_words = f"{name} mod hele landet · realitetsbehandlede sager · {shown}"
+        add(PackItem.of(entry, kort, filter_words, source(shown, "Ankestyrelsens statistik")))
 
     # 13. recommendations: status per department, and the list (titles kept as plain text)
     status = recommendations.recommendation_status(con, f, today)
@@ -560,64 +316,18 @@ def collect(
         pl.col("period").is_in(list(allowed))
         | (pl.col("period").is_null() & (pl.col("made_on") <= period.end))
     )
-    title = "Anbefalinger pr. forvaltning og status"
     rec_words = (
         f"Tæller anbefalinger · {name} · beretninger til og med {period.label} · status pr. {today:%d.%m.%Y}"
     )
     if status.is_empty():
-        omit("anbefalinger-status", title, "Der er ingen anbefalinger fra beretninger til og med perioden.")
+        reason = "Der er ingen anbefalinger fra beretninger til og med perioden."
+        omit("anbefalinger-status", "Anbefalinger pr. forvaltning og status", reason)
     else:
         counts = recommendations.status_counts(status)
-        order = recommendations.ordered_statuses(counts)
-        add(
-            PackItem(
-                "anbefalinger-status",
-                title,
-                "anbefalinger efter seneste opfølgningsstatus (en anbefaling kan rette sig mod flere forvaltninger)",
-                rec_words,
-                source(f"til og med {period.label}"),
-                counts,
-                [
-                    Column("department", "Forvaltning"),
-                    Column("status", "Status"),
-                    Column("count", "Anbefalinger", "count"),
-                ],
-                draw=lambda d, m: builders.status_bars(d, m, order),
-                note="Antal anbefalinger er ikke personhenførbare og skjules ikke som små tal.",
-            )
+        entry = catalogue.recommendation_status(recommendations.ordered_statuses(counts))
+        figure(entry, counts, rec_words, f"til og med {period.label}")
+        listing = catalogue.with_warning(status).select(
+            "recommendation_id", "period", "title", "targets", "status", "status_date", "due_on", "warning"
         )
-        listing = status.select(
-            "recommendation_id",
-            "period",
-            "title",
-            "targets",
-            "status",
-            "status_date",
-            "due_on",
-            pl.when(pl.col("overdue"))
-            .then(pl.lit("Forsinket"))
-            .when(pl.col("stalled"))
-            .then(pl.lit("Gået i stå"))
-            .otherwise(pl.lit(""))
-            .alias("warning"),
-        )
-        add(
-            PackItem(
-                "anbefalinger",
-                "Anbefalinger og deres status",
-                "anbefalinger",
-                rec_words,
-                source(f"til og med {period.label}"),
-                listing,
-                [
-                    Column("period", "Beretning"),
-                    Column("title", "Anbefaling"),
-                    Column("targets", "Rettet mod"),
-                    Column("status", "Status"),
-                    Column("status_date", "Senest fulgt op", "date"),
-                    Column("due_on", "Frist", "date"),
-                    Column("warning", "Advarsel"),
-                ],
-            )
-        )
+        figure(catalogue.RECOMMENDATIONS, listing, rec_words, f"til og med {period.label}")
     return out

@@ -10,7 +10,6 @@ import io
 import json
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,16 +17,15 @@ from typing import Any
 
 import duckdb
 import polars as pl
-import vl_convert as vlc
 from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from charts.crosstab import crosstab_chart
-from charts.export import PRINT_SCALE, to_svg
+from charts.draw_process import Drawer
 from charts.theme import source_line
 from data_model.export import frame_to_csv, frame_to_xlsx
+from data_model.labels import ascii_slug
 from queries.crosstab import (
     MEASURES,
     SHARE_SUFFIX,
@@ -51,14 +49,13 @@ from report_pack.document import (
     clean,
     format_cell,
     suppression_words,
+    word_table,
 )
 from report_pack.figures import Column, Omitted, PackItem, collect
-from report_pack.resolve import Period, ascii_slug
+from report_pack.resolve import Period
 from report_pack.template import TemplateItem
 
 Progress = Callable[[float, str], None]
-RENDER_WORKERS = 2
-RIGHT = {"count", "share", "percent", "signed", "pp", "int"}
 
 
 @dataclass
@@ -162,17 +159,6 @@ def prepare(
     return entries, omitted, generated
 
 
-def png_from_svg(svg: bytes) -> bytes:
-    """The print PNG rasterised from the chart's SVG: one Vega run per chart instead of two
-    (the same drawing and fonts as ``charts.export.to_png``, at its print scale)."""
-    return vlc.svg_to_png(svg.decode("utf-8"), scale=PRINT_SCALE)
-
-
-def _render(spec: dict[str, Any]) -> tuple[bytes, bytes]:
-    svg = to_svg(spec)
-    return svg, png_from_svg(svg)
-
-
 def _number(entries: list[Entry]) -> None:
     """Tables and figures are numbered separately, in the template's order."""
     tables = figures = 0
@@ -186,28 +172,16 @@ def _number(entries: list[Entry]) -> None:
 
 
 def _word_crosstab(document: Any, entry: Entry) -> None:
-    """The cross-table as a real Word table: a header row, the rows, and a bold totals row."""
+    """The cross-table as a real Word table: a header row, the rows, and a bold totals row (the
+    table style's 9 pt)."""
     data, columns = entry.item.data, entry.item.columns
     threshold = entry.item.suppressed_with
-    table = document.add_table(rows=1, cols=len(columns))
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, column in zip(table.rows[0].cells, columns, strict=True):
-        cell.text = ""
-        paragraph = cell.paragraphs[0]
-        paragraph.add_run(clean(column.header)).bold = True
-        if column.kind in RIGHT:
-            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in data.iter_rows(named=True):
-        is_total = row[columns[0].name] == TOTAL
-        cells = table.add_row().cells
-        for cell, column in zip(cells, columns, strict=True):
-            cell.text = ""
-            paragraph = cell.paragraphs[0]
-            run = paragraph.add_run(format_cell(row[column.name], column, threshold, bool(threshold)))
-            run.bold = is_total
-            if column.kind in RIGHT:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    rows = [
+        [format_cell(row[c.name], c, threshold, bool(threshold)) for c in columns]
+        for row in data.iter_rows(named=True)
+    ]
+    totals = [index for index, label in enumerate(data[columns[0].name].to_list()) if label == TOTAL]
+    word_table(document, columns, rows, bold_rows=totals, half_points=None)
 
 
 def _write_docx(
@@ -295,6 +269,7 @@ def build_template_pack(
     *,
     today: date,
     started: float,
+    draw: Drawer,
 ) -> Any:
     """Write the template's pack into ``out``; returns a ``report_pack.build.PackResult``."""
     from report_pack.build import MANIFEST, PackResult, _sheet_name, export_frame, manifest_head, pack_stem
@@ -308,25 +283,22 @@ def build_template_pack(
 
     render_started = time.perf_counter()
     report(0.1, f"Tegner {sum(e.item.draw is not None for e in entries)} figurer …")
-    specs = {e.position: e.item.chart() for e in entries if e.item.draw is not None}
-    with ThreadPoolExecutor(max_workers=RENDER_WORKERS) as pool:  # vl-convert works outside the GIL
-        drawn = dict(zip(specs, pool.map(_render, specs.values()), strict=True))
-    timings["charts"] = time.perf_counter() - render_started
+    drawings = {e.position: draw.draw(e.item.chart()) for e in entries if e.item.draw is not None}
     files: list[str] = []
     manifest_items: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         item = entry.item
         report(0.5 + 0.35 * index / max(len(entries), 1), f"{item.title} …")
         stem = item.key
+        data = export_frame(item)  # written while the helper draws this item's chart
+        (out / f"{stem}.csv").write_bytes(frame_to_csv(data))
+        (out / f"{stem}.xlsx").write_bytes(frame_to_xlsx(data, sheet=_sheet_name(item.title)))
         names_of: dict[str, str] = {}
-        if entry.position in drawn:
-            svg, entry.png = drawn[entry.position]
+        if entry.position in drawings:
+            svg, entry.png = drawings[entry.position]()
             (out / f"{stem}.png").write_bytes(entry.png)
             (out / f"{stem}.svg").write_bytes(svg)
             names_of |= {"png": f"{stem}.png", "svg": f"{stem}.svg"}
-        data = export_frame(item)
-        (out / f"{stem}.csv").write_bytes(frame_to_csv(data))
-        (out / f"{stem}.xlsx").write_bytes(frame_to_xlsx(data, sheet=_sheet_name(item.title)))
         names_of |= {"csv": f"{stem}.csv", "xlsx": f"{stem}.xlsx"}
         files += names_of.values()
         manifest_items.append(

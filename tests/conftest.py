@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import shutil
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,28 +11,23 @@ import pytest
 
 from data_model.db import connect
 from data_model.importer import import_file
+from data_model.seed import load_sample_data
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 11, 24)
 
 
-def _switch_to_page(self: Any, page_path: str) -> Any:
-    """``AppTest.switch_page("views/x.py")`` for pages that are functions: Streamlit's own
-    switch_page finds only file pages, so the page is requested by the URL path its module has
-    in the menu (dashboard/navigation.py), as a shared link to that page would (``st.Page``
-    hashes the URL path). Works before the first run too, like opening a link."""
-    from streamlit.util import calc_hash
-
-    from dashboard.navigation import url_path_of
-
-    self._page_hash = calc_hash(url_path_of(page_path))
-    return self
-
-
 def _patch_switch_page() -> None:
+    """``at.switch_page("views/x.py")`` opens the page whose function lives in that module
+    (pages are functions, which Streamlit's own switch_page cannot find by file)."""
     from streamlit.testing.v1 import AppTest
 
-    AppTest.switch_page = _switch_to_page  # type: ignore[method-assign]
+    def switch(at: AppTest, page_path: str) -> AppTest:
+        from dashboard.navigation import switch_page
+
+        return switch_page(at, page_path)  # type: ignore[no-any-return]
+
+    AppTest.switch_page = switch  # type: ignore[method-assign]
 
 
 _patch_switch_page()
@@ -85,45 +81,120 @@ def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.Duck
     return load(small_db, tmp_path)
 
 
-def open_app(con: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch, query: str = ""):
-    """An AppTest of the whole app on ``con``'s database file (closed here: the app opens it),
-    with ``query`` (``kommune=999&periode=...``) as the URL's query string."""
+def db_path(con: duckdb.DuckDBPyConnection) -> Path:
+    """The file of ``con``'s database."""
+    return Path(
+        con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchall()[0][0]
+    )
+
+
+def open_app(
+    db: Path | str | duckdb.DuckDBPyConnection,
+    monkeypatch: pytest.MonkeyPatch,
+    query: str = "",
+    *,
+    secrets: dict[str, Any] | None = None,
+    user: dict[str, Any] | None = None,
+    timeout: float = 120,
+) -> Any:
+    """The one way to build an AppTest of the whole app: on the database file ``db`` (given a
+    connection, it is closed here: the app opens the file itself), with ``query``
+    (``kommune=999&periode=...``) as the URL's query string, ``secrets`` as st.secrets and
+    ``user`` as the logged-in user."""
     import streamlit as st
-
-    path = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    con.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    st.cache_data.clear()  # cached per data version, not per database file
-    return app_test(query)
-
-
-def app_test(query: str = ""):
-    """An AppTest of the whole app (on $BORGERRAAD_DB) with ``query`` as the URL's query string."""
     from streamlit.testing.v1 import AppTest
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    if isinstance(db, duckdb.DuckDBPyConnection):
+        path = db_path(db)
+        db.close()
+    else:
+        path = Path(db)
+    monkeypatch.setenv("BORGERRAAD_DB", str(path))
+    st.cache_data.clear()  # cached per data version, not per database file
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for pair in filter(None, query.split("&")):
         key, value = pair.split("=", 1)
         at.query_params[key] = value
+    for key, value in (secrets or {}).items():
+        at.secrets[key] = value
+    if user is not None:
+        at.user = user
     return at
 
 
 @pytest.fixture
-def app(query_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """A factory of AppTests of the dashboard on ``query_db`` (municipality 999)."""
-    from streamlit.testing.v1 import AppTest
-
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
+def app(query_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """A factory of AppTests of the dashboard on ``query_db``, opened on municipality 999 unless
+    ``query`` says otherwise; see open_app."""
+    path = db_path(query_db)
     query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
 
-    def make() -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.query_params["kommune"] = "999"
-        return at
+    def make(
+        query: str = "kommune=999", secrets: dict[str, Any] | None = None, user: dict[str, Any] | None = None
+    ) -> Any:
+        return open_app(path, monkeypatch, query, secrets=secrets, user=user)
 
     return make
+
+
+# --- the bundled sample data, seeded once per session --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seeded_sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled sample data (sample_data/) seeded into a checkpointed database file, once per
+    test session. Never opened by a test: use ``sample_path`` (a copy per module) or copy it."""
+    path = tmp_path_factory.mktemp("seeded") / "sample.duckdb"
+    con = connect(path)
+    load_sample_data(con, today=TODAY)
+    con.close()  # checkpoints: the one file holds everything (no .wal beside it)
+    assert not path.with_name(path.name + ".wal").exists()
+    return path
+
+
+def copy_sample(seeded: Path, folder: Path, name: str = "sample.duckdb") -> Path:
+    """A copy of the seeded sample database in ``folder`` (a file copy: much cheaper than seeding)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copyfile(seeded, folder / name))
+
+
+@pytest.fixture(scope="module")
+def sample_path(seeded_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This module's own copy of the seeded sample database: tests of one module may write to it."""
+    return copy_sample(seeded_sample, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture
+def sample_copy(seeded_sample: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the seeded sample database, to damage or change at will."""
+    return copy_sample(seeded_sample, tmp_path, "copy.duckdb")
+
+
+@pytest.fixture
+def sample_db(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(sample_path)  # the app's configuration: both may be open in one process
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def sample_app(sample_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Any]:
+    """A factory of AppTests of the whole app on the sample data, opened with a URL query string."""
+
+    def make(query: str = "") -> Any:
+        return open_app(sample_path, monkeypatch, query)
+
+    return make
+
+
+@pytest.fixture
+def stub_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Charts drawn as blank stubs (tests/render_stub.py), for tests of what is around the drawing."""
+    import vl_convert
+
+    from tests.render_stub import STUBS
+
+    for name, function in STUBS.items():
+        monkeypatch.setattr(vl_convert, name, function)

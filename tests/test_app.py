@@ -3,16 +3,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from dashboard.connection import get_connection
-from tests.conftest import ROOT
+from tests.conftest import open_app
 
 
 def test_first_start_creates_and_seeds_the_database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "new" / "app.duckdb"
-    monkeypatch.setenv("BORGERRAAD_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at = open_app(path, monkeypatch, timeout=180).run()
     assert not at.exception
     assert at.title[0].value == "Overblik"
     con = get_connection()  # the app's cached connection (a second one in this process is refused)
@@ -23,7 +21,6 @@ def test_first_start_creates_and_seeds_the_database(tmp_path: Path, monkeypatch:
 def test_unopenable_database_is_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "empty.duckdb"
     path.write_bytes(b"")
-    monkeypatch.setenv("BORGERRAAD_DB", str(path))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = open_app(path, monkeypatch, timeout=60).run()
     assert not at.exception
     assert "tom" in at.error[0].value

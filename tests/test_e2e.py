@@ -169,6 +169,29 @@ MEASURE = """() => {
   return {problems, charts: charts.map((c) => px(c.getBoundingClientRect().height))};
 }"""
 
+# Presentation mode: the first figure, as drawn (its SVG is fitted to the window as a vector
+# drawing), measured in screen pixels: the smallest axis and legend label, and the box from its
+# title to its source line.
+PRESENTED = """() => {
+  const svg = document.querySelector('[data-testid="stVegaLiteChart"] svg.marks');
+  if (!svg) return null;
+  const box = svg.getBoundingClientRect(), drawn = svg.viewBox.baseVal;
+  const scale = Math.min(box.width / drawn.width, box.height / drawn.height);
+  // labels thinned out by the chart (drawn with opacity 0) are not on the screen
+  const shown = (t) => t.textContent.trim() && getComputedStyle(t).opacity !== '0';
+  const texts = [...svg.querySelectorAll('.role-axis-label text, .role-legend-label text')].filter(shown);
+  const rects = [...svg.querySelectorAll('text')].filter(shown).map((t) => t.getBoundingClientRect());
+  return {
+    label: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
+    top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)),
+    left: Math.min(...rects.map((r) => r.left)), right: Math.max(...rects.map((r) => r.right)),
+  };
+}"""
+PRESENTED_LABEL_PX = 16  # chart labels on a meeting screen, at the smallest size (1280×720)
+# pages whose first figure, with its title and source, is on the screen as the page opens; the
+# others (Ankestyrelsen: the Danmarkskort text comes first) fit the window once scrolled to
+UNSCROLLED = {"", "tendenser", "aar-for-aar", "anbefalinger", "krydstabel", "kommuner"}
+
 AXE_RUN = """async (only) => {
   const result = await axe.run(document, {runOnly: only, resultTypes: ['violations']});
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) =>
@@ -275,6 +298,7 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
                         for h in measured["charts"]
                         if h > height
                     ]
+                    problems += [f"{where}: {p}" for p in _presented_problems(page, path, width, height)]
                 page.screenshot(path=str(SHOTS / f"{PAGES[path]}-{mode}-{scheme}-{width}.png"))
             page.set_viewport_size({"width": 1440, "height": 900})
             page.wait_for_timeout(500)
@@ -287,6 +311,31 @@ def test_page_fits_and_is_accessible(server: str, browser, path: str, mode: str)
     finally:
         page.close()
     assert not problems, "\n".join(problems)
+
+
+def _presented_problems(page, path: str, width: int, height: int) -> list[str]:
+    """The first figure in presentation mode: its labels readable from the back of a room and the
+    whole of it, title to source line, inside the window (scrolled to, where allowed)."""
+    figure = page.evaluate(PRESENTED)
+    if figure is None:
+        return []
+    if path not in UNSCROLLED and figure["bottom"] > height:
+        page.locator('[data-testid="stVegaLiteChart"]').first.evaluate("(e) => e.scrollIntoView()")
+        page.wait_for_timeout(300)
+        figure = page.evaluate(PRESENTED)
+        page.locator('[data-testid="stMain"]').evaluate("(e) => e.scrollTo(0, 0)")
+    problems = []
+    if figure["label"] < PRESENTED_LABEL_PX:
+        problems.append(f"chart labels {figure['label']:.1f} px (< {PRESENTED_LABEL_PX})")
+    if (
+        figure["top"] < 0
+        or figure["bottom"] > height + 1
+        or figure["left"] < 0
+        or figure["right"] > width + 1
+    ):
+        box = ", ".join(f"{k} {figure[k]:.0f}" for k in ("top", "bottom", "left", "right"))
+        problems.append(f"first figure not inside the {width}×{height} window ({box})")
+    return problems
 
 
 FOCUSED = """() => { const e = document.activeElement; const s = getComputedStyle(e);
@@ -347,5 +396,43 @@ def test_split_trend_has_legend_on_screen(server: str, browser) -> None:
         assert legend.count() == 1
         assert "Social og Sundhed" in (legend.text_content() or "")
         page.screenshot(path=str(SHOTS / "tendenser-opdelt.png"))
+    finally:
+        page.close()
+
+
+def test_split_trend_fits_a_small_meeting_screen(server: str, browser) -> None:
+    """The hardest presented figure (eight lines, a two-row legend, event labels) at 1280×720:
+    readable and whole, title to source line."""
+    url = f"{server}/tendenser?{VIEW}&opdel=department&interval=quarter{MODES['praesentation']}"
+    page = _open(browser, url, size=SIZES[0])
+    try:
+        assert page.locator('[data-testid="stVegaLiteChart"] .role-legend').count() == 1
+        assert _presented_problems(page, "tendenser", *SIZES[0]) == []
+        page.screenshot(path=str(SHOTS / "tendenser-opdelt-praesentation-1280.png"))
+    finally:
+        page.close()
+
+
+TABLE_SCROLL = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')].map(
+  (s) => [s.scrollWidth, s.clientWidth])"""
+
+
+def test_recommendations_table_fits_without_sideways_scroll(server: str, browser) -> None:
+    """Anbefalinger's table at 1440×900 and 1280×720, menu open: its long titles wrap in a
+    narrower column instead of pushing the last columns out of sight."""
+    page = _open(browser, f"{server}/anbefalinger?{VIEW}")
+    try:
+        table = page.locator('[data-testid="stDataFrame"]').first
+        for width, height in SIZES[:2]:
+            page.set_viewport_size({"width": width, "height": height})
+            _settle_layout(page)
+            table.scroll_into_view_if_needed()
+            page.wait_for_function(f"({TABLE_SCROLL})().length > 0", timeout=10_000)
+            page.wait_for_timeout(500)
+            scroll_width, client_width = page.evaluate(TABLE_SCROLL)[0]
+            assert scroll_width <= client_width + 1, (
+                f"{width}×{height}: table scrolls ({scroll_width} > {client_width})"
+            )
+            table.screenshot(path=str(SHOTS / f"anbefalinger-tabel-{width}.png"))
     finally:
         page.close()

@@ -9,8 +9,9 @@ from charts import builders
 from charts.theme import ChartMeta
 from dashboard.context import PageContext
 from dashboard.data import query
-from dashboard.layout import Figure, empty_state, page_header, page_table, show_figures, table_downloads
+from dashboard.layout import Figure, empty_state, page_header, show_figures, table_with_downloads
 from dashboard.safe_text import md_escape
+from data_model.denmark import WHOLE_COUNTRY
 from data_model.display import display_frame
 from queries import published
 
@@ -24,16 +25,17 @@ def published_meta(title: str, measure: str) -> ChartMeta:
 
 
 def render(ctx: PageContext) -> None:
-    """The kommuner page."""
+    """One published measure, every municipality's reports side by side, as bars and a table."""
     page_header(
         "Kommuner",
         "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
-        "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
+        "Publicerede tal · "
+        + ", ".join(n for c, n in ctx.names.municipalities.items() if c != WHOLE_COUNTRY),
     )
     totals = query(published.published_totals, None)
     if totals.is_empty():
         empty_state("Der er ingen publicerede tal.")
-        st.stop()
+        return
     measures = totals["measure_label"].unique(maintain_order=True).to_list()
     measure = (
         st.segmented_control(
@@ -57,8 +59,11 @@ def render(ctx: PageContext) -> None:
         ],
         "kommuner-publicerede-tal",
     )
-    page_table(display_frame(table, screen=True, labels={"value": measure}))
-    st.caption(
-        "Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst."
+    table_with_downloads(
+        table,
+        "kommuner-publicerede-tal",
+        "bench",
+        labels={"value": measure},
+        caption="Perioderne er ikke lige lange (fx Gentoftes første periode maj–dec. 2023): sammenlign pr. "
+        "måned. Pr. 1.000 indbyggere vises, når indbyggertallet er indlæst.",
     )
-    table_downloads(display_frame(table, labels={"value": measure}), "kommuner-publicerede-tal", "bench")

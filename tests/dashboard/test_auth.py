@@ -6,7 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tomllib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -201,26 +201,6 @@ def test_server_listens_on_localhost_by_default() -> None:
 # --- the gate in the running app (AppTest) ---------------------------------------------------------
 
 
-@pytest.fixture
-def app(query_db, monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-
-    def make(secrets: dict[str, Any] | None = None, user: dict[str, Any] | None = None) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.query_params["kommune"] = "999"
-        for key, value in (secrets or {}).items():
-            at.secrets[key] = value
-        if user is not None:
-            at.user = user
-        return at
-
-    return make
-
-
 def _shown(at: AppTest) -> dict[str, int]:
     return {
         "sidebar": len(at.sidebar.children) if hasattr(at.sidebar, "children") else 0,
@@ -240,7 +220,7 @@ def _assert_only_login_screen(at: AppTest) -> None:
 
 
 def test_nothing_is_shown_before_login(app) -> None:
-    at = app({"auth": AUTH, "roles": ROLES}).run()
+    at = app(secrets={"auth": AUTH, "roles": ROLES}).run()
     _assert_only_login_screen(at)
     for page in ("views/data.py", "views/registrering.py", "views/tendenser.py"):
         at.switch_page(page).run()
@@ -249,7 +229,7 @@ def test_nothing_is_shown_before_login(app) -> None:
 
 def test_logged_in_users_get_their_role(app) -> None:
     editor = app(
-        {"auth": AUTH, "roles": ROLES}, {"email": "redaktoer@kommune.dk", "is_logged_in": True}
+        secrets={"auth": AUTH, "roles": ROLES}, user={"email": "redaktoer@kommune.dk", "is_logged_in": True}
     ).run()
     assert not editor.exception and editor.title[0].value == "Overblik"
     shown = [c.value.replace("\\", "") for c in editor.sidebar.caption]  # the e-mail is Markdown-escaped
@@ -257,7 +237,9 @@ def test_logged_in_users_get_their_role(app) -> None:
     editor.switch_page("views/registrering.py").run()
     assert not next(b for b in editor.button if b.label == "Gem henvendelse").disabled
 
-    reader = app({"auth": AUTH, "roles": ROLES}, {"email": "laeser@kommune.dk", "is_logged_in": True}).run()
+    reader = app(
+        secrets={"auth": AUTH, "roles": ROLES}, user={"email": "laeser@kommune.dk", "is_logged_in": True}
+    ).run()
     reader.switch_page("views/registrering.py").run()
     assert not reader.exception
     assert next(b for b in reader.button if b.label == "Gem henvendelse").disabled
@@ -275,7 +257,7 @@ def test_logged_in_users_get_their_role(app) -> None:
     ids=["Auth", "missing-auth-keys", "roles-typo", "unknown-key"],
 )
 def test_broken_secrets_stop_the_app(app, secrets: dict[str, Any]) -> None:
-    at = app(secrets).run()
+    at = app(secrets=secrets).run()
     assert not at.exception
     assert len(at.error) == 1 and "Dashboardet er stoppet" in at.error[0].value
     assert _shown(at) == {"sidebar": 0, "dataframes": 0, "selectboxes": 0, "metrics": 0, "downloads": 0}

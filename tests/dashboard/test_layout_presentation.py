@@ -8,7 +8,6 @@ import altair as alt
 import polars as pl
 
 from dashboard.layout import PRESENTATION_ROWS, Figure, presented_chart
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
 
 
 def _figure(rows: int) -> Figure:

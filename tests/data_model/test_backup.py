@@ -29,8 +29,7 @@ from data_model.backup import (
 from data_model.db import TABLES, connect, current_version
 from data_model.importer import import_file
 from data_model.schema import LATEST_VERSION, MIGRATIONS
-from data_model.seed import load_sample_data
-from tests.conftest import ROOT, TODAY, write
+from tests.conftest import ROOT, TODAY, copy_sample, write
 
 pytestmark = pytest.mark.timeout(180)
 
@@ -64,11 +63,10 @@ def snapshot(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def seeded(seeded_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample database plus rows that stress types: NULLs, empty lists, NaN, NUL, microseconds."""
-    db = tmp_path_factory.mktemp("seeded") / "seeded.duckdb"
+    db = copy_sample(seeded_sample, tmp_path_factory.mktemp("seeded"), "seeded.duckdb")
     con = connect(db)
-    load_sample_data(con, today=TODAY)
     con.execute("INSERT INTO category VALUES ('x_test', 'nul', 'Tekst med \x00 NUL og æøå', NULL, -3, NULL)")
     con.execute(
         "INSERT INTO published_figure (figure_id, municipality_code, table_name, measure, value, value_unit) "
@@ -139,12 +137,20 @@ def test_restore_order_puts_referenced_tables_first(seeded: Path) -> None:
         assert order.index(referenced) < order.index(table), (table, referenced)
 
 
-@pytest.fixture
-def backup(seeded: Path, tmp_path: Path) -> Path:
+@pytest.fixture(scope="module")
+def taken_backup(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One backup of ``seeded``, taken once: tests damage only copies of it."""
+    folder = tmp_path_factory.mktemp("backup") / "bak"
     con = connect(seeded, read_only=True)
-    backup_database(con, tmp_path / "bak", now=datetime(2026, 1, 2, 3, 4, 5))
+    backup_database(con, folder, now=datetime(2026, 1, 2, 3, 4, 5))
     con.close()
-    return tmp_path / "bak"
+    return folder
+
+
+@pytest.fixture
+def backup(taken_backup: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the backup folder, to tamper with."""
+    return Path(shutil.copytree(taken_backup, tmp_path / "bak"))
 
 
 def _restore_cli(*args: str) -> subprocess.CompletedProcess[str]:

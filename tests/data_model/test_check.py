@@ -19,8 +19,7 @@ import pytest
 from data_model.backup import MANIFEST, BackupError, backup_database
 from data_model.check import check_report, scan_tables
 from data_model.db import connect
-from tests.sample_fixture import *  # noqa: F403 (fixture: sample_path)
-from tests.test_operations import cli  # a fresh process per command: DuckDB caches open databases
+from tests.cli_run import cli  # a fresh process per command: DuckDB caches open databases
 
 pytestmark = pytest.mark.slow
 
@@ -29,15 +28,9 @@ CHECKSUM = 8  # each block starts with its checksum
 
 
 @pytest.fixture(scope="module")
-def seeded(sample_path: Path) -> Path:
-    """The seeded sample database (tests/sample_fixture.py); only copies of it are damaged."""
-    return sample_path
-
-
-@pytest.fixture(scope="module")
-def good_backup(seeded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def good_backup(sample_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("good") / "kopi"
-    con = connect(seeded, read_only=True)
+    con = connect(sample_path, read_only=True)
     backup_database(con, out)
     con.close()
     return out
@@ -71,15 +64,15 @@ def flip(path: Path, block: int, offset: int, length: int = 16) -> None:
         handle.write(bytes(b ^ 0xFF for b in data))
 
 
-def damaged_copy(seeded: Path, folder: Path, table: str) -> Path:
-    target = Path(shutil.copy(seeded, folder / f"{table}-damaged.duckdb"))
-    block, offset = segments(seeded)[table][0]
+def damaged_copy(sample_path: Path, folder: Path, table: str) -> Path:
+    target = Path(shutil.copy(sample_path, folder / f"{table}-damaged.duckdb"))
+    block, offset = segments(sample_path)[table][0]
     flip(target, block, offset + 8)
     return target
 
 
-def test_every_command_on_a_damaged_database(seeded: Path, good_backup: Path, tmp_path: Path) -> None:
-    db = damaged_copy(seeded, tmp_path, "inquiry")
+def test_every_command_on_a_damaged_database(sample_path: Path, good_backup: Path, tmp_path: Path) -> None:
+    db = damaged_copy(sample_path, tmp_path, "inquiry")
 
     checked = cli("check", "--db", str(db))
     assert checked.returncode == 1, checked.stderr
@@ -120,8 +113,8 @@ def test_every_command_on_a_damaged_database(seeded: Path, good_backup: Path, tm
         "municipality",
     ],
 )
-def test_check_finds_damage_in_any_table(seeded: Path, tmp_path: Path, table: str) -> None:
-    db = damaged_copy(seeded, tmp_path, table)
+def test_check_finds_damage_in_any_table(sample_path: Path, tmp_path: Path, table: str) -> None:
+    db = damaged_copy(sample_path, tmp_path, table)
     con = duckdb.connect(str(db), read_only=True)  # as connect() would: the catalog is intact
     try:
         damaged = {s.table for s in scan_tables(con) if s.problem}
@@ -132,16 +125,18 @@ def test_check_finds_damage_in_any_table(seeded: Path, tmp_path: Path, table: st
     assert f"Tabellen {table} er beskadiget" in text
 
 
-def test_check_finds_single_byte_flips_anywhere_in_the_data(seeded: Path, tmp_path: Path) -> None:
+def test_check_finds_single_byte_flips_anywhere_in_the_data(sample_path: Path, tmp_path: Path) -> None:
     """30 random single-byte flips (fixed seed) inside stored column segments of any table."""
     import random
 
     rng = random.Random(16)
-    places = [(table, block, offset) for table, found in segments(seeded).items() for block, offset in found]
+    places = [
+        (table, block, offset) for table, found in segments(sample_path).items() for block, offset in found
+    ]
     missed = []
     for case in range(30):
         table, block, offset = rng.choice(places)
-        db = Path(shutil.copy(seeded, tmp_path / f"flip-{case}.duckdb"))
+        db = Path(shutil.copy(sample_path, tmp_path / f"flip-{case}.duckdb"))
         flip(db, block, offset + rng.randrange(24), length=1)
         con = duckdb.connect(str(db), read_only=True)
         try:
@@ -153,8 +148,8 @@ def test_check_finds_single_byte_flips_anywhere_in_the_data(seeded: Path, tmp_pa
     assert missed == []
 
 
-def test_check_of_an_intact_copy_is_clean(seeded: Path, tmp_path: Path) -> None:
-    con = connect(Path(shutil.copy(seeded, tmp_path / "intact.duckdb")), read_only=True)
+def test_check_of_an_intact_copy_is_clean(sample_path: Path, tmp_path: Path) -> None:
+    con = connect(Path(shutil.copy(sample_path, tmp_path / "intact.duckdb")), read_only=True)
     try:
         scans = scan_tables(con)
         assert not any(s.problem for s in scans) and sum(s.rows or 0 for s in scans) > 10_000
@@ -178,7 +173,7 @@ def test_a_damaged_backup_file_is_refused_before_anything_is_written(
 
 @pytest.mark.parametrize("fault", ["flip", "truncate"])
 def test_a_backup_is_verified_after_writing(
-    seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+    sample_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
 ) -> None:
     """The disk returns something else than what was written: the backup is refused and removed."""
     import data_model.backup as backup
@@ -197,7 +192,7 @@ def test_a_backup_is_verified_after_writing(
             Path(where).write_bytes(bytes(data))
 
     monkeypatch.setattr(backup.pq, "write_table", write_then_damage)
-    con = connect(seeded, read_only=True)
+    con = connect(sample_path, read_only=True)
     try:
         with pytest.raises(BackupError, match=r"inquiry\.parquet"):
             backup_database(con, tmp_path / "kopi")
@@ -206,8 +201,8 @@ def test_a_backup_is_verified_after_writing(
     assert not (tmp_path / "kopi").exists()
 
 
-def test_a_finished_backup_is_complete(seeded: Path, tmp_path: Path) -> None:
-    con = connect(seeded, read_only=True)
+def test_a_finished_backup_is_complete(sample_path: Path, tmp_path: Path) -> None:
+    con = connect(sample_path, read_only=True)
     try:
         manifest = backup_database(con, tmp_path / "kopi")
     finally:

@@ -21,7 +21,7 @@ from data_model.__main__ import main
 from data_model.csv_safety import TRIGGERS, neutralise, unneutralise
 from data_model.export import frame_to_csv, kind_frame
 from data_model.importer import import_file
-from tests.conftest import TODAY, open_app, write
+from tests.conftest import TODAY, db_path, open_app, write
 
 HOSTILE = [
     "=cmd|' /C calc'!A0",
@@ -111,9 +111,7 @@ def test_export_then_import_is_exact(small_db: duckdb.DuckDBPyConnection, tmp_pa
     for i, text in enumerate(HOSTILE):  # stored as typed in a form (which strips white space)
         small_db.execute("UPDATE theme SET name = ? WHERE code = ?", [text.strip(), f"f{i}"])
     before = kind_frame(small_db, "themes")
-    path = small_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
+    path = str(db_path(small_db))
     small_db.close()
     out = tmp_path / "themes.csv"
     assert main(["export", "--kind", "themes", "--format", "csv", "--out", str(out), "--db", path]) == 0
@@ -207,7 +205,7 @@ def test_the_validation_report_download_is_neutralised(
 # --- writer 4: the report pack -----------------------------------------------------------------
 
 
-def test_report_pack_csvs_are_neutralised(query_db, tmp_path: Path) -> None:
+def test_report_pack_csvs_are_neutralised(query_db, tmp_path: Path, stub_rendering: None) -> None:
     from report_pack import build_pack
 
     query_db.execute("UPDATE org_unit SET name = ? WHERE unit_id = '999-tek'", [HOSTILE[1]])

@@ -12,7 +12,6 @@ import pytest
 
 from data_model.display import describe_change, display_frame, readable_audit
 from data_model.export import frame_to_csv, frame_to_xlsx
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
 
 ENGLISH = {
     "department",

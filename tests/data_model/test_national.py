@@ -8,15 +8,13 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from data_model.__main__ import main
 from data_model.importer import import_file
 from data_model.national import import_national
 from queries.appeals import danmarkskort
 from queries.published import published_totals
-from tests.conftest import ROOT, TODAY, write
+from tests.conftest import ROOT, TODAY, db_path, open_app, write
 
 EXAMPLES = ROOT / "sample_data" / "examples"
 
@@ -145,11 +143,7 @@ def test_population_per_1000_uses_the_imported_figures(
 def test_long_population_file_and_the_cli(
     small_db: duckdb.DuckDBPyConnection, tmp_path: Path, capsys
 ) -> None:
-    db = str(
-        small_db.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()[0][0]
-    )
+    db = str(db_path(small_db))
     small_db.close()
     path = write(
         tmp_path / "folk.csv",
@@ -168,17 +162,7 @@ def test_ankestyrelsen_page_shows_rank_among_98(
     small_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert import_national(small_db, EXAMPLES / "EKSEMPEL_danmarkskort.csv", "danmarkskort").ok
-    db = str(
-        small_db.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()[0][0]
-    )
-    small_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", db)
-    st.cache_data.clear()  # the query cache is keyed by data version, not by database file
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["kommune"] = "510"
-    at.run()
+    at = open_app(small_db, monkeypatch, "kommune=510").run()
     at.switch_page("views/ankestyrelsen.py").run()
     assert not at.exception
     shown = [e.value for e in [*at.markdown, *at.caption, *at.info] if isinstance(e.value, str)]

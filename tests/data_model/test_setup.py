@@ -7,7 +7,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from data_model import denmark
@@ -22,7 +21,7 @@ from data_model.setup import (
     needs_setup,
     set_up_municipality,
 )
-from tests.conftest import ROOT, write
+from tests.conftest import open_app, write
 
 
 def test_the_98_municipalities_with_official_codes() -> None:
@@ -137,9 +136,7 @@ def fresh_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     con = connect(path)
     mark_empty_on_purpose(con)
     con.close()
-    monkeypatch.setenv("BORGERRAAD_DB", str(path))
-    st.cache_data.clear()  # the query cache is keyed by data version, not by database file
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    return open_app(path, monkeypatch)
 
 
 def test_a_fresh_empty_database_is_set_up_through_the_data_page_and_shows_the_figures(
@@ -182,14 +179,7 @@ def test_a_fresh_empty_database_is_set_up_through_the_data_page_and_shows_the_fi
 def test_data_page_on_a_set_up_database_offers_her_sheet_and_her_own_names(
     query_db, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["kommune"] = "999"
+    at = open_app(query_db, monkeypatch, "kommune=999")
     at.run().switch_page("views/data.py").run()
     assert not at.exception
     assert at.segmented_control(key="own_choice").value == "sheet"  # set up already: her sheet first

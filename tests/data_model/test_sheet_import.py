@@ -16,7 +16,7 @@ from data_model.editing import rename_unit
 from data_model.importer import import_file
 from data_model.sheet_import import derived_id, import_sheet
 from data_model.sheet_mapping import SheetMapping, load_mapping, read_mapping_file
-from tests.conftest import TODAY, write
+from tests.conftest import TODAY, db_path, write
 
 # Made up for the tests: her headings, names as she writes them (case, '&', spaces), no ids.
 SHEET = """Dato;Forvaltning;Afdeling;Type;Emne;Resumé;Udfald
@@ -25,14 +25,6 @@ SHEET = """Dato;Forvaltning;Afdeling;Type;Emne;Resumé;Udfald
 04-02-2025;Teknik og Miljø;;Råd og vejledning;;Spørgsmål om byggesag;
 10-02-2025;;Børn og Familie;klage;Sagsbehandlingstid og manglende svar;Venter på svar;
 """
-
-
-def _db_path(con: duckdb.DuckDBPyConnection) -> str:
-    return str(
-        con.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()[0][0]
-    )
 
 
 def _inquiries(con: duckdb.DuckDBPyConnection) -> list[tuple]:
@@ -345,7 +337,7 @@ def test_recommendations_sheet_with_follow_ups_on_several_rows(small_db, tmp_pat
 def test_cli_reports_unresolved_writes_her_mapping_file_and_then_imports(
     small_db, tmp_path: Path, capsys
 ) -> None:
-    db = _db_path(small_db)
+    db = str(db_path(small_db))
     small_db.close()
     sheet = write(tmp_path / "ark.csv", "Dato;Afdeling;Type;Sagsbehandler\n05-01-2025;Børneafd.;Klage;AB\n")
     mapping = tmp_path / "oversaettelse.json"
@@ -423,7 +415,7 @@ def test_a_broken_mapping_file_is_refused_in_danish(text: str) -> None:
 
 
 def test_cli_dry_run_and_create_missing(small_db, tmp_path: Path, capsys) -> None:
-    db = _db_path(small_db)
+    db = str(db_path(small_db))
     small_db.close()
     sheet = write(
         tmp_path / "ark.csv",

@@ -10,12 +10,10 @@ from pathlib import Path
 
 import duckdb
 import pytest
-import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from data_model.__main__ import main
 from data_model.sheet_import import import_sheet
-from tests.conftest import ROOT, TODAY, write
+from tests.conftest import TODAY, db_path, open_app, write
 
 # Made up for the tests.
 SHEET = """Dato;Forvaltning;Afdeling;Type;Emne;Resumé;Udfald;Afsluttet
@@ -179,11 +177,7 @@ def test_reimport_is_idempotent_with_and_without_columns(small_db, tmp_path: Pat
 
 def test_cli_dry_run_prints_the_cleared_outcome(small_db, tmp_path: Path, capsys) -> None:
     _first(small_db, tmp_path)
-    db = str(
-        small_db.execute(
-            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-        ).fetchall()[0][0]
-    )
+    db = str(db_path(small_db))
     small_db.close()
     sheet = write(tmp_path / "februar.csv", SHEET.replace(";Løst af borgerrådgiveren;", ";;"))
     args = ["import", str(sheet), "--kind", "inquiries", "--municipality", "999", "--db", db]
@@ -197,14 +191,8 @@ def test_data_page_preview_lists_the_cleared_outcome_before_writing(
     small_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _first(small_db, tmp_path)
-    path = small_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    small_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    st.cache_data.clear()
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["kommune"] = "999"
+    path = str(db_path(small_db))
+    at = open_app(small_db, monkeypatch, "kommune=999")
     at.run().switch_page("views/data.py").run()
     at.segmented_control(key="own_choice").set_value("sheet").run()
     emptied = SHEET.replace(";Løst af borgerrådgiveren;", ";;").replace(";", "\t")

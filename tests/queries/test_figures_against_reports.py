@@ -14,7 +14,6 @@ import pytest
 from charts import builders
 from charts.theme import ChartMeta
 from queries import published
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_db, sample_app)
 
 # municipality, period, measure, the total the report printed
 PRINTED_TOTALS = [

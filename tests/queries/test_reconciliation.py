@@ -25,7 +25,6 @@ from queries.filters import LEVELS, Filters
 from queries.periods import Span, as_of, comparable_spans, resolve_span
 from queries.units import effective_level, report_levels, unit_levels
 from tests.conftest import ROOT, TODAY
-from tests.sample_fixture import *  # noqa: F403 (fixtures: sample_path, sample_app)
 
 MUNICIPALITIES = ("510", "766", "165", "157", "U03")
 # the level each report counts its units at (read by hand from the reports in /work/shared/reports)

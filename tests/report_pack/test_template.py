@@ -15,7 +15,6 @@ import pytest
 from docx import Document
 
 from data_model.db import connect
-from data_model.seed import load_sample_data
 from queries.crosstab import CrossSpec, make_restrict
 from queries.published_check import recompute
 from report_pack.__main__ import main
@@ -38,9 +37,8 @@ SAMPLES = {"haderslev": "510", "hedensted": "766", "albertslund": "165", "gentof
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = connect(tmp_path_factory.mktemp("template") / "sample.duckdb")
-    load_sample_data(con, today=TODAY)
+def sample(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    con = connect(sample_path)
     yield con
     con.close()
 
@@ -190,8 +188,11 @@ def test_a_figure_is_found_only_in_its_own_cell(sample: duckdb.DuckDBPyConnectio
     assert locate(sample, figure, template, "510-2023", {}) is None
 
 
-def test_the_pack_follows_the_template(sample: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
-    """One real build (the command line, Gentofte's eight items): every item in order and
+def test_the_pack_follows_the_template(
+    sample: duckdb.DuckDBPyConnection, tmp_path: Path, stub_rendering: None
+) -> None:
+    """One build through the command line (Gentofte's eight items; charts drawn as stubs: the
+    drawing is tested in tests/report_pack/test_pack.py and tests/charts): every item in order and
     numbered, as PNG + SVG + CSV + XLSX, Word tables with a totals row and numbered captions,
     figures.json with every cell of every cross-table."""
     db = tmp_path / "pack.duckdb"

@@ -13,7 +13,6 @@ import pytest
 
 from data_model.db import connect
 from data_model.parsing import looks_like_cpr
-from data_model.seed import load_sample_data
 from queries.published_check import EXPRESSIBLE, recompute
 from sample_data.generate import DEFAULT_SEED, generate
 from tests.conftest import ROOT, TODAY
@@ -49,9 +48,8 @@ REPORTS = _reports_dir()
 
 
 @pytest.fixture(scope="module")
-def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    db = connect(tmp_path_factory.mktemp("sample") / "sample.duckdb")
-    load_sample_data(db, today=TODAY)
+def con(sample_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    db = connect(sample_path)
     yield db
     db.close()
 

@@ -3,34 +3,24 @@ URL, the table with totals, and the report template edited from the page."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable
 
-import duckdb
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from dashboard.connection import get_connection
 from queries.crosstab import CrossSpec
 from report_pack.template import TemplateItem, load_template
-from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(query_db: duckdb.DuckDBPyConnection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-    st.cache_data.clear()  # the cache is keyed by data version, and every test's database starts alike
+def app(app: Callable[..., AppTest]) -> Callable[[str], AppTest]:
+    """The dashboard on the small database, opened on the Krydstabel page itself, as a shared
+    link to it opens."""
 
     def make(query: str) -> AppTest:
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        for pair in filter(None, query.split("&")):
-            key, value = pair.split("=", 1)
-            at.query_params[key] = value
-        at.switch_page("views/krydstabel.py").run()  # a shared link opens the page itself
+        at = app(query)
+        at.switch_page("views/krydstabel.py").run()
         assert not at.exception, at.exception[0].value if at.exception else ""
         return at
 

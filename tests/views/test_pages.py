@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from tests.conftest import app_test
 
 PAGES = [
     "overblik",
@@ -20,20 +16,6 @@ PAGES = [
     "registrering",
     "data",
 ]
-
-
-@pytest.fixture
-def app(query_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    path = query_db.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()[0][0]
-    query_db.close()
-    monkeypatch.setenv("BORGERRAAD_DB", path)
-
-    def make(query: str = "") -> AppTest:
-        return app_test(query)
-
-    return make
 
 
 def _metrics(at: AppTest) -> dict[str, str]:
@@ -131,7 +113,36 @@ def test_presentation_mode_hides_downloads_and_shows_one_figure(app) -> None:
 
 
 def test_data_page_validates_before_writing(app) -> None:
-    at = app().run()
+    """A file with two bad rows beside a good one: the page shows the Danish refusal and the rows at
+    fault, offers no import button, and not one row (not even the good one) is written."""
+    from dashboard.connection import get_connection
+    from data_model.db import row_counts
+    from data_model.labels import REASONS
+
+    at = app("kommune=999").run()
     at.switch_page("views/data.py").run()
     assert not at.exception
-    assert at.selectbox(key="import_kind").value == "municipalities"
+    assert at.selectbox(key="import_kind").value == "municipalities"  # no kind is guessed
+    con = get_connection()  # the app's own connection to its database file
+    before = row_counts(con)
+    at.selectbox(key="import_kind").set_value("inquiries").run()
+    csv = (
+        "inquiry_id,municipality_code,received,kind_code,unit_id\n"
+        "ny1,999,2025-03-01,klage,999-tek\n"
+        "ny2,999,31-31-2025,klage,999-tek\n"
+        "ny3,999,2025-03-02,klage,999-ukendt\n"
+    )
+    at.file_uploader(key="import_file").set_value(("marts.csv", csv.encode(), "text/csv")).run()
+    assert not at.exception
+    refusals = [e.value for e in at.error]
+    assert (
+        len(refusals) == 1
+        and "intet importeret" in refusals[0]
+        and "Ret filen og indlæs den igen" in refusals[0]
+    )
+    problems = next(d.value for d in at.dataframe if "Årsag" in d.value.columns)
+    shown = {(row["Række"], row["Årsag"]) for row in problems.to_dict("records")}
+    assert shown == {(3, REASONS["not_date"]), (4, REASONS["unknown_unit"])}
+    assert not any(b.key == "do_import" for b in at.button)
+    assert row_counts(con) == before
+    assert con.execute("SELECT count(*) FROM inquiry WHERE inquiry_id LIKE 'ny%'").fetchone() == (0,)

@@ -20,11 +20,9 @@ import duckdb
 import polars as pl
 import pytest
 from docx import Document
-from streamlit.testing.v1 import AppTest
 
 from data_model.db import connect
 from data_model.importer import import_file
-from data_model.seed import load_sample_data
 from queries import appeals, inquiries, recommendations
 from queries.filters import Filters
 from queries.periods import Span
@@ -33,7 +31,8 @@ from report_pack.__main__ import main
 from report_pack.build import frame_rows
 from report_pack.document import clean
 from report_pack.resolve import PackInputError, period_for_filters, resolve_municipality, resolve_period
-from tests.conftest import ROOT, TODAY
+from tests.conftest import ROOT, TODAY, copy_sample, open_app
+from tests.render_stub import is_stub_svg, stubbed_rendering
 
 HOSTILE = '<script>alert("x")</script> **fed** <b>html</b> [link](javascript:alert(1)) & # ikke en overskrift'
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -58,11 +57,10 @@ def _manifest(folder: Path) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
+def packs(seeded_sample: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
     folder = tmp_path_factory.mktemp("report_pack")
-    db = folder / "seed.duckdb"
+    db = copy_sample(seeded_sample, folder, "seed.duckdb")
     writer = connect(db)
-    load_sample_data(writer, today=TODAY)
     hostile = folder / "hostile.csv"
     pl.DataFrame(
         {
@@ -79,7 +77,9 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
     assert report.ok, report.problems
     writer.close()
 
-    # the subprocess runs on the other core while this process builds its packs (read-only both)
+    # One real pack (what the Data page's button builds: its charts are drawn by vl-convert); the
+    # others test what is around the drawing (the same files and manifest from the CLI, in this
+    # process and in its own, suppression) and draw stub charts (tests/render_stub.py).
     sub_out, sub_zip = folder / "cli-subprocess", folder / "cli-subprocess.zip"
     # the standard pack (Haderslev's own template is tested in tests/report_pack/test_template.py)
     args = [
@@ -92,9 +92,18 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
         "--zip",
         str(sub_zip),
         "--standard",
+        "--db",
+        str(db),
+        "--today",
+        TODAY.isoformat(),
     ]
+    # ``python -m report_pack`` (runpy, as -m runs it) in a process of its own, with stub charts
+    as_module = (
+        "import runpy, sys; from tests.render_stub import install; install(); "
+        f"sys.argv = ['report_pack', *{args!r}]; runpy.run_module('report_pack', run_name='__main__')"
+    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "report_pack", *args, "--db", str(db), "--today", TODAY.isoformat()],
+        [sys.executable, "-c", as_module],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -112,17 +121,26 @@ def packs(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Packs]:
             today=TODAY,
             use_template=False,
         )
-        suppressed = build_pack(
-            con,
-            "510",
-            "510-2024",
-            folder / "suppressed",
-            suppress_threshold=5,
-            today=TODAY,
-            use_template=False,
-        )
-        argv = ["--municipality", "510", "--period", "510-2024", "--out", str(folder / "cli"), "--standard"]
-        assert main([*argv, "--db", str(db), "--today", TODAY.isoformat()]) == 0
+        with stubbed_rendering():
+            suppressed = build_pack(
+                con,
+                "510",
+                "510-2024",
+                folder / "suppressed",
+                suppress_threshold=5,
+                today=TODAY,
+                use_template=False,
+            )
+            argv = [
+                "--municipality",
+                "510",
+                "--period",
+                "510-2024",
+                "--out",
+                str(folder / "cli"),
+                "--standard",
+            ]
+            assert main([*argv, "--db", str(db), "--today", TODAY.isoformat()]) == 0
         stdout, stderr = proc.communicate(timeout=240)
         assert proc.returncode == 0, stderr
         assert "Beretningspakke for Haderslev 2024" in stdout
@@ -185,7 +203,8 @@ def test_every_standard_figure_is_there_as_png_and_svg_with_its_data(packs: Pack
         assert figure["number"] == number and figure["caption"] == f"Figur {number}: {figure['title']}"
         assert figure["title"] and figure["counts"] and "Haderslev" in figure["filter"]
         assert (folder / figure["files"]["png"]).read_bytes().startswith(PNG_SIGNATURE)
-        assert b"<svg" in (folder / figure["files"]["svg"]).read_bytes()[:500]
+        svg = (folder / figure["files"]["svg"]).read_bytes()
+        assert b"<svg" in svg[:500] and not is_stub_svg(svg)  # drawn by vl-convert
         csv = (folder / figure["files"]["csv"]).read_bytes()
         assert csv.startswith(b"\xef\xbb\xbf")
         frame = pl.read_csv(folder / figure["files"]["csv"], separator=";")
@@ -337,11 +356,7 @@ def test_data_page_offers_the_report_pack_button(
 ) -> None:
     db = tmp_path / "app.duckdb"
     shutil.copy(packs.db, db)  # the app opens its database read-write
-    monkeypatch.setenv("BORGERRAAD_DB", str(db))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.query_params["kommune"] = "510"
-    at.query_params["periode"] = "510-2024"
-    at.run()
+    at = open_app(db, monkeypatch, "kommune=510&periode=510-2024").run()
     at.switch_page("views/data.py").run()
     assert not at.exception, at.exception[0].value if at.exception else ""
     assert at.button(key="pack_build").label == "Eksportér beretningspakke"

@@ -1,0 +1,83 @@
+"""The key-figure rows of Overblik and Ankestyrelsen: values, comparison, notes, and which figures
+are better when lower (a flag from the query layer, never a match on the Danish label)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+
+import duckdb
+import pytest
+
+from queries import inquiries
+from queries.filters import Filters
+from queries.key_figures import appeal_figures, overview
+from queries.periods import Span, comparable_spans
+
+Y2024 = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
+Y2025 = Span(date(2025, 1, 1), date(2025, 12, 31), "2025")
+F = Filters(municipalities=("999",))
+
+
+def test_overview_compares_with_the_year_before_and_flags_what_is_better_lower(
+    query_db: duckdb.DuckDBPyConnection,
+) -> None:
+    row = overview(query_db, F, Y2025, date(2026, 11, 24))
+    by_key = {k.key: k for k in row.figures}
+    assert list(by_key) == [
+        "inquiries",
+        "complaints",
+        inquiries.COMPLAINT_SHARE,
+        "points",
+        "open_recommendations",
+        "omgoerelse",
+    ]
+    assert (by_key["inquiries"].value, by_key["inquiries"].previous) == (6, 5)
+    assert by_key[inquiries.COMPLAINT_SHARE].value == pytest.approx(100 * 2 / 6)
+    lower = {k for k, f in by_key.items() if f.lower_is_better}
+    assert lower == {"complaints", inquiries.COMPLAINT_SHARE, "points", "omgoerelse"}
+    assert row.compared_with == "2024"
+    assert row.notes == [comparable_spans(query_db, F, Y2025)[2]]  # 2024 was the first year on record
+    assert row.notes[0]
+    assert by_key["open_recommendations"].label == "Åbne anbefalinger pr. 31. dec. 2025"  # the period's end
+
+
+def test_a_meaningless_complaint_share_is_left_out_and_said_below_the_row(
+    query_db: duckdb.DuckDBPyConnection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = inquiries.inquiry_key_figures
+
+    def no_share(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[inquiries.KeyFigure]:
+        # as for an advisor who registers every inquiry as a complaint (share_municipalities)
+        return [
+            replace(k, value=None, previous=None) if k.key == inquiries.COMPLAINT_SHARE else k
+            for k in real(con, f, span)
+        ]
+
+    monkeypatch.setattr(inquiries, "inquiry_key_figures", no_share)
+    row = overview(query_db, F, Y2025, date(2026, 11, 24))
+    assert [k.key for k in row.figures] == [
+        "inquiries",
+        "complaints",
+        "points",
+        "open_recommendations",
+        "omgoerelse",
+    ]
+    assert row.notes[-1] == inquiries.NO_SHARE_WORDS
+    monkeypatch.setattr(inquiries, "inquiry_key_figures", real)
+    assert inquiries.NO_SHARE_WORDS not in overview(query_db, F, Y2025, date(2026, 11, 24)).notes
+
+
+def test_appeal_figures_pool_the_decisions(query_db: duckdb.DuckDBPyConnection) -> None:
+    row = appeal_figures(query_db, F, Y2024)
+    assert row is not None
+    assert [(k.key, k.value) for k in row.figures] == [
+        ("decisions", 5),
+        ("on_merits", 4),
+        ("omgoerelse", pytest.approx(50.0)),
+    ]
+    assert [k.lower_is_better for k in row.figures] == [False, False, True]
+
+
+def test_no_registered_decisions_give_no_appeal_figures(query_db: duckdb.DuckDBPyConnection) -> None:
+    assert appeal_figures(query_db, F, Span(date(2020, 1, 1), date(2020, 12, 31), "2020")) is None

@@ -499,14 +499,14 @@ def inquiry_rows(
     facts, params = facts_sql(con, f, span)
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
     # selection's municipalities and period only (the point relation narrows the points too)
-    scope, scope_params = where(con, f, "point", span, only=("municipalities",))
+    in_filter, scope_params = where(con, f, "point", span, only=("municipalities",))
     return con.sql(
         "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
         "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
         "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id "
         "JOIN inquiry i ON i.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
-        f"WHERE {scope} GROUP BY p.inquiry_id) "
+        f"WHERE {in_filter} GROUP BY p.inquiry_id) "
         "SELECT i.inquiry_id AS inquiry, i.received, i.closed, m.name AS municipality, "
         "ut.top_name AS department, ut.unit_name AS unit, k.label AS kind, o.label AS inquiry_outcome, "
         "th.names AS themes, i.provenance "

@@ -497,11 +497,16 @@ def inquiry_rows(
     """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
     municipality, department, unit, and the Danish names of kind, outcome and themes."""
     facts, params = facts_sql(con, f, span)
+    # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
+    # selection's municipalities and period only (the point relation narrows the points too)
+    scope, scope_params = where(con, f, "point", span, only=("municipalities",))
     return con.sql(
-        "WITH ids AS (SELECT DISTINCT inquiry_id FROM (" + facts + ") x), "  # noqa: S608
+        "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
+        "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
-        "FROM complaint_point p JOIN theme t ON t.code = p.theme_code "
-        "WHERE p.inquiry_id IN (SELECT inquiry_id FROM ids) GROUP BY p.inquiry_id) "
+        "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id "
+        "JOIN inquiry i ON i.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
+        f"WHERE {scope} GROUP BY p.inquiry_id) "
         "SELECT i.inquiry_id AS inquiry, i.received, i.closed, m.name AS municipality, "
         "ut.top_name AS department, ut.unit_name AS unit, k.label AS kind, o.label AS inquiry_outcome, "
         "th.names AS themes, i.provenance "
@@ -511,8 +516,8 @@ def inquiry_rows(
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        "ORDER BY i.received DESC, i.inquiry_id LIMIT ?",
-        params=[*params, limit],
+        "ORDER BY i.received DESC, i.inquiry_id",
+        params=[*params, limit, *scope_params],
     ).pl()
 
 

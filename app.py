@@ -41,7 +41,6 @@ current_catalog = catalog()
 state.init_from_url(current_catalog, default_municipality())
 filters = draw_sidebar(current_catalog, names())  # the filters of this run, read once
 sidebar_login(user)
-state.set_current(filters)  # for dashboard/own_data.py until it is handed the filters
 ctx = build_context(filters)
 
 pages = {

@@ -945,17 +945,18 @@ SERVER_VISIT = """
 import sys, time
 from playwright.sync_api import sync_playwright
 base, query, paths = sys.argv[1], sys.argv[2], sys.argv[3:]
+idle = "() => !document.querySelector('[data-testid=\\"stStatusWidget\\"]')"
 with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     for path in paths:
         page.goto(f"{base}/{path}?{query}", timeout=600_000)
-        page.wait_for_selector("[data-testid='stApp']", timeout=600_000)
-        time.sleep(1)
-        page.wait_for_function(
-            "() => !document.querySelector('[data-testid=\\"stStatusWidget\\"]')", timeout=600_000
-        )
-        print(path, flush=True)
+        page.wait_for_selector("[data-testid='stHeading']", timeout=600_000)  # the page has run
+        quiet = 0
+        while quiet < 4:  # the script has stopped running: no status widget for 2 s in a row
+            time.sleep(0.5)
+            quiet = quiet + 1 if page.evaluate(idle) else 0
+        print(path, len(page.inner_text("body")), flush=True)
     browser.close()
 """
 
@@ -994,20 +995,23 @@ def run_server_memory(s: Scenario, port: int = 8599) -> dict[str, Any]:
                 time.sleep(0.5)
         pages = app_pages()
         started = time.perf_counter()
+        shown: list[int] = []  # characters of text on each visited page: evidence that it rendered
         for query in (f"kommune={s.municipality}&periode={s.period_id}", "kommune="):
-            subprocess.run(
+            done = subprocess.run(
                 [sys.executable, "-c", SERVER_VISIT, f"http://127.0.0.1:{port}", query, *pages],
                 check=True,
                 timeout=1800,
                 capture_output=True,
                 text=True,
             )
+            shown += [int(line.split()[-1]) for line in done.stdout.splitlines() if line.strip()]
         status = Path(f"/proc/{server.pid}/status").read_text(encoding="utf-8")
         fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, flags=re.MULTILINE))
         result = {
             "peak_mib": round(int(fields["VmHWM"]) / 1024, 1),
             "rss_mib": round(int(fields["VmRSS"]) / 1024, 1),
-            "pages_visited": 2 * len(pages),
+            "pages_visited": len(shown),
+            "least_text_chars_on_a_page": min(shown, default=0),
             "visit_seconds": round(time.perf_counter() - started, 1),
         }
         print(

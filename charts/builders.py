@@ -10,17 +10,22 @@ import altair as alt
 import polars as pl
 
 from charts.theme import (
+    COMPARISON,
     DECREASE,
     INCREASE,
+    LINE,
     MUTED,
     PALETTE,
     PRIMARY,
+    SUBTLE_TEXT,
+    TEXT,
     TWO_LINE_LABELS,
     WIDTH,
     ChartMeta,
     finish,
 )
-from data_model.labels import format_count, format_percent
+from data_model.denmark import WHOLE_COUNTRY_NAME
+from data_model.labels import UNDER_SMALL_N, format_count, format_percent
 
 COUNT_FORMAT = ",d"
 SHARE_FORMAT = ".0%"
@@ -175,7 +180,7 @@ def _event_layers(
         top += EVENT_LINE * (text.count("\n") + 1) + 3
     data = pl.DataFrame(rows)
     x = alt.X("bucket_label:O", sort=order)
-    rule = alt.Chart(data).mark_rule(color="#666666", strokeDash=[4, 4]).encode(x=x)
+    rule = alt.Chart(data).mark_rule(color=LINE, strokeDash=[4, 4]).encode(x=x)
     layers = rule
     for right in (False, True):
         part = data.filter(pl.col("right") == right)
@@ -185,7 +190,7 @@ def _event_layers(
                 .mark_text(
                     align="right" if right else "left",
                     dx=-5 if right else 5,
-                    color="#444444",
+                    color=SUBTLE_TEXT,
                     baseline="top",
                     fontSize=12,
                     lineBreak="\n",
@@ -258,7 +263,7 @@ def trend_lines(
     if layers_events is not None:
         layers = layers + layers_events
     if frame["small"].any():
-        meta = ChartMeta(meta.title, meta.subtitle, meta.source + " · Åbne punkter: under 5")
+        meta = ChartMeta(meta.title, meta.subtitle, f"{meta.source} · Åbne punkter: {UNDER_SMALL_N}")
     first, last = order[0], order[-1]
     if many:
         description = (
@@ -303,7 +308,7 @@ def share_trend(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
     line = base.mark_line(strokeWidth=3, color=PRIMARY) + base.mark_point(size=80, color=PRIMARY).encode(
         fill=alt.condition("datum.small", alt.value("white"), alt.value(PRIMARY))
     )
-    n_text = base.mark_text(dy=16, fontSize=11, color="#666666").encode(
+    n_text = base.mark_text(dy=16, fontSize=11, color=SUBTLE_TEXT).encode(
         text=alt.Text(f"{n_col}:Q", format="n=,d")
     )
     rows = frame.filter(pl.col("share").is_not_null()).sort("bucket")
@@ -451,7 +456,7 @@ def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) 
         "rank",
         "ranked_of",
         pl.col("pct").alias(municipality),
-        pl.col("country_pct").alias("Hele landet"),
+        pl.col("country_pct").alias(WHOLE_COUNTRY_NAME),
     ).unpivot(index=["year", "n", "rank", "ranked_of"], variable_name="series", value_name="pct")
     base = alt.Chart(long).encode(
         x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
@@ -459,7 +464,7 @@ def danmarkskort_lines(frame: pl.DataFrame, meta: ChartMeta, municipality: str) 
         color=alt.Color(
             "series:N",
             title=None,
-            scale=alt.Scale(domain=[municipality, "Hele landet"], range=[PRIMARY, "#777777"]),
+            scale=alt.Scale(domain=[municipality, WHOLE_COUNTRY_NAME], range=[PRIMARY, COMPARISON]),
         ),
         tooltip=[
             alt.Tooltip("series:N", title=""),
@@ -552,7 +557,7 @@ def benchmark_bars(frame: pl.DataFrame, meta: ChartMeta, *, value_title: str) ->
     chart: alt.LayerChart | alt.Chart = base.mark_bar()
     if labels_fit(height, data.height):  # else the values are in the tooltip and the table
         chart = chart + base.mark_text(align="left", dx=4).encode(
-            text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value("#222222")
+            text=alt.Text("value:Q", format=COUNT_FORMAT), color=alt.value(TEXT)
         )
     top = _largest(data, "label", "value")
     description = f"Søjlediagram: {value_title.lower()} for {data.height} kommuner og perioder" + (

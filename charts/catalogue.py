@@ -18,6 +18,7 @@ import polars as pl
 
 from charts import builders
 from charts.theme import ChartMeta
+from data_model.labels import HOLLOW_POINTS, UNDER_SMALL_N
 
 Draw = Callable[[pl.DataFrame, ChartMeta], alt.TopLevelMixin]
 
@@ -188,11 +189,14 @@ def trend(
         (Column("bucket_label", "Periode"), Column("series", series), Column("count", count_title, "count")),
         draw,
         count_columns=("count",),
-        note="Åbne punkter er tal under 5: tolk dem varsomt.",
+        note=f"{HOLLOW_POINTS}: tolk dem varsomt.",
     )
 
 
-YEAR_OVER_YEAR_NOTE = "Lille n: under 5 i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder giver (ca. 95 %)."
+YEAR_OVER_YEAR_NOTE = (
+    f"Lille n: {UNDER_SMALL_N} i begge perioder. Usikker: ændringen ligger inden for, hvad tilfældigheder "
+    "giver (ca. 95 %)."
+)
 
 
 def year_over_year(title: str, dimension: str, previous: str, current: str) -> FigureDef:

@@ -10,7 +10,7 @@ import altair as alt
 import polars as pl
 
 from charts import builders
-from charts.theme import WIDTH, ChartMeta, finish
+from charts.theme import GRID, TEXT, WIDTH, ChartMeta, finish
 from data_model.labels import format_count
 
 CELL = 30  # px per heatmap row
@@ -89,12 +89,12 @@ def crosstab_chart(
     )
     blank = (
         base.transform_filter("!isValid(datum.count) || datum.count == 0")
-        .mark_rect(stroke="#DDDDDD", strokeWidth=1)
-        .encode(color=alt.condition("isValid(datum.count)", alt.value("white"), alt.value("#E6E6E6")))
+        .mark_rect(stroke=GRID, strokeWidth=1)
+        .encode(color=alt.condition("isValid(datum.count)", alt.value("white"), alt.value(GRID)))
     )
     text = base.mark_text(fontSize=12).encode(
         text="text:N",
-        color=alt.condition(f"datum.count > {top * 0.6}", alt.value("white"), alt.value("#222222")),
+        color=alt.condition(f"datum.count > {top * 0.6}", alt.value("white"), alt.value(TEXT)),
     )
     width = min(WIDTH, max(60 * len(cols), 240))
     height = min(CELL * len(rows), MAX_HEIGHT)

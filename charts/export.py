@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import struct
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import altair as alt
 import vl_convert as vlc
 
-from charts.theme import DANISH_LOCALE
+if TYPE_CHECKING:  # altair and the theme load only when a chart is drawn here (charts.draw_process)
+    import altair as alt
 
 PRINT_SCALE = 3  # 640 px wide charts become ~2.000 px
 PRINT_DPI = 300
@@ -71,10 +71,17 @@ def with_dpi(png: bytes, dpi: int = PRINT_DPI) -> bytes:
     return b"".join(out)
 
 
-def _svg_text(spec: dict[str, Any]) -> str:
-    return vlc.vegalite_to_svg(
-        spec, format_locale=DANISH_LOCALE["number"], time_format_locale=DANISH_LOCALE["time"]
-    )
+def danish_locale() -> dict[str, Any]:
+    """The number and time locale every chart is drawn with (charts.theme)."""
+    from charts.theme import DANISH_LOCALE
+
+    return DANISH_LOCALE
+
+
+def svg_text(spec: dict[str, Any], locale: dict[str, Any] | None = None) -> str:
+    """The chart's SVG (one Vega run), with Danish numbers and dates."""
+    locale = locale or danish_locale()
+    return vlc.vegalite_to_svg(spec, format_locale=locale["number"], time_format_locale=locale["time"])
 
 
 def png_from_svg(svg: str, scale: float = PRINT_SCALE) -> bytes:
@@ -90,14 +97,16 @@ def png_from_svg(svg: str, scale: float = PRINT_SCALE) -> bytes:
 
 def to_png(chart: alt.TopLevelMixin | dict[str, Any], scale: float = PRINT_SCALE) -> bytes:
     """The chart as a print PNG (see ``png_from_svg``)."""
-    return png_from_svg(_svg_text(_spec(chart)), scale)
+    return png_from_svg(svg_text(_spec(chart)), scale)
 
 
 def to_svg(chart: alt.TopLevelMixin | dict[str, Any]) -> bytes:
-    return _svg_text(_spec(chart)).encode("utf-8")
+    return svg_text(_spec(chart)).encode("utf-8")
 
 
-def to_svg_and_png(chart: alt.TopLevelMixin | dict[str, Any]) -> tuple[bytes, bytes]:
+def to_svg_and_png(
+    chart: alt.TopLevelMixin | dict[str, Any], locale: dict[str, Any] | None = None
+) -> tuple[bytes, bytes]:
     """SVG and print PNG of one chart from a single Vega run (the report pack draws both)."""
-    svg = _svg_text(_spec(chart))
+    svg = svg_text(_spec(chart), locale)
     return svg.encode("utf-8"), png_from_svg(svg)

@@ -8,15 +8,22 @@ from typing import Any
 
 import altair as alt
 
+from data_model.labels import MONTHS, MONTHS_SHORT
+
 # Okabe-Ito, reordered so the first colours are the most distinct on white; yellow left out
 # because it disappears on a projector.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#000000"]
 PRIMARY = PALETTE[0]
 INCREASE = "#D55E00"
 DECREASE = "#0072B2"
-MUTED = "#BBBBBB"
+# The greys, each once: text, secondary text (labels beside marks, n=), lines (axes, reference
+# rules; 3.5:1 on white), the whole country beside the municipality, de-emphasised marks, grid.
 TEXT = "#222222"
 SUBTLE_TEXT = "#555555"  # 7.5:1 on white
+LINE = "#888888"
+COMPARISON = "#777777"
+MUTED = "#BBBBBB"
+GRID = "#E6E6E6"
 PADDING = {"left": 16, "right": 16, "top": 14, "bottom": 10}  # on the spec itself: Streamlit keeps it
 FONT = "Liberation Sans, Arial, Helvetica, sans-serif"
 WIDTH = 640
@@ -30,11 +37,8 @@ DANISH_LOCALE: dict[str, Any] = {
         "periods": ["AM", "PM"],
         "days": ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"],
         "shortDays": ["søn.", "man.", "tir.", "ons.", "tor.", "fre.", "lør."],
-        "months": [
-            "januar", "februar", "marts", "april", "maj", "juni",
-            "juli", "august", "september", "oktober", "november", "december",
-        ],
-        "shortMonths": ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."],
+        "months": list(MONTHS),
+        "shortMonths": list(MONTHS_SHORT),
     },
 }  # fmt: skip
 
@@ -60,11 +64,12 @@ CONFIG: dict[str, Any] = {
         "titleFontWeight": "normal",
         "labelColor": TEXT,
         "titleColor": TEXT,
-        "gridColor": "#E6E6E6",
-        "domainColor": "#888888",
-        "tickColor": "#888888",
+        "gridColor": GRID,
+        "domainColor": LINE,
+        "tickColor": LINE,
         "labelLimit": 420,
         "labelOverlap": True,
+        "labelSeparation": 6,  # labels closer than this are thinned out, never left touching
     },
     "legend": {
         "labelFontSize": 13,

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, replace
 
 from charts.theme import ChartMeta, source_line
 from dashboard.data import names, query
+from data_model.labels import ascii_slug
 from queries.describe import Names, describe_filters, has_generated_records, level_words, municipality_words
 from queries.filters import Filters
 from queries.periods import Span, ignoring_period, resolve_span
@@ -41,7 +40,7 @@ class PageContext:
 
     def stem_for(self, period: str) -> str:
         """The file stem for figures covering ``period`` rather than the selected period."""
-        return _ascii(f"{self.slug}-{self.municipalities}-{period}")[:80]
+        return ascii_slug(f"{self.slug}-{self.municipalities}-{period}")[:80]
 
     def counting(self, what: str, span: Span | str | None = "selected") -> str:
         """The filter in words, saying the chart counts ``what`` (over ``span`` if given)."""
@@ -54,19 +53,6 @@ class PageContext:
         return ChartMeta(
             title, counted or self.words, source_line(self.municipalities, shown, self.generated)
         )
-
-
-def _ascii(text: str) -> str:
-    text = (
-        text.replace("æ", "ae")
-        .replace("ø", "oe")
-        .replace("å", "aa")
-        .replace("Æ", "Ae")
-        .replace("Ø", "Oe")
-        .replace("Å", "Aa")
-    )
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
 
 
 def build_context(filters: Filters) -> PageContext:

@@ -10,9 +10,8 @@ from typing import Any
 import polars as pl
 import streamlit as st
 
-from data_model.labels import format_count, format_percent
+from data_model.labels import SMALL_N, format_count, format_percent
 from queries import crosstab as xt
-from queries.suppression import DEFAULT_THRESHOLD
 from report_pack.template import STANDARD_FIGURES, TemplateItem
 
 NONE = "none"
@@ -94,10 +93,10 @@ def draw_controls(measure: str) -> None:
     )
     low[1].toggle("Vis tomme rækker og kolonner", key="xt_empty", persist_state="session")
     low[2].toggle(
-        f"Skjul små tal (1–{DEFAULT_THRESHOLD - 1})",
+        f"Skjul små tal (1–{SMALL_N - 1})",
         key="xt_hide",
         persist_state="session",
-        help="Til offentliggørelse: antal under grænsen vises som <5.",
+        help=f"Til offentliggørelse: antal under grænsen vises som <{SMALL_N}.",
     )
 
 
@@ -122,7 +121,7 @@ def spec_from(session: Any) -> xt.CrossSpec:
         measure=session.get("xt_measure", "inquiries"),
         level=session.get("xt_level", "forvaltning"),
         share=None if share == NONE else share,
-        threshold=DEFAULT_THRESHOLD if session.get("xt_hide") else None,
+        threshold=SMALL_N if session.get("xt_hide") else None,
         empty=bool(session.get("xt_empty")),
     )
 

@@ -46,10 +46,11 @@ DARK_CSS = """
 </style>
 """
 # Meeting mode: no menu (the exit button sits in the top right corner), the page title and its
-# filter on one line, key figures in one compact row (large numbers over short labels), less space
-# between blocks, and the chart drawn with larger type (charts.theme.presentation_spec) and fitted
-# as a vector drawing to the width of the window and the height left under the page's top, so one
-# whole figure (title, filter, source) is on the screen at once, never cut, never scrolled sideways.
+# filter on one line, key figures in one compact row (large numbers over short labels; type grows
+# with the window), less space between blocks, and the chart drawn with larger type
+# (charts.theme.presentation_spec) and fitted as a vector drawing to the width of the window and the
+# height left under the page's top, so one whole figure (title, filter, source) is on the screen at
+# once, never cut, never scrolled sideways.
 PRESENTATION_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"] {display: none;}
@@ -57,13 +58,15 @@ PRESENTATION_CSS = """
 [data-testid="stMain"] [data-testid="stVerticalBlock"] {gap: 0.5rem;}
 .st-key-exit-presentation {position: fixed; top: 0.6rem; right: 1.5rem; z-index: 999990; width: auto !important;}
 .st-key-page-header {padding-right: 15rem; row-gap: 0 !important;}
-h1 {font-size: 2rem !important; padding: 0 !important; line-height: 1.25 !important;}
-[data-testid="stMarkdownContainer"] p {font-size: 1.2rem;}
-[data-testid="stMetricValue"], [data-testid="stMetricValue"] * {font-size: 2.6rem !important; line-height: 1.1;}
-[data-testid="stMetricLabel"] p {font-size: 1rem; hyphens: auto;}
-[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: 1rem !important;}
+h1 {font-size: clamp(2rem, 2.2vw, 2.8rem) !important; padding: 0 !important; line-height: 1.25 !important;}
+[data-testid="stMarkdownContainer"] p {font-size: clamp(1.2rem, 1.2vw, 1.5rem);}
+[data-testid="stMetricValue"], [data-testid="stMetricValue"] *
+  {font-size: clamp(2.6rem, 3.2vw, 3.8rem) !important; line-height: 1.1;}
+[data-testid="stCaptionContainer"] {font-size: clamp(0.875rem, 0.9vw, 1.1rem);}
+[data-testid="stMetricLabel"] p {font-size: clamp(1rem, 1.1vw, 1.35rem); hyphens: auto;}
+[data-testid="stMetricDelta"], [data-testid="stMetricDelta"] * {font-size: clamp(1rem, 1.1vw, 1.35rem) !important;}
 [data-testid="stHorizontalBlock"]:has([data-testid="stMetricDelta"]) [data-testid="stMetric"]:not(:has([data-testid="stMetricDelta"]))::after
-  {content: ""; display: block; height: 1.75rem;}
+  {content: ""; display: block; height: calc(1.75 * clamp(1rem, 1.1vw, 1.35rem));}
 div:has(> [data-testid="stVegaLiteChart"]), [data-testid="stVegaLiteChart"] {width: 100% !important;}
 [data-testid="stVegaLiteChart"] svg
   {width: 100% !important; height: auto !important; max-height: var(--chart-room, calc(100vh - 17rem));}
@@ -229,32 +232,42 @@ def data_table(frame: pl.DataFrame, labels: dict[str, str] | None = None) -> pl.
     return display_frame(frame, screen=True, labels=labels)
 
 
-LONG_TEXT = 30  # characters: a text column with longer values gets a wide, wrapping column
-WIDE_COLUMN_CHARS = 50  # characters per line in a "large" (400 px) column
-MEDIUM_COLUMN_CHARS = 25  # ... and in a "medium" (200 px) one: text up to two such lines
+LONG_TEXT = 30  # characters: a text column with longer values gets a set width and wraps
+CHAR_PX = 7  # the grid's 14 px type: an average character, generously
+CELL_PX = 24  # a cell's padding, and room for the header's sort arrow
+TABLE_PX = 800  # the narrowest page table: a 1280 px window with the menu open
+TEXT_MIN_PX, TEXT_MAX_PX = 180, 400  # a wrapping column: never narrower, and never wider
 LINE_PX, CELL_PADDING_PX, MAX_LINES = 21, 16, 6
 WRAP_MIN_ROW_PX = 65  # Streamlit wraps cell text only when rows are taller than 4rem (64 px)
 
 
+def _longest(frame: pl.DataFrame, name: str) -> int:
+    """Characters of a column's longest value or of its header, whichever is longer."""
+    longest = frame[name].cast(pl.String).str.len_chars().max() if frame.height else 0
+    return max(len(name), longest if isinstance(longest, int) else 0)
+
+
 def table_layout(frame: pl.DataFrame) -> tuple[dict[str, Any], int | None]:
-    """How a page table shows long text whole instead of cutting it with "…": its long text
-    columns are wide ("large"), and the rows tall enough for the longest text to wrap over
-    as many lines as it needs (at most ``MAX_LINES``); text of up to two medium lines gets a
-    medium column, so the table stays as narrow as it can. Returns the column config and the
-    row height (None: short text only, the default one-line rows)."""
+    """How a page table shows long text whole, without a sideways scroll where it can: its long
+    text columns get the width the other columns leave of ``TABLE_PX`` (shared by their length,
+    between ``TEXT_MIN_PX`` and ``TEXT_MAX_PX``) and rows tall enough for the longest text to
+    wrap over as many lines as it needs (at most ``MAX_LINES``). Returns the column config and
+    the row height (None: short text only, the default one-line rows)."""
+    longest = {name: _longest(frame, name) for name in frame.columns}
+    wrapping = [
+        name for name, dtype in frame.schema.items() if dtype == pl.String and longest[name] > LONG_TEXT
+    ]
+    if not wrapping:
+        return {}, None
+    others = sum(longest[name] * CHAR_PX + CELL_PX for name in frame.columns if name not in wrapping)
+    wanted = {name: min(longest[name] * CHAR_PX + CELL_PX, TEXT_MAX_PX) for name in wrapping}
+    share = max(TABLE_PX - others, 0) / sum(wanted.values())
     config: dict[str, Any] = {}
     lines = 1
-    for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        longest = frame[name].str.len_chars().max() or 0
-        if isinstance(longest, int) and longest > LONG_TEXT:
-            medium = longest <= 2 * MEDIUM_COLUMN_CHARS
-            config[name] = st.column_config.TextColumn(width="medium" if medium else "large")
-            per_line = MEDIUM_COLUMN_CHARS if medium else WIDE_COLUMN_CHARS
-            lines = max(lines, -(-longest // per_line))
-    if not config:
-        return config, None
+    for name in wrapping:
+        width = max(TEXT_MIN_PX, min(wanted[name], round(wanted[name] * share)))
+        config[name] = st.column_config.TextColumn(width=width)
+        lines = max(lines, -(-longest[name] * CHAR_PX // (width - CELL_PX)))
     return config, max(WRAP_MIN_ROW_PX, min(MAX_LINES, lines) * LINE_PX + CELL_PADDING_PX)
 
 

@@ -6,6 +6,7 @@ import duckdb
 import streamlit as st
 
 from dashboard.connection import get_connection
+from data_model.importer import problems_frame
 from data_model.national import import_national
 from data_model.resolvers import CategoryResolver
 
@@ -57,13 +58,7 @@ def national_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         st.caption(note)
     if not report.ok:
         st.error(report.summary(), icon="🚫")
-        st.dataframe(
-            [
-                {"Række": p.row, "Kolonne": p.column, "Værdi": p.value, "Årsag": p.reason}
-                for p in report.problems
-            ],
-            hide_index=True,
-        )
+        st.dataframe(problems_frame(report.problems), hide_index=True)
         return
     years = ", ".join(map(str, report.years))
     st.success(

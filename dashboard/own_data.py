@@ -15,18 +15,22 @@ from dashboard import state
 from dashboard.connection import get_connection
 from dashboard.safe_text import md_escape
 from data_model import denmark
-from data_model.importer import Problem
+from data_model.importer import problems_frame
+from data_model.labels import COLUMN_LABELS, MONTHS
 from data_model.readers import RawTable, UnreadableFile
-from data_model.resolvers import UnitResolver
+from data_model.resolvers import answer_choices
 from data_model.setup import (
-    MONTHS,
     PeriodPlan,
+    changed_labels,
+    label_list,
     needs_setup,
     organisation_rows,
+    own_municipalities,
     pasted_to_csv,
     read_organisation,
     rename_labels,
     set_up_municipality,
+    unit_paths,
 )
 from data_model.sheet_import import SheetReport, import_sheet
 from data_model.sheet_mapping import (
@@ -52,8 +56,9 @@ CHOICES = {
 }
 
 
-def own_data_section(actor: str) -> None:
-    """Her sheet, the set-up and national figures; then a heading for the coded import below."""
+def own_data_section(actor: str, municipality: str | None) -> None:
+    """Her sheet (``municipality``: the sidebar's, chosen first), the set-up and national figures;
+    then a heading for the coded import below."""
     con = get_connection().cursor()
     first_time = needs_setup(con)
     if first_time:
@@ -76,20 +81,12 @@ def own_data_section(actor: str) -> None:
 
         national_section(con, actor)
     else:
-        _sheet_section(con, actor)
+        _sheet_section(con, actor, municipality)
     st.divider()
     st.subheader("Fil i dashboardets eget format (med koder)")
 
 
 # --- her sheet -------------------------------------------------------------------------------------
-def _own_municipalities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    rows = con.execute(
-        "SELECT code, name FROM municipality WHERE code IN "
-        "(SELECT municipality_code FROM org_unit UNION SELECT municipality_code FROM report_period) ORDER BY name"
-    ).fetchall()
-    return {str(c): str(n) for c, n in rows}
-
-
 def _widget_key(*parts: str) -> str:
     """A short widget key for an answer; the registry remembers what it answers."""
     key = "sheet_answer_" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
@@ -116,29 +113,6 @@ def _answers(municipality: str, kind: str) -> SheetMapping:
     return answers
 
 
-def _choices(con: duckdb.DuckDBPyConnection, municipality: str, target: str) -> dict[str, str]:
-    if target == "unit":
-        resolver = UnitResolver(con, municipality)
-        return dict(sorted(((u, resolver.path_name(u)) for u in resolver.units), key=lambda item: item[1]))
-    if target == "theme":
-        rows = con.execute(
-            "SELECT t.code, CASE WHEN t.parent_code IS NULL THEN t.name ELSE p.name || ' › ' || t.name END AS shown "
-            "FROM theme t LEFT JOIN theme p ON p.code = t.parent_code "
-            "WHERE t.municipality_code IS NULL OR t.municipality_code = ? ORDER BY shown",
-            [municipality],
-        ).fetchall()
-    elif target == "period":
-        rows = con.execute(
-            "SELECT period_id, label FROM report_period WHERE municipality_code = ? ORDER BY start_date",
-            [municipality],
-        ).fetchall()
-    else:
-        rows = con.execute(
-            "SELECT code, label FROM category WHERE kind = ? ORDER BY sort_order", [target.split(":", 1)[1]]
-        ).fetchall()
-    return {str(c): str(n) for c, n in rows}
-
-
 def _read_input(prefix: str, label: str, paste_help: str) -> tuple[str, bytes] | None:
     round_ = st.session_state.get(f"{prefix}_round", 0)  # a new uploader, empty, after an import
     upload = st.file_uploader(
@@ -152,18 +126,17 @@ def _read_input(prefix: str, label: str, paste_help: str) -> tuple[str, bytes] |
     return None
 
 
-def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
+def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str, current: str | None) -> None:
     st.caption(
         "Dit eget ark med dine overskrifter og navne (ikke koder, ingen id'er). Kendte overskrifter og navne "
         "genkendes; resten spørger siden om, og intet gemmes, før alt er afklaret. Dine svar huskes for kommunen, "
         "så næste måneds ark indlæses uden spørgsmål. Samme række indlæses aldrig to gange."
     )
     _show_done("sheet_done")
-    municipalities = _own_municipalities(con)
+    municipalities = own_municipalities(con)
     if not municipalities:
         st.info("Opsæt først din kommune (vælg 'Opsæt kommune' ovenfor).")
         return
-    current = state.current().municipality
     codes = list(municipalities)
     left, right = st.columns(2)
     municipality = left.selectbox(
@@ -215,7 +188,7 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         )
     if report.problems:
         st.error("Disse rækker skal rettes i arket, før noget indlæses:", icon="🚫")
-        st.dataframe(_problems_frame(report.problems), hide_index=True)
+        st.dataframe(problems_frame(report.problems), hide_index=True)
     if not report.ok:
         return
     created = ""
@@ -286,7 +259,7 @@ def _ask_values(con: duckdb.DuckDBPyConnection, report: SheetReport, municipalit
     )
     cache: dict[str, dict[str, str]] = {}
     for item in report.unresolved:
-        choices = cache.setdefault(item.target, _choices(con, municipality, item.target))
+        choices = cache.setdefault(item.target, answer_choices(con, municipality, item.target))
         preferred = [
             c
             for c, shown in choices.items()
@@ -301,18 +274,6 @@ def _ask_values(con: duckdb.DuckDBPyConnection, report: SheetReport, municipalit
             format_func=lambda c, names=choices: names.get(c, c),
             key=_widget_key(municipality, kind, "value", item.target, item.value),
         )
-
-
-def _problems_frame(problems: list[Problem]) -> pl.DataFrame:
-    return pl.DataFrame(
-        {
-            "Række": [p.row for p in problems],
-            "Kolonne": [p.column for p in problems],
-            "Værdi": [p.value for p in problems],
-            "Årsag": [p.reason for p in problems],
-        },
-        schema={"Række": pl.Int64, "Kolonne": pl.Utf8, "Værdi": pl.Utf8, "Årsag": pl.Utf8},
-    )
 
 
 # --- set-up ------------------------------------------------------------------------------------------
@@ -386,13 +347,7 @@ def _setup_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
         try:
             organisation = read_organisation(*given)
             paths, _, problems = organisation_rows(organisation)
-            units = sorted(
-                {
-                    " › ".join(name for level, name in path[: i + 1] if level != "sector")
-                    for path in paths
-                    for i in range(len(path))
-                }
-            )
+            units = unit_paths(paths)
             st.caption(
                 f"{len(units)} enheder i arket: "
                 + md_escape(", ".join(units[:12]))
@@ -433,39 +388,26 @@ def _lists_section(con: duckdb.DuckDBPyConnection, actor: str) -> None:
     created from her sheet). Each change is saved like a form: validated and audited."""
     with st.expander("Temaer og kategorier: brug dine egne betegnelser"):
         which = st.selectbox("Liste", list(_LIST_KINDS), format_func=_LIST_KINDS.get, key="lists_kind")
-        if which == "theme":
-            frame = con.sql(
-                "SELECT t.code AS Kode, coalesce(p.name, '') AS Hovedtema, t.name AS Betegnelse FROM theme t "
-                "LEFT JOIN theme p ON p.code = t.parent_code ORDER BY coalesce(p.name, t.name), t.parent_code NULLS FIRST, t.name"
-            ).pl()
-        else:
-            frame = con.sql(
-                "SELECT code AS Kode, '' AS Hovedtema, label AS Betegnelse FROM category WHERE kind = ? ORDER BY sort_order",
-                params=[which],
-            ).pl()
+        frame = label_list(con, which)
         if frame.is_empty():
             st.caption("Listen er tom: opsæt kommunen med de fælles lister først.")
             return
         st.caption(
             "Ret betegnelsen i tabellen og gem. Koderne bliver de samme, så alt registreret følger med."
         )
+        shown = frame.drop("main_theme") if which != "theme" else frame
         edited = st.data_editor(
-            frame.drop("Hovedtema") if which != "theme" else frame,
-            disabled=["Kode", "Hovedtema"],
+            shown,
+            disabled=["code", "main_theme"],
             hide_index=True,
+            column_config={name: COLUMN_LABELS[name] for name in shown.columns},
             key=f"lists_editor_{which}",
         )
         if st.button("Gem betegnelserne", key="lists_save"):
-            _save_names(which, frame, pl.DataFrame(edited), actor)
+            _save_names(which, changed_labels(frame, pl.DataFrame(edited)), actor)
 
 
-def _save_names(which: str, before: pl.DataFrame, after: pl.DataFrame, actor: str) -> None:
-    old = dict(zip(before["Kode"], before["Betegnelse"], strict=True))
-    changes = {
-        code: str(name)
-        for code, name in zip(after["Kode"], after["Betegnelse"], strict=True)
-        if name and str(name).strip() and name != old.get(code)
-    }
+def _save_names(which: str, changes: dict[str, str], actor: str) -> None:
     saved, problems = rename_labels(get_connection().cursor(), which, changes, actor=actor)
     if problems:
         st.error(md_escape(" ".join(p.as_text() for p in problems)))
@@ -529,4 +471,4 @@ def _show_done(key: str) -> None:
     else:
         st.error(md_escape(message), icon="🚫")
         if problems:
-            st.dataframe(_problems_frame(problems), hide_index=True)
+            st.dataframe(problems_frame(problems), hide_index=True)

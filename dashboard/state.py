@@ -21,7 +21,6 @@ PRESENT_VALUE = "praesentation"
 FIGURE_KEY = "figur"
 _LOADED = "_filters_loaded"
 _NOTES = "_filter_notes"
-_CURRENT = "_filters"
 _PAGE_PARAMS = "_page_params"
 
 
@@ -55,15 +54,6 @@ def filters_from_widgets() -> Filters:
             value = st.session_state[key]
             values[f.name] = tuple(value) if isinstance(value, list) else value
     return Filters(**values)
-
-
-def set_current(filters: Filters) -> None:
-    st.session_state[_CURRENT] = filters
-
-
-def current() -> Filters:
-    """The filters of this run (set by app.py before the page runs)."""
-    return st.session_state.get(_CURRENT) or filters_from_widgets()
 
 
 def notes() -> list[str]:

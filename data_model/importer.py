@@ -74,6 +74,19 @@ class FieldChange:
         return f"{where}: {field_label(self.column)} {_cell_text(self.old)} → {_cell_text(self.new)}"
 
 
+def problems_frame(problems: list[Problem]) -> pl.DataFrame:
+    """The validation report as a table: row, column, value and the Danish reason."""
+    return pl.DataFrame(
+        {
+            "Række": [p.row for p in problems],
+            "Kolonne": [p.column for p in problems],
+            "Værdi": [p.value for p in problems],
+            "Årsag": [p.reason for p in problems],
+        },
+        schema={"Række": pl.Int64, "Kolonne": pl.Utf8, "Værdi": pl.Utf8, "Årsag": pl.Utf8},
+    )
+
+
 @dataclass
 class ImportReport:
     kind: str
@@ -91,15 +104,7 @@ class ImportReport:
         return not self.problems
 
     def problems_frame(self) -> pl.DataFrame:
-        return pl.DataFrame(
-            {
-                "Række": [p.row for p in self.problems],
-                "Kolonne": [p.column for p in self.problems],
-                "Værdi": [p.value for p in self.problems],
-                "Årsag": [p.reason for p in self.problems],
-            },
-            schema={"Række": pl.Int64, "Kolonne": pl.Utf8, "Værdi": pl.Utf8, "Årsag": pl.Utf8},
-        )
+        return problems_frame(self.problems)
 
     def changes_frame(self) -> pl.DataFrame:
         """Every stored value the import replaces or clears, old and new (shown before writing)."""

@@ -6,10 +6,31 @@ exported from Excel with Danish headers imports without renaming.
 
 from __future__ import annotations
 
+import re
+import unicodedata
+
 # The small-number rule: a count from 1 to SMALL_N - 1 is marked "under 5" (and hidden in a
-# publication when asked); shares of fewer than SMALL_N are marked too.
+# publication when asked: the default suppression threshold); shares of fewer than SMALL_N are
+# marked too. Every "under 5" a user reads is built from UNDER_SMALL_N.
 SMALL_N = 5
 UNDER_SMALL_N = f"under {SMALL_N}"
+HOLLOW_POINTS = f"Åbne punkter er tal {UNDER_SMALL_N}"  # the charts' mark for a small number
+
+MONTHS = (
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+MONTHS_SHORT = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 FIELD_LABELS: dict[str, str] = {
     "code": "Kode",
@@ -145,6 +166,11 @@ QUERY_COLUMN_LABELS: dict[str, str] = {
     "action": "Handling",
     "record": "Post",
     "change": "Ændring",
+    "main_theme": "Hovedtema",
+    # the underlying inquiries (queries.inquiries.inquiry_rows)
+    "inquiry": "Henvendelse",
+    "inquiry_outcome": "Udfald",
+    "themes": "Temaer",
     "file_name": "Fil",
     "rows_new": "Nye",
     "rows_changed": "Ændrede",
@@ -268,3 +294,16 @@ def format_signed(value: float | None, decimals: int = 0, suffix: str = "") -> s
 def format_day(value: object) -> str:
     """date -> '31.03.2025'."""
     return "–" if value is None else value.strftime("%d.%m.%Y")  # type: ignore[attr-defined]
+
+
+# Danish letters spelt out in ASCII (file names, URL paths, codes)
+DANISH_LETTERS = (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("Æ", "Ae"), ("Ø", "Oe"), ("Å", "Aa"))
+
+
+def ascii_slug(text: str) -> str:
+    """'Haderslev 2024/25' -> 'haderslev-2024-25': Danish letters spelt out (æ -> ae), for file
+    names and URL paths that stay ASCII."""
+    for danish, plain in DANISH_LETTERS:
+        text = text.replace(danish, plain)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()

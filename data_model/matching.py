@@ -9,6 +9,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from data_model.labels import DANISH_LETTERS
+
 
 def normalise(text: object) -> str:
     """'  Børn & Familie ' -> 'børn og familie'; 'Klagetema(er)' -> 'klagetema er'."""
@@ -84,6 +86,6 @@ def split_cell(value: object) -> list[str]:
 def slug(text: str, max_length: int = 40) -> str:
     """'Børn & Unge' -> 'boern-og-unge' (for codes of units and themes the advisor adds)."""
     value = normalise(text)
-    for a, b in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("é", "e"), ("ü", "u")):
+    for a, b in (*DANISH_LETTERS, ("é", "e"), ("ü", "u")):
         value = value.replace(a, b)
     return value.replace(" ", "-")[:max_length].strip("-") or "x"

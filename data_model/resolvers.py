@@ -373,3 +373,28 @@ class PeriodResolver:
         if len(found) == 1:
             return Resolution(next(iter(found)), "ok")
         return Resolution(None, "ambiguous" if found else "unknown", tuple(self.index.nearest(text)))
+
+
+def answer_choices(con: duckdb.DuckDBPyConnection, municipality: str, target: str) -> dict[str, str]:
+    """{code: shown name} a name in her sheet may mean: the municipality's units (by path),
+    themes ('Hovedtema › Tema'), its report periods, or a category kind (``target`` 'category:KIND')."""
+    if target == "unit":
+        resolver = UnitResolver(con, municipality)
+        return dict(sorted(((u, resolver.path_name(u)) for u in resolver.units), key=lambda item: item[1]))
+    if target == "theme":
+        rows = con.execute(
+            "SELECT t.code, CASE WHEN t.parent_code IS NULL THEN t.name ELSE p.name || ' › ' || t.name END AS shown "
+            "FROM theme t LEFT JOIN theme p ON p.code = t.parent_code "
+            "WHERE t.municipality_code IS NULL OR t.municipality_code = ? ORDER BY shown",
+            [municipality],
+        ).fetchall()
+    elif target == "period":
+        rows = con.execute(
+            "SELECT period_id, label FROM report_period WHERE municipality_code = ? ORDER BY start_date",
+            [municipality],
+        ).fetchall()
+    else:
+        rows = con.execute(
+            "SELECT code, label FROM category WHERE kind = ? ORDER BY sort_order", [target.split(":", 1)[1]]
+        ).fetchall()
+    return {str(c): str(n) for c, n in rows}

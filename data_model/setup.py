@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import polars as pl
 
 from data_model import denmark
 from data_model.importer import LOCAL_ACTOR, ImportReport, Problem, database_failure, validate_rows
 from data_model.kinds import KINDS
-from data_model.labels import REASONS
+from data_model.labels import MONTHS, REASONS
 from data_model.landing import Refused, land, one_transaction
 from data_model.matching import normalise
 from data_model.readers import RawTable, UnreadableFile, read_table
@@ -27,20 +28,6 @@ from data_model.sheet_mapping import FORMER_NAMES, load_mapping, save_mapping
 
 REFERENCE = Path(__file__).resolve().parent.parent / "sample_data" / "reference"
 EMPTY_ON_PURPOSE = "empty_on_purpose"
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 # Words in a department's name -> the common sector (the common list in sample_data/FORMAT.md); the advisor can change it later.
 SECTOR_WORDS: tuple[tuple[str, str], ...] = (
     ("borgerservice", "borgerservice"),
@@ -344,3 +331,49 @@ def rename_labels(
     if saved:
         save_mapping(con, FORMER_NAMES, former)
     return saved, problems
+
+
+def own_municipalities(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{code: name} of the municipalities set up here (with units or report periods), by name."""
+    rows = con.execute(
+        "SELECT code, name FROM municipality WHERE code IN "
+        "(SELECT municipality_code FROM org_unit UNION SELECT municipality_code FROM report_period) ORDER BY name"
+    ).fetchall()
+    return {str(c): str(n) for c, n in rows}
+
+
+def unit_paths(paths: list[list[tuple[str, str]]]) -> list[str]:
+    """Every unit an organisation sheet names, as 'Forvaltning › Område › Afdeling', sorted
+    (``organisation_rows``' paths; the sector is not a unit)."""
+    names = {
+        " › ".join(name for level, name in path[: i + 1] if level != "sector")
+        for path in paths
+        for i in range(len(path))
+    }
+    return sorted(names - {""})  # a path that starts with its sector is no unit of its own
+
+
+def label_list(con: duckdb.DuckDBPyConnection, which: str) -> pl.DataFrame:
+    """The themes (``which='theme'``, with their main theme) or one kind of category: code,
+    main_theme ('' for categories and main themes) and label, in the order they are shown."""
+    if which == "theme":
+        return con.sql(
+            "SELECT t.code, coalesce(p.name, '') AS main_theme, t.name AS label FROM theme t "
+            "LEFT JOIN theme p ON p.code = t.parent_code "
+            "ORDER BY coalesce(p.name, t.name), t.parent_code NULLS FIRST, t.name"
+        ).pl()
+    return con.sql(
+        "SELECT code, '' AS main_theme, label FROM category WHERE kind = ? ORDER BY sort_order",
+        params=[which],
+    ).pl()
+
+
+def changed_labels(before: pl.DataFrame, after: pl.DataFrame) -> dict[str, str]:
+    """{code: new label} for every label edited in ``after`` (a ``label_list`` frame as edited);
+    an emptied label is not a change."""
+    old = dict(zip(before["code"], before["label"], strict=True))
+    return {
+        code: str(name)
+        for code, name in zip(after["code"], after["label"], strict=True)
+        if name and str(name).strip() and name != old.get(code)
+    }

@@ -7,12 +7,12 @@ from datetime import date
 import duckdb
 import polars as pl
 
+from data_model.denmark import WHOLE_COUNTRY
 from queries.dimensions import APPEAL_GROUPS
 from queries.filters import Filters, where
 from queries.periods import Span
 from queries.units import effective_level, unit_level_sql
 
-WHOLE_COUNTRY = "000"
 # the three areas of Ankestyrelsen's Danmarkskort
 DANMARKSKORT_LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
 REJECTED = "afvist"

@@ -22,6 +22,7 @@ from typing import Any, Literal
 import duckdb
 import polars as pl
 
+from data_model.labels import SMALL_N
 from queries.dimensions import DIMENSIONS as ALL_DIMENSIONS
 from queries.dimensions import NEEDS_POINTS, NOT_SET, Dimension
 from queries.filters import FIELDS, Filters, where
@@ -30,7 +31,6 @@ from queries.periods import Span, resolve_span
 from queries.suppression import suppress
 from queries.units import descendants
 
-SMALL_N = 5
 NO_REMARK = "(ingen bemærkning)"
 TOTAL = "I alt"
 TREND_PERIODS = 5

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from queries.appeals import WHOLE_COUNTRY
+from data_model.denmark import WHOLE_COUNTRY
 from queries.dimensions import SPLIT_WORDS
 from queries.filters import (
     COUNT_UNIT_WORDS,

@@ -53,7 +53,13 @@ COUNT_UNITS: tuple[CountUnit, ...] = ("inquiries", "points")
 GRAINS: tuple[Grain, ...] = ("month", "quarter", "year", "period")
 
 # the date a relation's records fall in a span by (a relation without one is not limited by dates)
-DATE_COLUMNS: dict[str, str] = {"inquiry": "i.received", "point": "i.received", "decision": "d.decided"}
+# A complaint point carries its inquiry's municipality and received date (migration 9): the point
+# relation narrows both tables, so only the selection's points are read and joined.
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "inquiry": ("i.received",),
+    "point": ("i.received", "p.received"),
+    "decision": ("d.decided",),
+}
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,7 @@ class FilterField:
         return self.noun or self.label.lower()
 
 
-def row(**words: Any) -> dict[str, FilterField]:
+def _row(**words: Any) -> dict[str, FilterField]:
     """A field's row of the filter table, as the metadata of that field of ``Filters``."""
     return {"row": FilterField(**words)}
 
@@ -101,13 +107,18 @@ def _in_list(column: str) -> str:
     return f"list_contains(?::VARCHAR[], {column})"
 
 
+def _on_inquiries(condition: str) -> dict[str, str]:
+    """A condition on the inquiry facts, the same whether complaint points are counted or not."""
+    return {"inquiry": condition, "point": condition}
+
+
 @dataclass(frozen=True)
 class Filters:
     """The filter of a view. The fields are the filter table, in the sidebar's order."""
 
     municipalities: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="kommune",
             label="Kommune",
             source="municipality",
@@ -117,7 +128,7 @@ class Filters:
             resets=("period_id", "unit_id"),
             sql={
                 "inquiry": _in_list("i.municipality_code"),
-                "point": _in_list("i.municipality_code"),
+                "point": f"{_in_list('i.municipality_code')} AND {_in_list('p.municipality_code')}",
                 "decision": _in_list("d.municipality_code"),
                 "recommendation": _in_list("r.municipality_code"),
                 "report_period": _in_list("rp.municipality_code"),
@@ -129,7 +140,7 @@ class Filters:
     )
     period_id: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="periode",
             label="Beretningsperiode",
             source="period",
@@ -144,19 +155,19 @@ class Filters:
     )
     date_from: date | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="fra", label="Fra", source="date", widget="date", subtitle=None, resets=("period_id",)
         ),
     )
     date_to: date | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="til", label="Til", source="date", widget="date", subtitle=None, resets=("period_id",)
         ),
     )
     count_unit: CountUnit = field(
         default="inquiries",
-        metadata=row(
+        metadata=_row(
             url="taelle",
             label="Tæl",
             source="choice",
@@ -169,7 +180,7 @@ class Filters:
     )
     sectors: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="sektor",
             label="Sektor",
             source="category:sector",
@@ -185,7 +196,7 @@ class Filters:
     )
     unit_id: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="enhed",
             label="Enhed (med underenheder)",
             source="unit",
@@ -207,7 +218,7 @@ class Filters:
     # the unit level counts are rolled up to; None = the level the municipality's report uses
     level: Level | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="niveau",
             label="Enhedsniveau",
             source="choice",
@@ -220,19 +231,19 @@ class Filters:
     )
     main_theme: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="tema",
             label="Tema",
             source="main_theme",
             dimension="theme",
             widget="selectbox",
             placeholder="Alle temaer",
-            sql={"inquiry": "th.main_code = ?", "point": "th.main_code = ?"},
+            sql=_on_inquiries("th.main_code = ?"),
         ),
     )
     sub_theme: str | None = field(
         default=None,
-        metadata=row(
+        metadata=_row(
             url="undertema",
             label="Undertema",
             source="theme",
@@ -240,24 +251,24 @@ class Filters:
             widget="selectbox",
             placeholder="Alle undertemaer",
             within="main_theme",
-            sql={"inquiry": "p.theme_code = ?", "point": "p.theme_code = ?"},
+            sql=_on_inquiries("p.theme_code = ?"),
         ),
     )
     kinds: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="type",
             label="Henvendelsestype",
             source="category:inquiry_kind",
             dimension="kind",
             widget="multiselect",
             placeholder="Alle typer",
-            sql={"inquiry": _in_list("i.kind_code"), "point": _in_list("i.kind_code")},
+            sql=_on_inquiries(_in_list("i.kind_code")),
         ),
     )
     outcomes: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="udfald",
             label="Handling/udfald",
             source="category:outcome",
@@ -265,29 +276,29 @@ class Filters:
             noun="udfald",
             widget="multiselect",
             placeholder="Alle udfald",
-            sql={"inquiry": _in_list("i.outcome_code"), "point": _in_list("i.outcome_code")},
+            sql=_on_inquiries(_in_list("i.outcome_code")),
         ),
     )
     channels: tuple[str, ...] = field(
         default=(),
-        metadata=row(
+        metadata=_row(
             url="kanal",
             label="Kanal",
             source="category:channel",
             widget="multiselect",
             placeholder="Alle kanaler",
             dimension="channel",
-            sql={"inquiry": _in_list("i.channel_code"), "point": _in_list("i.channel_code")},
+            sql=_on_inquiries(_in_list("i.channel_code")),
         ),
     )
     # None: the report period where periods are not calendar years, else the year
     grain: Grain | None = field(
         default=None,
-        metadata=row(url="interval", label="Interval", source="choice", subtitle=None, choices=GRAIN_WORDS),
+        metadata=_row(url="interval", label="Interval", source="choice", subtitle=None, choices=GRAIN_WORDS),
     )
     split: str = field(
         default="none",
-        metadata=row(
+        metadata=_row(
             url="opdel",
             label="Opdel efter",
             source="choice",
@@ -349,13 +360,12 @@ def where(
         if sql is None or not value or (only is not None and row.name not in only):
             continue
         conditions.append(sql)
-        if row.expand_units:
-            params.append(descendants(con, value))
-        else:
-            params.append(list(value) if row.many else value)
+        value = descendants(con, value) if row.expand_units else list(value) if row.many else value
+        params += [value] * sql.count("?")  # a condition may narrow two tables by the same value
     if span is not None and relation in DATE_COLUMNS:
-        conditions.append(f"{DATE_COLUMNS[relation]} BETWEEN ? AND ?")
-        params += [span.start, span.end]
+        for column in DATE_COLUMNS[relation]:
+            conditions.append(f"{column} BETWEEN ? AND ?")
+            params += [span.start, span.end]
     return " AND ".join(conditions) or "TRUE", params
 
 

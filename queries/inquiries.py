@@ -9,12 +9,11 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
 from queries.filters import Filters, Grain, where
-from queries.periods import MONTHS_DA, Span, comparable_spans, coverage_start
-
-SMALL_N = 5
+from queries.periods import Span, comparable_spans, coverage_start
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -125,7 +124,7 @@ def bucket_end(grain: str, day: date) -> date:
 
 def bucket_label(grain: str, day: object) -> str:
     if grain == "month":
-        return f"{MONTHS_DA[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
+        return f"{MONTHS_SHORT[day.month - 1]} {day.year}"  # type: ignore[attr-defined]
     if grain == "quarter":
         return f"K{(day.month - 1) // 3 + 1} {day.year}"  # type: ignore[attr-defined]
     return str(day.year)  # type: ignore[attr-defined]
@@ -239,19 +238,45 @@ NO_SHARE_WORDS = (
 )
 
 
+def _share_meaning(con: duckdb.DuckDBPyConnection, among: tuple[str, ...]) -> dict[str, bool]:
+    """Per municipality with records (of ``among``; empty: all): whether its records hold citizen
+    inquiries that are not complaints, i.e. whether a complaint share means something there."""
+    in_filter, params = where(con, Filters(municipalities=among), "inquiry", only=("municipalities",))
+    return {
+        str(m): bool(meaningful)
+        for m, meaningful in con.execute(
+            "SELECT i.municipality_code, bool_or(NOT coalesce(k.is_complaint, false) "  # noqa: S608
+            "AND NOT list_contains(?::VARCHAR[], i.kind_code)) FROM inquiry i "
+            "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
+            f"WHERE {in_filter} GROUP BY 1",
+            [list(NON_CITIZEN_KINDS), *params],
+        ).fetchall()
+    }
+
+
 def share_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
     """Municipalities (of ``among``; empty: all) whose records hold citizen inquiries that are not
     complaints. Where every inquiry is a complaint by registration (Albertslund records complaints
     only), a complaint share says nothing and is not shown."""
-    return [
-        str(r[0])
-        for r in con.execute(
-            "SELECT DISTINCT i.municipality_code FROM inquiry i "
-            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
-            "WHERE NOT coalesce(k.is_complaint, false) AND NOT list_contains(?::VARCHAR[], i.kind_code) "
-            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], i.municipality_code))",
-            [list(NON_CITIZEN_KINDS), list(among), list(among)],
-        ).fetchall()
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if meaningful)
+
+
+def complaint_only_municipalities(con: duckdb.DuckDBPyConnection, among: tuple[str, ...] = ()) -> list[str]:
+    """The other municipalities with records: the share means nothing there (usually none, so the
+    share's condition needs no per-row municipality test)."""
+    return sorted(m for m, meaningful in _share_meaning(con, among).items() if not meaningful)
+
+
+def _share_base(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
+    """The condition (over facts ``x``) for an inquiry in the complaint share's base: a citizen
+    inquiry in a municipality where the share means something."""
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    excluded = complaint_only_municipalities(con, f.municipalities)
+    if not excluded:
+        return citizen, [list(NON_CITIZEN_KINDS)]
+    return f"{citizen} AND NOT list_contains(?::VARCHAR[], x.municipality_code)", [
+        list(NON_CITIZEN_KINDS),
+        excluded,
     ]
 
 
@@ -261,15 +286,13 @@ def _share_columns(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, lis
     the share means something. Without points the facts hold one row per inquiry: count(*)."""
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(f) else "count(*)"
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
-    in_base = f"{citizen} AND list_contains(?::VARCHAR[], x.municipality_code)"
+    in_base, base = _share_base(con, f)
     sql = (
         f"({counted} FILTER (WHERE {citizen}))::BIGINT AS citizen_inquiries, "
         f"({counted} FILTER (WHERE {in_base}))::BIGINT AS share_base, "
         f"({counted} FILTER (WHERE x.is_complaint AND {in_base}))::BIGINT AS share_complaints"
     )
-    kinds = list(NON_CITIZEN_KINDS)
-    base = [kinds, share_municipalities(con, f.municipalities)]
-    return sql, [kinds, *base, *base]
+    return sql, [list(NON_CITIZEN_KINDS), *base, *base]
 
 
 def complaint_share_trend(
@@ -410,11 +433,7 @@ def _key_counts(
     facts, params = facts_sql(con, inquiry_filter, whole)
     point_facts, point_params = facts_sql(con, f, whole, with_points=True)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
-    kinds = list(NON_CITIZEN_KINDS)
-    in_base = (
-        "NOT list_contains(?::VARCHAR[], x.kind_code) AND list_contains(?::VARCHAR[], x.municipality_code)"
-    )
-    share_munis = share_municipalities(con, f.municipalities)
+    in_base, base = _share_base(con, f)
     inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
     for n, span in enumerate(spans):
         within = [span.start, span.end]
@@ -424,7 +443,7 @@ def _key_counts(
             f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
             f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
         ]
-        inquiry_params += [*within, *within, kinds, share_munis, *within, kinds, share_munis, *within]
+        inquiry_params += [*within, *within, *base, *within, *base, *within]
         point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
         point_col_params += within
     result = con.execute(
@@ -475,24 +494,30 @@ def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) 
 def inquiry_rows(
     con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, limit: int = 5000
 ) -> pl.DataFrame:
-    """The underlying inquiries with Danish labels (one row per inquiry), newest first."""
+    """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
+    municipality, department, unit, and the Danish names of kind, outcome and themes."""
     facts, params = facts_sql(con, f, span)
+    # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
+    # selection's municipalities and period only (the point relation narrows the points too)
+    scope, scope_params = where(con, f, "point", span, only=("municipalities",))
     return con.sql(
-        "WITH ids AS (SELECT DISTINCT inquiry_id FROM (" + facts + ") x), "  # noqa: S608
+        "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
+        "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
         "themes AS (SELECT p.inquiry_id, string_agg(t.name, ', ' ORDER BY t.name) AS names "
-        "FROM complaint_point p JOIN theme t ON t.code = p.theme_code "
-        "WHERE p.inquiry_id IN (SELECT inquiry_id FROM ids) GROUP BY p.inquiry_id) "
-        'SELECT i.inquiry_id AS "Henvendelse", i.received AS "Modtaget", i.closed AS "Afsluttet", '
-        'm.name AS "Kommune", ut.top_name AS "Forvaltning", ut.unit_name AS "Enhed", '
-        'k.label AS "Type", o.label AS "Udfald", th.names AS "Temaer", i.provenance AS "Oprindelse" '
+        "FROM complaint_point p JOIN ids ON ids.inquiry_id = p.inquiry_id "
+        "JOIN inquiry i ON i.inquiry_id = p.inquiry_id JOIN theme t ON t.code = p.theme_code "
+        f"WHERE {scope} GROUP BY p.inquiry_id) "
+        "SELECT i.inquiry_id AS inquiry, i.received, i.closed, m.name AS municipality, "
+        "ut.top_name AS department, ut.unit_name AS unit, k.label AS kind, o.label AS inquiry_outcome, "
+        "th.names AS themes, i.provenance "
         "FROM ids JOIN inquiry i ON i.inquiry_id = ids.inquiry_id "
         "LEFT JOIN municipality m ON m.code = i.municipality_code "
         "LEFT JOIN unit_tree ut ON ut.unit_id = i.unit_id "
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        'ORDER BY "Modtaget" DESC, "Henvendelse" LIMIT ?',
-        params=[*params, limit],
+        "ORDER BY i.received DESC, i.inquiry_id",
+        params=[*params, limit, *scope_params],
     ).pl()
 
 

@@ -7,9 +7,8 @@ from datetime import date
 
 import duckdb
 
+from data_model.labels import MONTHS_SHORT
 from queries.filters import Filters, where
-
-MONTHS_DA = ("jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 
 @dataclass(frozen=True)
@@ -30,7 +29,7 @@ def _shift(day: date, years: int) -> date:
 
 
 def format_date(day: date) -> str:
-    return f"{day.day}. {MONTHS_DA[day.month - 1]} {day.year}"
+    return f"{day.day}. {MONTHS_SHORT[day.month - 1]} {day.year}"
 
 
 def span_label(start: date, end: date) -> str:

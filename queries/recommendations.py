@@ -169,10 +169,23 @@ def before_after(con: duckdb.DuckDBPyConnection, recommendation_id: str, months:
             "SELECT count(DISTINCT i.inquiry_id) FROM inquiry i "
             "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code AND k.is_complaint "
             "LEFT JOIN complaint_point p ON p.inquiry_id = i.inquiry_id "
+            "AND p.municipality_code = ? AND p.received BETWEEN ? AND ? "  # the point's own copies: read only these
             "WHERE i.municipality_code = ? AND i.received BETWEEN ? AND ? "
             "AND (? OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], coalesce(p.unit_id, i.unit_id))) "
             "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.theme_code))",
-            [municipality, start, end, bool(whole), unit_ids, unit_ids, theme_codes, theme_codes],
+            [
+                municipality,
+                start,
+                end,
+                municipality,
+                start,
+                end,
+                bool(whole),
+                unit_ids,
+                unit_ids,
+                theme_codes,
+                theme_codes,
+            ],
         ).fetchall()[0]
         rows.append(
             {

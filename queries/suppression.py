@@ -6,16 +6,14 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from data_model.labels import format_count
-
-DEFAULT_THRESHOLD = 5
+from data_model.labels import SMALL_N, format_count
 
 
 def suppress(
     frame: pl.DataFrame,
     counts: Sequence[str],
     shares: Sequence[str] = (),
-    threshold: int = DEFAULT_THRESHOLD,
+    threshold: int = SMALL_N,
 ) -> pl.DataFrame:
     """Counts from 1 to threshold-1 become null (zero reveals nobody); shares computed from a
     hidden count are hidden with it. A ``suppressed`` column says which rows were touched."""
@@ -30,6 +28,6 @@ def suppress(
     )
 
 
-def shown_count(value: int | None, threshold: int = DEFAULT_THRESHOLD) -> str:
+def shown_count(value: int | None, threshold: int = SMALL_N) -> str:
     """How a (possibly suppressed) count is printed in a table: '<5' for a hidden one."""
     return f"<{threshold}" if value is None else format_count(value)

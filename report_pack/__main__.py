@@ -8,14 +8,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from data_model.db import DB_PATH_ENV, DatabaseError, connect
-from data_model.labels import format_number
-from queries.suppression import DEFAULT_THRESHOLD
-from report_pack.build import build_pack
-from report_pack.resolve import PackInputError, resolve_municipality, resolve_period
+# Only the standard library at import: main() starts the chart-drawing helper as soon as the
+# arguments are read (Vega starts in it while the rest loads), then imports the report modules.
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from data_model.db import DB_PATH_ENV
+    from data_model.labels import SMALL_N
+
     parser = argparse.ArgumentParser(
         prog="python -m report_pack",
         description=(
@@ -42,10 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--suppress",
         nargs="?",
         type=int,
-        const=DEFAULT_THRESHOLD,
+        const=SMALL_N,
         default=None,
         metavar="GRÆNSE",
-        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {DEFAULT_THRESHOLD})",
+        help=f"skjul små tal: antal fra 1 til GRÆNSE-1 (standard {SMALL_N})",
     )
     parser.add_argument(
         "--today", type=date.fromisoformat, help="dato for anbefalingernes status (ÅÅÅÅ-MM-DD)"
@@ -66,6 +66,14 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("angiv --out MAPPE og/eller --zip FIL")
     if args.suppress is not None and args.suppress < 2:
         parser.error("grænsen for små tal skal være mindst 2")
+    from charts.draw_process import prestart
+
+    prestart()  # Vega starts in the drawing helper while the rest loads and the queries run
+    from data_model.db import DatabaseError, connect
+    from data_model.labels import format_number
+    from report_pack.build import build_pack
+    from report_pack.resolve import PackInputError, resolve_municipality, resolve_period
+
     try:
         con = connect(args.db, create=False, read_only=True)
     except DatabaseError as exc:

@@ -10,7 +10,7 @@ import math
 import time
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -18,14 +18,14 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from charts.export import to_svg_and_png
+from charts.draw_process import Drawer, Drawn, drawer
 from data_model.display import SHARE_COLUMNS, display_frame, is_internal
 from data_model.export import frame_to_csv, frame_to_xlsx
-from data_model.labels import format_number
+from data_model.labels import ascii_slug, format_number
 from queries.describe import load_names
 from report_pack.document import Numbered, suppression_words, write_docx
 from report_pack.figures import Omitted, PackItem, collect
-from report_pack.resolve import Period, ascii_slug, period_by_id
+from report_pack.resolve import Period, period_by_id
 from report_pack.template import load_template
 from report_pack.template_pack import build_template_pack
 
@@ -138,7 +138,6 @@ def build_pack(
     has a report template (and ``use_template``), the pack follows it (report_pack.template_pack).
     """
     started = time.perf_counter()
-    timings: dict[str, float] = {}
     report = progress or (lambda _fraction, _message: None)
     if suppress_threshold is not None and suppress_threshold < 2:
         raise ValueError("Grænsen for små tal skal være mindst 2")
@@ -146,16 +145,36 @@ def build_pack(
     if period.municipality_code != municipality:
         raise ValueError(f"Perioden {period_id} hører ikke til kommunen {municipality}")
     day = today or date.today()
-    generated_at = datetime.now().replace(microsecond=0)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     template = load_template(con, municipality) if use_template else []
-    if template:
-        result = build_template_pack(
-            con, period, template, out, suppress_threshold, report, today=day, started=started
-        )
-        return _finish(result, zip_path, report, started)
+    with drawer() as draw:  # Vega starts in its helper process while the queries run
+        if template:
+            result = build_template_pack(
+                con, period, template, out, suppress_threshold, report, today=day, started=started, draw=draw
+            )
+        else:
+            result = _standard_pack(
+                con, period, out, suppress_threshold, report, day=day, started=started, draw=draw
+            )
+    return _finish(result, zip_path, report, started)
 
+
+def _standard_pack(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    out: Path,
+    suppress_threshold: int | None,
+    report: Progress,
+    *,
+    day: date,
+    started: float,
+    draw: Drawer,
+) -> PackResult:
+    """Every standard figure of the period: each chart goes to the drawer as soon as its spec is
+    built, and its data files are written while it is drawn."""
+    timings: dict[str, float] = {}
+    generated_at = datetime.now().replace(microsecond=0)
     report(0.02, "Henter tallene …")
     names = load_names(con)
     collected = collect(con, period, names, today=day, threshold=suppress_threshold)
@@ -165,6 +184,7 @@ def build_pack(
     figure_entries: list[dict[str, Any]] = []
     table_entries: list[dict[str, Any]] = []
     numbered: list[Numbered] = []
+    drawings: list[tuple[str, int, Callable[[], Drawn]]] = []  # file stem, index in numbered, drawing
     figure_no = table_no = 0
     render_started = time.perf_counter()
     total = len(collected.items)
@@ -186,13 +206,10 @@ def build_pack(
             "shown_columns": [c.name for c in item.columns],
             "rows": frame_rows(item.data),
         }
-        png: bytes | None = None
         if item.draw is not None:
             figure_no += 1
             stem = f"{figure_no:02d}-{item.key}"
-            svg, png = to_svg_and_png(item.chart())
-            (out / f"{stem}.png").write_bytes(png)
-            (out / f"{stem}.svg").write_bytes(svg)
+            drawings.append((stem, len(numbered), draw.draw(item.chart())))
             entry = {"number": figure_no, "caption": f"Figur {figure_no}: {item.title}", **entry}
             names_of = {"png": f"{stem}.png", "svg": f"{stem}.svg"}
         else:
@@ -206,7 +223,12 @@ def build_pack(
         entry["files"] = names_of
         files += names_of.values()
         (figure_entries if item.draw is not None else table_entries).append(entry)
-        numbered.append(Numbered(item, figure_no if item.draw is not None else None, table_no, png))
+        numbered.append(Numbered(item, figure_no if item.draw is not None else None, table_no, None))
+    for stem, position, drawn in drawings:
+        svg, png = drawn()
+        (out / f"{stem}.png").write_bytes(png)
+        (out / f"{stem}.svg").write_bytes(svg)
+        numbered[position] = replace(numbered[position], png=png)
     timings["render"] = time.perf_counter() - render_started
 
     report(0.88, "Skriver Word-dokumentet …")
@@ -240,7 +262,7 @@ def build_pack(
     manifest["files"] = sorted(files)
     (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
 
-    result = PackResult(
+    return PackResult(
         out_dir=out,
         period=period,
         files=sorted(files),
@@ -252,7 +274,6 @@ def build_pack(
         seconds=0.0,
         timings=timings,
     )
-    return _finish(result, zip_path, report, started)
 
 
 def _finish(result: PackResult, zip_path: Path | str | None, report: Progress, started: float) -> PackResult:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
 import duckdb
 
+from data_model.denmark import WHOLE_COUNTRY
 from queries.filters import Filters
 from queries.periods import Span, resolve_span
 
@@ -31,14 +31,6 @@ class Period:
         return Span(self.start, self.end, self.label)
 
 
-def ascii_slug(text: str) -> str:
-    """'Haderslev 2024/25' -> 'haderslev-2024-25' (file names stay ASCII)."""
-    for danish, plain in (("æ", "ae"), ("ø", "oe"), ("å", "aa"), ("Æ", "Ae"), ("Ø", "Oe"), ("Å", "Aa")):
-        text = text.replace(danish, plain)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
-
-
 def _norm(text: str) -> str:
     text = text.strip().casefold()
     return re.sub(r"\s+kommune$", "", text)
@@ -46,7 +38,9 @@ def _norm(text: str) -> str:
 
 def resolve_municipality(con: duckdb.DuckDBPyConnection, text: str) -> tuple[str, str]:
     """(code, name) from a code ('510') or a name ('Haderslev', 'haderslev kommune')."""
-    rows = con.execute("SELECT code, name FROM municipality WHERE code <> '000' ORDER BY name").fetchall()
+    rows = con.execute(
+        "SELECT code, name FROM municipality WHERE code <> ? ORDER BY name", [WHOLE_COUNTRY]
+    ).fetchall()
     wanted = _norm(text)
     for code, name in rows:
         if text.strip() == str(code) or wanted == _norm(str(name)):

@@ -22,9 +22,10 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from charts.crosstab import crosstab_chart
-from charts.export import to_svg_and_png
+from charts.draw_process import Drawer
 from charts.theme import source_line
 from data_model.export import frame_to_csv, frame_to_xlsx
+from data_model.labels import ascii_slug
 from queries.crosstab import (
     MEASURES,
     SHARE_SUFFIX,
@@ -51,7 +52,7 @@ from report_pack.document import (
     word_table,
 )
 from report_pack.figures import Column, Omitted, PackItem, collect
-from report_pack.resolve import Period, ascii_slug
+from report_pack.resolve import Period
 from report_pack.template import TemplateItem
 
 Progress = Callable[[float, str], None]
@@ -268,6 +269,7 @@ def build_template_pack(
     *,
     today: date,
     started: float,
+    draw: Drawer,
 ) -> Any:
     """Write the template's pack into ``out``; returns a ``report_pack.build.PackResult``."""
     from report_pack.build import MANIFEST, PackResult, _sheet_name, export_frame, manifest_head, pack_stem
@@ -281,24 +283,22 @@ def build_template_pack(
 
     render_started = time.perf_counter()
     report(0.1, f"Tegner {sum(e.item.draw is not None for e in entries)} figurer …")
-    specs = {e.position: e.item.chart() for e in entries if e.item.draw is not None}
-    drawn = {position: to_svg_and_png(spec) for position, spec in specs.items()}
-    timings["charts"] = time.perf_counter() - render_started
+    drawings = {e.position: draw.draw(e.item.chart()) for e in entries if e.item.draw is not None}
     files: list[str] = []
     manifest_items: list[dict[str, Any]] = []
     for index, entry in enumerate(entries):
         item = entry.item
         report(0.5 + 0.35 * index / max(len(entries), 1), f"{item.title} …")
         stem = item.key
+        data = export_frame(item)  # written while the helper draws this item's chart
+        (out / f"{stem}.csv").write_bytes(frame_to_csv(data))
+        (out / f"{stem}.xlsx").write_bytes(frame_to_xlsx(data, sheet=_sheet_name(item.title)))
         names_of: dict[str, str] = {}
-        if entry.position in drawn:
-            svg, entry.png = drawn[entry.position]
+        if entry.position in drawings:
+            svg, entry.png = drawings[entry.position]()
             (out / f"{stem}.png").write_bytes(entry.png)
             (out / f"{stem}.svg").write_bytes(svg)
             names_of |= {"png": f"{stem}.png", "svg": f"{stem}.svg"}
-        data = export_frame(item)
-        (out / f"{stem}.csv").write_bytes(frame_to_csv(data))
-        (out / f"{stem}.xlsx").write_bytes(frame_to_xlsx(data, sheet=_sheet_name(item.title)))
         names_of |= {"csv": f"{stem}.csv", "xlsx": f"{stem}.xlsx"}
         files += names_of.values()
         manifest_items.append(

@@ -36,6 +36,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
+from data_model.denmark import WHOLE_COUNTRY
 from data_model.kinds import KINDS
 from queries.published_check import EXPRESSIBLE
 
@@ -1352,7 +1353,7 @@ def appeal_statistics(g: Gen) -> list[dict[str, Any]]:
             drift += rng.gauss(0, 0.012)
             volume = base * (1.03 ** (year - 2022)) * rng.uniform(0.96, 1.04)
             national_rate = rate + drift
-            rows.append(_statistic(rng, "000", year, area, round(volume), national_rate, None))
+            rows.append(_statistic(rng, WHOLE_COUNTRY, year, area, round(volume), national_rate, None))
             for m, population in POPULATION.items():
                 n = max(3, round(volume * population / DK_POPULATION * sizes[m] * rng.uniform(0.85, 1.15)))
                 municipal_rate = min(0.85, max(0.05, national_rate + offsets[m][area] + rng.gauss(0, 0.04)))

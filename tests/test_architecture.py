@@ -78,7 +78,6 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             ("queries/periods.py", "inquiries"),
             ("queries/filters.py", "column"),
             ("queries/filters.py", "_in_list()"),
-            ("queries/filters.py", "DATE_COLUMNS[relation]"),
         )
     },
     **{

@@ -177,8 +177,10 @@ PRESENTED = """() => {
   if (!svg) return null;
   const box = svg.getBoundingClientRect(), drawn = svg.viewBox.baseVal;
   const scale = Math.min(box.width / drawn.width, box.height / drawn.height);
-  const texts = [...svg.querySelectorAll('.role-axis-label text, .role-legend-label text')];
-  const rects = [...svg.querySelectorAll('text')].filter((t) => t.textContent.trim()).map((t) => t.getBoundingClientRect());
+  // labels thinned out by the chart (drawn with opacity 0) are not on the screen
+  const shown = (t) => t.textContent.trim() && getComputedStyle(t).opacity !== '0';
+  const texts = [...svg.querySelectorAll('.role-axis-label text, .role-legend-label text')].filter(shown);
+  const rects = [...svg.querySelectorAll('text')].filter(shown).map((t) => t.getBoundingClientRect());
   return {
     label: Math.min(...texts.map((t) => parseFloat(getComputedStyle(t).fontSize) * scale)),
     top: Math.min(...rects.map((r) => r.top)), bottom: Math.max(...rects.map((r) => r.bottom)),
@@ -394,5 +396,43 @@ def test_split_trend_has_legend_on_screen(server: str, browser) -> None:
         assert legend.count() == 1
         assert "Social og Sundhed" in (legend.text_content() or "")
         page.screenshot(path=str(SHOTS / "tendenser-opdelt.png"))
+    finally:
+        page.close()
+
+
+def test_split_trend_fits_a_small_meeting_screen(server: str, browser) -> None:
+    """The hardest presented figure (eight lines, a two-row legend, event labels) at 1280×720:
+    readable and whole, title to source line."""
+    url = f"{server}/tendenser?{VIEW}&opdel=department&interval=quarter{MODES['praesentation']}"
+    page = _open(browser, url, size=SIZES[0])
+    try:
+        assert page.locator('[data-testid="stVegaLiteChart"] .role-legend').count() == 1
+        assert _presented_problems(page, "tendenser", *SIZES[0]) == []
+        page.screenshot(path=str(SHOTS / "tendenser-opdelt-praesentation-1280.png"))
+    finally:
+        page.close()
+
+
+TABLE_SCROLL = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] .dvn-scroller')].map(
+  (s) => [s.scrollWidth, s.clientWidth])"""
+
+
+def test_recommendations_table_fits_without_sideways_scroll(server: str, browser) -> None:
+    """Anbefalinger's table at 1440×900 and 1280×720, menu open: its long titles wrap in a
+    narrower column instead of pushing the last columns out of sight."""
+    page = _open(browser, f"{server}/anbefalinger?{VIEW}")
+    try:
+        table = page.locator('[data-testid="stDataFrame"]').first
+        for width, height in SIZES[:2]:
+            page.set_viewport_size({"width": width, "height": height})
+            _settle_layout(page)
+            table.scroll_into_view_if_needed()
+            page.wait_for_function(f"({TABLE_SCROLL})().length > 0", timeout=10_000)
+            page.wait_for_timeout(500)
+            scroll_width, client_width = page.evaluate(TABLE_SCROLL)[0]
+            assert scroll_width <= client_width + 1, (
+                f"{width}×{height}: table scrolls ({scroll_width} > {client_width})"
+            )
+            table.screenshot(path=str(SHOTS / f"anbefalinger-tabel-{width}.png"))
     finally:
         page.close()

@@ -36,7 +36,7 @@ def render(ctx: PageContext) -> None:
     with importing:
         user = current_user()
         if require_editor(user):  # viewers read and export; they get no uploader and no import button
-            own_data_section(user.id)  # her own sheet, set-up, national figures
+            own_data_section(user.id, ctx.filters.municipality)  # her own sheet, set-up, national figures
             import_section(user.id)
     with exporting:
         _export_section()

@@ -11,6 +11,7 @@ from dashboard.context import PageContext
 from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures, table_with_downloads
 from dashboard.safe_text import md_escape
+from data_model.denmark import WHOLE_COUNTRY
 from data_model.display import display_frame
 from queries import published
 
@@ -28,7 +29,8 @@ def render(ctx: PageContext) -> None:
     page_header(
         "Kommuner",
         "Tal fra kommunernes egne beretninger. Perioder og opgørelsesmåder er forskellige: læs perioden med.",
-        "Publicerede tal · " + ", ".join(n for c, n in ctx.names.municipalities.items() if c != "000"),
+        "Publicerede tal · "
+        + ", ".join(n for c, n in ctx.names.municipalities.items() if c != WHOLE_COUNTRY),
     )
     totals = query(published.published_totals, None)
     if totals.is_empty():

@@ -13,10 +13,11 @@ from dashboard.data import query
 from dashboard.layout import Figure, empty_state, page_header, show_figures
 from dashboard.safe_text import md_escape
 from dashboard.template_panel import template_panel
+from data_model.labels import UNDER_SMALL_N
 from queries import crosstab as xt
 
 SMALL_WORDS = (
-    "Tal med stjerne (\\*) er under 5: tolk dem varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert "
+    f"Tal med stjerne (\\*) er {UNDER_SMALL_N}: tolk dem varsomt. Totalerne tæller hver henvendelse, afgørelse eller hvert "
     "klagepunkt én gang, også når den indgår i flere rækker (fx flere temaer)."
 )
 
@@ -29,7 +30,7 @@ def render(ctx: PageContext) -> None:
     page_header(
         "Krydstabel",
         "Tæl henvendelser, klager, klagepunkter eller Ankestyrelsens afgørelser og bemærkninger fordelt på "
-        "to dimensioner, med totaler i begge retninger. Tal under 5 er markeret med en stjerne.",
+        f"to dimensioner, med totaler i begge retninger. Tal {UNDER_SMALL_N} er markeret med en stjerne.",
         ctx.counting(xt.MEASURES[measure].words.lower()),
     )
     if not state.presenting():

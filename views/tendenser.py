@@ -11,7 +11,7 @@ from dashboard.data import query
 from dashboard.interval import interval_control
 from dashboard.layout import catalogue_figure, empty_state, page_header, show_figures, table_with_downloads
 from dashboard.state import presenting, widget_key
-from data_model.labels import PROVENANCE_LABELS
+from data_model.labels import HOLLOW_POINTS, PROVENANCE_LABELS
 from queries import inquiries
 from queries.describe import COUNT_UNIT_WORDS, GRAIN_WORDS, describe_filters
 from queries.dimensions import DRILL, SPLIT_WORDS, SPLITS
@@ -20,7 +20,7 @@ from queries.periods import Span, ignoring_period
 
 UNBOUNDED = " afgrænser ikke tendenserne"
 INTRO = (
-    ". Åbne punkter er tal under 5, og perioder mærket (delvis), (foreløbig) eller (første år) "
+    f". {HOLLOW_POINTS}, og perioder mærket (delvis), (foreløbig) eller (første år) "
     "er ikke hele år: tolk dem varsomt."
 )
 
@@ -86,6 +86,6 @@ def render(ctx: PageContext) -> None:
         if rows_section.open:  # the rows are read only when asked for
             with rows_section:
                 rows = query(inquiries.inquiry_rows, qf, span)
-                rows = rows.with_columns(pl.col("Oprindelse").replace(PROVENANCE_LABELS))
+                rows = rows.with_columns(pl.col("provenance").replace(PROVENANCE_LABELS))
                 caption = f"{len(rows)} henvendelser (højst 5.000 vises)."
                 table_with_downloads(rows, f"{file_stem}-henvendelser", "rows", caption=caption)

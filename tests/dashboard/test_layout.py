@@ -6,7 +6,7 @@ import json
 
 import polars as pl
 
-from dashboard.layout import WRAP_MIN_ROW_PX, table_layout
+from dashboard.layout import TEXT_MAX_PX, TEXT_MIN_PX, WRAP_MIN_ROW_PX, table_layout
 
 
 def test_short_text_keeps_default_rows() -> None:
@@ -23,8 +23,10 @@ def test_long_text_gets_a_wide_wrapping_column() -> None:
         )
     )
     assert list(config) == ["Anbefaling", "Rettet mod"]  # only the long text columns
-    assert config["Anbefaling"]["width"] == "large"
-    assert config["Rettet mod"]["width"] == "medium"  # two medium lines: the table stays narrow
+    assert config["Anbefaling"]["width"] == TEXT_MAX_PX  # room enough: as wide as a column gets
+    assert (
+        TEXT_MIN_PX <= config["Rettet mod"]["width"] < TEXT_MAX_PX
+    )  # as wide as it needs: the table stays narrow
     assert row_height is not None and row_height >= WRAP_MIN_ROW_PX  # Streamlit wraps above 64 px
 
 
@@ -42,5 +44,29 @@ def test_recommendations_table_wraps_its_titles(sample_app) -> None:
     longest = max(len(str(t)) for t in table.value["Anbefaling"])
     assert longest > 30, "the sample's recommendation titles should be long enough to need wrapping"
     columns = json.loads(table.proto.columns)
-    assert columns["Anbefaling"]["width"] == "large"
+    assert TEXT_MIN_PX <= columns["Anbefaling"]["width"] < TEXT_MAX_PX  # narrowed: no sideways scroll
     assert table.proto.row_height >= WRAP_MIN_ROW_PX
+
+
+def test_a_wide_table_narrows_its_long_text_to_fit_a_1280_window() -> None:
+    """Anbefalinger's table (issue 18): seven columns and no sideways scroll; the titles wrap instead
+    (the end-to-end test measures the drawn table)."""
+    title = "Fortsat arbejde med sidste års anbefalinger og processuelle regler – Børn og Kultur"
+    frame = pl.DataFrame(
+        {
+            "Advarsel": ["Gået i stå"],
+            "Anbefaling": [title],
+            "Rettet mod": ["Arbejdsmarked og Borgerservice"],
+            "Beretning": ["2024"],
+            "Status": ["Ingen opfølgning"],
+            "Senest fulgt op": ["31. dec. 2024"],
+            "Frist": ["31. dec. 2025"],
+        }
+    )
+    config, row_height = table_layout(frame)
+    width = config["Anbefaling"]["width"]
+    assert width == TEXT_MIN_PX  # the other columns take the room: the titles wrap in the narrowest column
+    assert list(config) == ["Anbefaling"]  # the short columns size themselves
+    assert row_height is not None and (row_height - 16) // 21 >= -(
+        -len(title) * 7 // (width - 24)
+    )  # wraps whole

@@ -12,12 +12,13 @@ import pytest
 
 from data_model.check import check_report
 from data_model.db import connect, current_version
-from data_model.editing import load_row, save, save_inquiry_with_points, validate
+from data_model.editing import load_row, save, save_inquiry_with_points
 from data_model.importer import import_file
 from data_model.point_scope import points_out_of_step, sync_point_scope
 from data_model.schema import LATEST_VERSION, MIGRATIONS
 from data_model.sheet_import import import_sheet
 from tests.conftest import TODAY, write
+from tests.data_model.test_editing import INQUIRY, _record
 
 
 def _scope(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str | None, date | None]]:
@@ -39,12 +40,6 @@ def _assert_in_step(con: duckdb.DuckDBPyConnection) -> None:
     assert scope, "no complaint points to check"
     assert scope == _inquiry_scope(con)
     assert points_out_of_step(con) == 0
-
-
-def _record(kind: str, data: dict):
-    record, problems = validate(kind, data, today=TODAY)
-    assert not problems, problems
-    return record
 
 
 # ---------------------------------------------------------------------------------------------
@@ -156,14 +151,7 @@ def test_importing_points_alone_fills_them(query_db: duckdb.DuckDBPyConnection, 
 
 
 def test_forms_keep_points_in_step_also_when_an_inquiry_moves(query_db: duckdb.DuckDBPyConnection) -> None:
-    inquiry = {
-        "inquiry_id": "reg-1",
-        "municipality_code": "999",
-        "received": date(2025, 3, 1),
-        "kind_code": "klage",
-        "unit_id": "999-tek",
-        "provenance": "registered",
-    }
+    inquiry = INQUIRY  # a registered complaint of municipality 999, received 1 March 2025
     point = _record(
         "complaint_points", {"point_id": "reg-1-p1", "inquiry_id": "reg-1", "theme_code": "begrundelse"}
     )

@@ -180,7 +180,8 @@ def test_each_row_puts_its_own_sql_in_the_where_clause_with_the_value_as_a_param
     if row.expand_units:
         assert sorted(params[0]) == ["510-sos", "510-sos-born"]  # the unit and every unit under it
     else:
-        assert params == [list(value) if row.many else value]  # type: ignore[call-overload]
+        # one parameter per placeholder: a condition may narrow two tables by the same value
+        assert params == [list(value) if row.many else value] * sql.count("?")  # type: ignore[call-overload]
     assert "findes" not in sql and str(value) not in sql
 
 
@@ -200,9 +201,11 @@ def test_the_span_narrows_each_relation_by_its_own_date_column(units_db: duckdb.
     from queries.periods import Span
 
     span = Span(date(2024, 1, 1), date(2024, 12, 31), "2024")
-    for relation, column in DATE_COLUMNS.items():
+    for relation, columns in DATE_COLUMNS.items():
         sql, params = where(units_db, Filters(), relation, span)  # type: ignore[arg-type]
-        assert (sql, params) == (f"{column} BETWEEN ? AND ?", [span.start, span.end])
+        assert sql == " AND ".join(f"{column} BETWEEN ? AND ?" for column in columns)
+        assert params == [span.start, span.end] * len(columns)
+    assert where(units_db, Filters(), "point", span)[0] == "i.received BETWEEN ? AND ? AND p.received BETWEEN ? AND ?"
     assert where(units_db, Filters(), "recommendation", span) == ("TRUE", [])
 
 

@@ -129,9 +129,9 @@ def test_key_figures(query_db) -> None:
 
 def test_inquiry_rows_with_theme_names(query_db) -> None:
     rows = inquiries.inquiry_rows(query_db, F, Y2024)
-    assert rows.height == 5 and rows["Henvendelse"][0] == "i4"
+    assert rows.height == 5 and rows["inquiry"][0] == "i4"
     assert (
-        rows.filter(pl.col("Henvendelse") == "i1")["Temaer"][0]
+        rows.filter(pl.col("inquiry") == "i1")["themes"][0]
         == "Begrundelse, Sagsbehandlingstid og manglende svar"
     )
 

@@ -15,6 +15,7 @@ from altair.utils.schemapi import validate_jsonschema
 from altair.vegalite.v6.schema.core import load_schema
 
 import charts.export
+from charts.draw_process import DISABLE_ENV
 from queries.describe import load_names
 from report_pack.build import build_pack
 from report_pack.figures import collect
@@ -94,7 +95,9 @@ def test_each_figure_is_drawn_once(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """One Vega-Lite run per figure; its PNG comes from the SVG, not from a second run."""
+    """One Vega-Lite run per figure; its PNG comes from the SVG, not from a second run (counted
+    in-process; the helper process runs the same ``to_svg_and_png``, tests/charts/test_draw_process.py)."""
+    monkeypatch.setenv(DISABLE_ENV, "1")
     calls: dict[str, int] = {"svg": 0, "png": 0}
     real_svg = vl_convert.vegalite_to_svg
 

@@ -83,7 +83,7 @@ def test_display_frame_values() -> None:
 )
 def test_page_tables_are_danish(sample_app, page: str, query: str, expected_header: str) -> None:
     at = sample_app(query).run()
-    at.session_state["rows_open"] = True  # Tendenser's rows are read when their expander is opened
+    at.session_state["rows_open"] = True  # Tendenser reads its rows only when they are opened
     at.switch_page(page).run()
     assert not at.exception
     table = at.dataframe[0].value

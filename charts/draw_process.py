@@ -38,6 +38,7 @@ from charts.export import png_from_svg, to_svg_and_png
 ROOT = Path(__file__).resolve().parents[1]
 DISABLE_ENV = "BORGERRAAD_DRAW_IN_PROCESS"  # set to 1: draw every chart in the caller's process
 IDLE_SECONDS = 60.0  # a helper with nothing to draw for this long stops
+ANSWER_SECONDS = 300.0  # a chart not drawn in this time: the helper is taken to hang
 _LENGTH = struct.Struct(">I")
 _WARM = {
     "data": {"values": [{"x": 1}]},
@@ -190,13 +191,20 @@ class Drawer:
 
             self._locale = danish_locale()
         locale = self._locale
-        if self._process is None:
+        process = self._process
+        if process is None:
             return lambda: to_svg_and_png(spec, locale)
-        future = self._process.submit(spec, locale)
+        try:
+            future = process.submit(spec, locale)
+        except (TypeError, ValueError):  # not plain JSON: vl-convert may still take it here
+            return lambda: to_svg_and_png(spec, locale)
 
         def result() -> Drawn:
             try:
-                return future.result()
+                return future.result(timeout=ANSWER_SECONDS)
+            except TimeoutError:  # the helper hangs: stop it (the rest fall back at once)
+                process.close(abort=True)
+                return to_svg_and_png(spec, locale)
             except OSError:  # the helper is gone: draw this one here
                 return to_svg_and_png(spec, locale)
 

@@ -194,7 +194,9 @@ def stub_rendering(monkeypatch: pytest.MonkeyPatch) -> None:
     """Charts drawn as blank stubs (tests/render_stub.py), for tests of what is around the drawing."""
     import vl_convert
 
+    from charts.draw_process import DISABLE_ENV
     from tests.render_stub import STUBS
 
+    monkeypatch.setenv(DISABLE_ENV, "1")  # drawn here, where the stubs are, not in the helper
     for name, function in STUBS.items():
         monkeypatch.setattr(vl_convert, name, function)

@@ -9,6 +9,7 @@ SVG that names the chart's title, so a file still shows which chart it stands fo
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,6 +18,7 @@ from xml.sax.saxutils import escape
 import vl_convert
 from PIL import Image
 
+from charts.draw_process import DISABLE_ENV
 from charts.export import MIN_PRINT_PIXELS
 
 STUBBED = ("vegalite_to_png", "vegalite_to_svg", "svg_to_png")
@@ -48,7 +50,9 @@ STUBS = {"vegalite_to_png": _png, "vegalite_to_svg": _svg, "svg_to_png": _png}
 
 
 def install() -> dict[str, Any]:
-    """Replace vl-convert's renderers in this process; returns the real ones."""
+    """Replace vl-convert's renderers in this process (and draw in it, not in the pack's drawing
+    helper, charts/draw_process.py); returns the real ones."""
+    os.environ[DISABLE_ENV] = "1"
     real = {name: getattr(vl_convert, name) for name in STUBBED}
     for name in STUBBED:
         setattr(vl_convert, name, STUBS[name])
@@ -57,10 +61,15 @@ def install() -> dict[str, Any]:
 
 @contextmanager
 def stubbed_rendering() -> Iterator[None]:
+    previous = os.environ.get(DISABLE_ENV)
     real = install()
     try:
         yield
     finally:
+        if previous is None:
+            os.environ.pop(DISABLE_ENV, None)
+        else:
+            os.environ[DISABLE_ENV] = previous
         for name, function in real.items():
             setattr(vl_convert, name, function)
 

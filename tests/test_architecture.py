@@ -62,6 +62,8 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             "unit_cols",
         )
     },
+    ("queries/inquiries.py", "scope"): "inquiry_rows: filters.where() text from the filter-field table; "
+    "the municipalities are ? parameters",
     ("queries/published.py", "where"): "one of two literal fragments; municipalities are a ? parameter",
     **{
         (module, expr): "queries.filters.where: fixed condition text from the filter table's rows and "

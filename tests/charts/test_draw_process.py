@@ -77,3 +77,14 @@ def test_a_kept_helper_nobody_uses_is_stopped(monkeypatch: pytest.MonkeyPatch) -
     assert draw_process._ready == [process]
     process._process.wait(timeout=60)  # stopped by the timer after half the idle time, and reaped
     assert draw_process._ready == [] and process._process.returncode is not None
+
+
+def test_a_hanging_helper_is_stopped_and_the_chart_drawn_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(draw_process, "ANSWER_SECONDS", 0.01)
+    process = DrawProcess()
+    process._process.send_signal(19)  # SIGSTOP: alive, never answers
+    with Drawer(process) as helper:
+        first, second = helper.draw(_spec(2)), helper.draw(_spec(3))
+        assert first() == to_svg_and_png(_spec(2), danish_locale())
+        assert second() == to_svg_and_png(_spec(3), danish_locale())
+    assert process._process.returncode is not None  # killed, not left stopped

@@ -83,6 +83,7 @@ def test_display_frame_values() -> None:
 )
 def test_page_tables_are_danish(sample_app, page: str, query: str, expected_header: str) -> None:
     at = sample_app(query).run()
+    at.session_state["rows_open"] = True  # Tendenser reads its rows only when they are opened
     at.switch_page(page).run()
     if page == "views/tendenser.py":  # its rows are read only once their expander is opened
         at.session_state["rows_open"] = True

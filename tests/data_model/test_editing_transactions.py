@@ -257,6 +257,7 @@ def sample_copy(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("where", ["bad_points_file", "disk_full_at_points", "disk_full_at_events"])
 def test_a_seed_that_fails_half_way_leaves_nothing(
     tmp_path: Path, sample_copy: Path, monkeypatch: pytest.MonkeyPatch, where: str

@@ -194,11 +194,8 @@ def test_own_sheet_import_fills_points(small_db: duckdb.DuckDBPyConnection, tmp_
     _assert_in_step(small_db)
 
 
-def test_seeded_sample_data_is_in_step(tmp_path: Path) -> None:
-    from data_model.seed import load_sample_data
-
-    con = connect(tmp_path / "seed.duckdb")
-    load_sample_data(con, today=TODAY)
+def test_seeded_sample_data_is_in_step(sample_path: Path) -> None:
+    con = connect(sample_path)  # the sample data as load_sample_data seeds it (tests/conftest.py)
     assert con.execute("SELECT count(*) FROM complaint_point WHERE municipality_code IS NULL").fetchall() == [
         (0,)
     ]

@@ -205,7 +205,10 @@ def test_the_span_narrows_each_relation_by_its_own_date_column(units_db: duckdb.
         sql, params = where(units_db, Filters(), relation, span)  # type: ignore[arg-type]
         assert sql == " AND ".join(f"{column} BETWEEN ? AND ?" for column in columns)
         assert params == [span.start, span.end] * len(columns)
-    assert where(units_db, Filters(), "point", span)[0] == "i.received BETWEEN ? AND ? AND p.received BETWEEN ? AND ?"
+    assert (
+        where(units_db, Filters(), "point", span)[0]
+        == "i.received BETWEEN ? AND ? AND p.received BETWEEN ? AND ?"
+    )
     assert where(units_db, Filters(), "recommendation", span) == ("TRUE", [])
 
 

@@ -293,8 +293,10 @@ def _literal(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def screen_spec(chart: alt.TopLevelMixin, presenting: bool) -> dict[str, Any]:
-    """The spec the screen draws: the printed chart, with larger type in presentation mode."""
-    spec = chart.to_dict()
+    """The spec the screen draws: the printed chart, with larger type in presentation mode.
+    Not validated by Altair here (a third of a page's drawing time): the tests validate every spec
+    each page draws against the Vega-Lite schema (tests/dashboard/test_layout.py)."""
+    spec = chart.to_dict(validate=False)
     return presentation_spec(spec) if presenting else spec
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -33,6 +34,18 @@ def _patch_switch_page() -> None:
 _patch_switch_page()
 
 
+def _scan_components_once() -> None:
+    """Streamlit scans every installed package's metadata for components when a server starts;
+    AppTest does it for every new AppTest (a third of a page test's time). The installed
+    packages do not change during a test session: scan once."""
+    from streamlit.components.v2 import manifest_scanner
+
+    manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
+
+
+_scan_components_once()
+
+
 @pytest.fixture
 def empty_db(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     con = connect(tmp_path / "test.duckdb")
@@ -45,40 +58,78 @@ def write(path: Path, text: str, encoding: str = "utf-8") -> Path:
     return path
 
 
-@pytest.fixture
-def small_db(empty_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+SMALL_FILES = [
+    ("municipalities", "code,name\n999,Testkommune\n998,Nabokommune\n000,Hele landet\n"),
+    (
+        "report_periods",
+        "period_id,municipality_code,label,start_date,end_date\n"
+        "999-2024,999,2024,2024-01-01,2024-12-31\n999-2025,999,2025,2025-01-01,2025-12-31\n",
+    ),
+    (
+        "org_units",
+        "unit_id,municipality_code,parent_id,name,level,sector_code\n"
+        "999-sos,999,,Social og Sundhed,forvaltning,aeldre_sundhed_social\n"
+        "999-sos-born,999,999-sos,Børn og Familie,afdeling,boern_familie\n"
+        "999-tek,999,,Teknik og Miljø,forvaltning,teknik_miljoe\n"
+        "998-tek,998,,Teknik,forvaltning,teknik_miljoe\n",
+    ),
+]
+
+
+def load_small(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Reference categories and themes plus one municipality with three units."""
-    con = empty_db
     for name, kind in [("categories.csv", "categories"), ("themes.csv", "themes")]:
         report = import_file(con, ROOT / "sample_data" / "reference" / name, kind, today=TODAY)
         assert report.ok, report.problems
-    files = [
-        ("municipalities", "code,name\n999,Testkommune\n998,Nabokommune\n000,Hele landet\n"),
-        (
-            "report_periods",
-            "period_id,municipality_code,label,start_date,end_date\n"
-            "999-2024,999,2024,2024-01-01,2024-12-31\n999-2025,999,2025,2025-01-01,2025-12-31\n",
-        ),
-        (
-            "org_units",
-            "unit_id,municipality_code,parent_id,name,level,sector_code\n"
-            "999-sos,999,,Social og Sundhed,forvaltning,aeldre_sundhed_social\n"
-            "999-sos-born,999,999-sos,Børn og Familie,afdeling,boern_familie\n"
-            "999-tek,999,,Teknik og Miljø,forvaltning,teknik_miljoe\n"
-            "998-tek,998,,Teknik,forvaltning,teknik_miljoe\n",
-        ),
-    ]
-    for kind, text in files:
-        report = import_file(con, write(tmp_path / f"{kind}.csv", text), kind, today=TODAY)
+    for kind, text in SMALL_FILES:
+        report = import_file(con, write(folder / f"{kind}.csv", text), kind, today=TODAY)
         assert report.ok, report.problems
-    return con
+
+
+def _template(folder: Path, *loaders: Callable[[duckdb.DuckDBPyConnection, Path], object]) -> Path:
+    """A checkpointed database ``folder``/test.duckdb built by ``loaders`` (with the files they
+    wrote beside it): built once per session, copied per test (a copy costs milliseconds, the
+    imports a quarter of a second)."""
+    con = connect(folder / "test.duckdb")
+    for loader in loaders:
+        loader(con, folder)
+    con.close()  # checkpoints: the one file holds everything
+    return folder
+
+
+def _open_copy(template: Path, tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    for file in template.iterdir():
+        shutil.copyfile(file, tmp_path / file.name)
+    return connect(tmp_path / "test.duckdb")
+
+
+@pytest.fixture(scope="session")
+def small_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _template(tmp_path_factory.mktemp("small"), load_small)
+
+
+@pytest.fixture(scope="session")
+def query_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from tests.query_fixture import load
+
+    return _template(tmp_path_factory.mktemp("query"), load_small, load)
 
 
 @pytest.fixture
-def query_db(small_db: duckdb.DuckDBPyConnection, tmp_path: Path) -> duckdb.DuckDBPyConnection:
-    from tests.query_fixture import load
+def small_db(small_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Reference categories and themes plus one municipality with three units (this test's own
+    copy, in ``tmp_path``/test.duckdb)."""
+    con = _open_copy(small_template, tmp_path)
+    yield con
+    con.close()
 
-    return load(small_db, tmp_path)
+
+@pytest.fixture
+def query_db(query_template: Path, tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """``small_db`` with tests/query_fixture.py's records: every aggregate countable by eye."""
+    con = _open_copy(query_template, tmp_path)
+    yield con
+    con.close()
 
 
 def db_path(con: duckdb.DuckDBPyConnection) -> Path:

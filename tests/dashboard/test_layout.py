@@ -5,8 +5,11 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
 
 from dashboard.layout import TEXT_MAX_PX, TEXT_MIN_PX, WRAP_MIN_ROW_PX, table_layout
+from tests.charts.schema import assert_valid_vega_lite
+from tests.sample_pages import SAMPLE_PAGES
 
 
 def test_short_text_keeps_default_rows() -> None:
@@ -70,3 +73,20 @@ def test_a_wide_table_narrows_its_long_text_to_fit_a_1280_window() -> None:
     assert row_height is not None and (row_height - 16) // 21 >= -(
         -len(title) * 7 // (width - 24)
     )  # wraps whole
+
+
+@pytest.mark.parametrize("presenting", [False, True], ids=["screen", "presentation"])
+@pytest.mark.parametrize(("page", "query"), SAMPLE_PAGES)
+def test_every_chart_a_page_draws_is_valid_vega_lite(
+    sample_app, page: str, query: str, presenting: bool
+) -> None:
+    """Pages draw their specs without Altair's validation (dashboard.layout.screen_spec): every
+    spec a page draws, on screen and in presentation mode, is checked against the schema here."""
+    at = sample_app(query + ("&visning=praesentation" if presenting else "")).run()
+    at.switch_page(page).run()
+    assert not at.exception
+    charts = at.get("vega_lite_chart")
+    for chart in charts:
+        assert_valid_vega_lite(json.loads(chart.proto.spec), f"{page}: {chart.proto.id}")
+    if page not in ("views/data.py", "views/krydstabel.py"):
+        assert charts, f"{page} drew no chart"

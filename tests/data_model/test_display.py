@@ -12,6 +12,7 @@ import pytest
 
 from data_model.display import describe_change, display_frame, readable_audit
 from data_model.export import frame_to_csv, frame_to_xlsx
+from tests.sample_pages import SAMPLE_PAGES
 
 ENGLISH = {
     "department",
@@ -270,19 +271,7 @@ def test_report_pack_tables_use_the_same_display() -> None:
     ]
 
 
-PAGES = [
-    ("views/overblik.py", "kommune=510&periode=510-2024"),
-    ("views/tendenser.py", "kommune=766&periode=766-2024"),
-    ("views/aar_for_aar.py", "kommune=510&periode=510-2025"),
-    ("views/ankestyrelsen.py", "kommune=165&periode=165-2024"),
-    ("views/anbefalinger.py", "kommune=165&periode=165-2024"),
-    ("views/kommuner.py", "kommune=157&periode=157-2023"),
-    ("views/data.py", "kommune=510&periode=510-2024"),
-    ("views/krydstabel.py", "kommune=510&periode=510-2024"),
-]
-
-
-@pytest.mark.parametrize(("page", "query"), PAGES)
+@pytest.mark.parametrize(("page", "query"), SAMPLE_PAGES)
 def test_every_csv_a_page_offers_is_danish(sample_app, monkeypatch, page: str, query: str) -> None:
     import re
 

@@ -11,8 +11,6 @@ from typing import Any
 import duckdb
 import pytest
 import vl_convert
-from altair.utils.schemapi import validate_jsonschema
-from altair.vegalite.v6.schema.core import load_schema
 
 import charts.export
 from charts.draw_process import DISABLE_ENV
@@ -22,26 +20,10 @@ from report_pack.figures import collect
 from report_pack.resolve import period_by_id
 from report_pack.template import load_template
 from report_pack.template_pack import prepare
+from tests.charts.schema import assert_valid_vega_lite
 from tests.conftest import TODAY
 
 PERIODS = {"510": "510-2024", "766": "766-2024", "165": "165-2024", "157": "157-2023"}
-
-
-def _few_rows(node: Any) -> Any:
-    """The spec with every inline data set cut to two rows: the schema check is about the chart's
-    structure, and validating thousands of data rows one by one takes seconds."""
-    if isinstance(node, dict):
-        return {
-            k: {n: v[:2] for n, v in value.items()}
-            if k == "datasets"
-            else value[:2]
-            if k == "values" and isinstance(value, list)
-            else _few_rows(value)
-            for k, value in node.items()
-        }
-    if isinstance(node, list):
-        return [_few_rows(v) for v in node]
-    return node
 
 
 def _sorts_as_sets(node: Any) -> Any:
@@ -54,11 +36,6 @@ def _sorts_as_sets(node: Any) -> Any:
     if isinstance(node, list):
         return [_sorts_as_sets(v) for v in node]
     return node
-
-
-def _assert_valid(spec: dict[str, Any], what: str) -> None:
-    error = validate_jsonschema(_few_rows(spec), load_schema(), raise_error=False)
-    assert error is None, f"{what}: {error}"
 
 
 @pytest.mark.parametrize("threshold", [None, 5])
@@ -87,7 +64,7 @@ def test_every_template_chart_is_valid_vega_lite(sample_db: duckdb.DuckDBPyConne
     drawn = [e for e in entries if e.item.draw is not None]
     assert drawn
     for entry in drawn:
-        _assert_valid(entry.item.chart(), entry.item.title)
+        assert_valid_vega_lite(entry.item.chart(), entry.item.title)
 
 
 def test_each_figure_is_drawn_once(

@@ -33,6 +33,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     ("data_model/backup.py", "sums"): "_content_digest: column names of the table just read, double-quoted",
     ("data_model/db.py", "table"): "loop over the fixed TABLES tuple",
+    ("data_model/db.py", "blocks"): "check_complete: one fixed fragment per table; table names are ? parameters",
     **{
         ("data_model/editing.py", expr): "model field names and table from KINDS; values are ? parameters"
         for expr in ("cols", "kind.table", "_key_where()", "k")

@@ -17,6 +17,7 @@ never half restored: it is either untouched or replaced whole.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -209,11 +210,17 @@ def _reason(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}"
 
 
+@functools.cache
+def _digest_engine() -> duckdb.DuckDBPyConnection:
+    """One in-memory engine for every checksum (starting one costs ~20 ms, two per table)."""
+    return duckdb.connect()
+
+
 def _content_digest(data: pa.Table) -> tuple[Any, ...]:
     """Row count and one checksum per column (NaN-safe, unlike ``pa.Table.equals``)."""
     if not data.column_names:
         return (data.num_rows,)
-    probe = duckdb.connect()
+    probe = _digest_engine().cursor()  # a connection of its own: its registered table is its own
     try:
         probe.register("digest_input", data)
         sums = ", ".join(f"sum(hash({_quote(c)})::HUGEINT)" for c in data.column_names)

@@ -14,6 +14,7 @@ import vl_convert
 
 import charts.export
 from charts.draw_process import DISABLE_ENV
+from charts.theme import presentation_spec
 from queries.describe import load_names
 from report_pack.build import build_pack
 from report_pack.figures import collect
@@ -52,6 +53,7 @@ def test_every_standard_figure_is_valid_vega_lite(
         drawn = item.draw(item.data, item.meta)
         validated = drawn.to_dict(validate=True)  # raises on a spec that breaks the schema
         assert _sorts_as_sets(item.chart()) == _sorts_as_sets(validated), item.key
+        assert_valid_vega_lite(presentation_spec(validated), f"{item.key} in presentation mode")
 
 
 @pytest.mark.slow

@@ -75,14 +75,12 @@ def test_a_wide_table_narrows_its_long_text_to_fit_a_1280_window() -> None:
     )  # wraps whole
 
 
-@pytest.mark.parametrize("presenting", [False, True], ids=["screen", "presentation"])
 @pytest.mark.parametrize(("page", "query"), SAMPLE_PAGES)
-def test_every_chart_a_page_draws_is_valid_vega_lite(
-    sample_app, page: str, query: str, presenting: bool
-) -> None:
+def test_every_chart_a_page_draws_is_valid_vega_lite(sample_app, page: str, query: str) -> None:
     """Pages draw their specs without Altair's validation (dashboard.layout.screen_spec): every
-    spec a page draws, on screen and in presentation mode, is checked against the schema here."""
-    at = sample_app(query + ("&visning=praesentation" if presenting else "")).run()
+    spec a page draws is checked against the schema here (presentation mode's larger type in
+    tests/report_pack/test_draw_once.py, for every standard figure)."""
+    at = sample_app(query).run()
     at.switch_page(page).run()
     assert not at.exception
     charts = at.get("vega_lite_chart")

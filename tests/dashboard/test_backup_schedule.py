@@ -25,7 +25,7 @@ from dashboard.backup_schedule import (
 from data_model.backup import MANIFEST, BackupError, read_manifest, restore_database
 from data_model.db import PROJECT_DIR, connect
 from tests.cli_run import cli
-from tests.conftest import open_app
+from tests.conftest import db_path, open_app
 
 LOGIN = {
     "redirect_uri": "http://localhost/oauth2callback",
@@ -46,9 +46,11 @@ def test_settings_from_secrets() -> None:
     assert "hver 12. time" in settings.describe() and "de seneste 3" in settings.describe()
 
 
-def test_schedule_takes_due_backups_and_keeps_the_last_n(sample_path: Path, tmp_path: Path) -> None:
+def test_schedule_takes_due_backups_and_keeps_the_last_n(query_db, tmp_path: Path) -> None:
     folder = tmp_path / "sikkerhedskopier"
-    con = connect(sample_path, read_only=True)
+    path = db_path(query_db)
+    query_db.close()
+    con = connect(path, read_only=True)
     try:
         take_backup(con, folder, "manuel", now=datetime(2026, 1, 1, 8))
         clock = {"now": datetime(2026, 1, 1, 9)}

@@ -113,6 +113,37 @@ def manifest_head(period: Period, generated_at: datetime, day: date, threshold: 
     }
 
 
+def finish_pack(
+    out: Path,
+    period: Period,
+    files: list[str],
+    manifest: dict[str, Any],
+    *,
+    figures: list[dict[str, Any]],
+    tables: list[dict[str, Any]],
+    omitted: list[Omitted],
+    timings: dict[str, float],
+) -> PackResult:
+    """Write figures.json (``manifest`` with the list of every file, itself included) and say
+    what the pack holds."""
+    files = sorted([*files, MANIFEST])
+    (out / MANIFEST).write_text(
+        json.dumps({**manifest, "files": files}, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    return PackResult(
+        out_dir=out,
+        period=period,
+        files=files,
+        figures=figures,
+        tables=tables,
+        omitted=omitted,
+        docx=out / manifest["document"],
+        manifest=out / MANIFEST,
+        seconds=0.0,
+        timings=timings,
+    )
+
+
 def _sheet_name(title: str) -> str:
     for bad in "[]:*?/\\":
         title = title.replace(bad, " ")
@@ -258,20 +289,14 @@ def _standard_pack(
         "tables": table_entries,
         "omitted": [{"key": o.key, "title": o.title, "reason": o.reason} for o in collected.omitted],
     }
-    files.append(MANIFEST)
-    manifest["files"] = sorted(files)
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-
-    return PackResult(
-        out_dir=out,
-        period=period,
-        files=sorted(files),
+    return finish_pack(
+        out,
+        period,
+        files,
+        manifest,
         figures=figure_entries,
         tables=table_entries,
         omitted=collected.omitted,
-        docx=out / docx_name,
-        manifest=out / MANIFEST,
-        seconds=0.0,
         timings=timings,
     )
 

@@ -85,6 +85,27 @@ def _picture_width(png: bytes, widest: float = 16.0, tallest: float = 22.0) -> f
     return min(widest, tallest * width / height) if height else widest
 
 
+def new_document(title: str) -> Any:
+    """A Danish A4 Word document with ``title`` as its title and first heading."""
+    document = Document()
+    _set_danish(document)
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.5)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    document.core_properties.title = clean(title)
+    document.core_properties.language = "da-DK"
+    document.add_heading(clean(title), level=0)
+    return document
+
+
+def add_figure(document: Any, png: bytes, number: int, title: str) -> None:
+    """A chart as the report prints it: centred, fitted to the page, its numbered caption below."""
+    document.add_picture(io.BytesIO(png), width=Cm(_picture_width(png)))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _paragraph(document, f"Figur {number}: {title}", style="Caption")
+
+
 def _set_danish(document: Any) -> None:
     rpr = document.styles["Normal"].element.get_or_add_rPr()
     lang = OxmlElement("w:lang")
@@ -186,16 +207,7 @@ def write_docx(
     numbered: list[Numbered],
     omitted: list[Omitted],
 ) -> None:
-    document = Document()
-    _set_danish(document)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    title = f"Beretningspakke: {period.municipality_name}, {period.label}"
-    document.core_properties.title = clean(title)
-    document.core_properties.language = "da-DK"
-    document.add_heading(clean(title), level=0)
+    document = new_document(f"Beretningspakke: {period.municipality_name}, {period.label}")
 
     figures = sum(1 for n in numbered if n.figure)
     _paragraph(
@@ -236,9 +248,7 @@ def write_docx(
             document.add_heading(clean(heading), level=1)
             current_section = heading
         if entry.figure is not None and entry.png is not None:
-            document.add_picture(io.BytesIO(entry.png), width=Cm(_picture_width(entry.png)))
-            document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _paragraph(document, f"Figur {entry.figure}: {item.title}", style="Caption")
+            add_figure(document, entry.png, entry.figure, item.title)
             _paragraph(document, f"{item.filter_words}. {item.source}.")
             if item.note:
                 _paragraph(document, item.note)

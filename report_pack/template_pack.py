@@ -6,8 +6,6 @@ municipality has a template."""
 
 from __future__ import annotations
 
-import io
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,9 +15,7 @@ from typing import Any
 
 import duckdb
 import polars as pl
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from charts.crosstab import crosstab_chart
 from charts.draw_process import Drawer
@@ -43,11 +39,11 @@ from queries.filters import Filters
 from queries.periods import format_date
 from report_pack.document import (
     _paragraph,
-    _picture_width,
-    _set_danish,
     _table,
+    add_figure,
     clean,
     format_cell,
+    new_document,
     suppression_words,
     word_table,
 )
@@ -194,16 +190,8 @@ def _write_docx(
     entries: list[Entry],
     omitted: list[Omitted],
 ) -> None:
-    document = Document()
-    _set_danish(document)
+    document = new_document(f"Beretningens tabeller og figurer: {period.municipality_name}, {period.label}")
     document.styles["Table Grid"].font.size = Pt(9)
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.5)
-    title = f"Beretningens tabeller og figurer: {period.municipality_name}, {period.label}"
-    document.core_properties.title = clean(title)
-    document.core_properties.language = "da-DK"
-    document.add_heading(clean(title), level=0)
     _paragraph(
         document,
         f"{period.label} ({format_date(period.start)} – {format_date(period.end)})",
@@ -235,15 +223,11 @@ def _write_docx(
             if item.note:
                 _paragraph(document, item.note)
             if entry.figure_no is not None and entry.png is not None:
-                document.add_picture(io.BytesIO(entry.png), width=Cm(_picture_width(entry.png)))
-                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                _paragraph(document, f"Figur {entry.figure_no}: {item.title}", style="Caption")
+                add_figure(document, entry.png, entry.figure_no, item.title)
                 _paragraph(document, f"{item.source}.")
         else:
             if entry.figure_no is not None and entry.png is not None:
-                document.add_picture(io.BytesIO(entry.png), width=Cm(_picture_width(entry.png)))
-                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-                _paragraph(document, f"Figur {entry.figure_no}: {item.title}", style="Caption")
+                add_figure(document, entry.png, entry.figure_no, item.title)
             _paragraph(document, f"{item.filter_words}. {item.source}.")
             if item.note:
                 _paragraph(document, item.note)
@@ -272,7 +256,7 @@ def build_template_pack(
     draw: Drawer,
 ) -> Any:
     """Write the template's pack into ``out``; returns a ``report_pack.build.PackResult``."""
-    from report_pack.build import MANIFEST, PackResult, _sheet_name, export_frame, manifest_head, pack_stem
+    from report_pack.build import _sheet_name, export_frame, finish_pack, manifest_head, pack_stem
 
     timings: dict[str, float] = {}
     generated_at = datetime.now().replace(microsecond=0)
@@ -351,18 +335,13 @@ def build_template_pack(
         "items": manifest_items,
         "omitted": [{"key": o.key, "title": o.title, "reason": o.reason} for o in omitted],
     }
-    files.append(MANIFEST)
-    manifest["files"] = sorted(files)
-    (out / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
-    return PackResult(
-        out_dir=out,
-        period=period,
-        files=sorted(files),
+    return finish_pack(
+        out,
+        period,
+        files,
+        manifest,
         figures=[m for m in manifest_items if m["figure_number"]],
         tables=manifest_items,
         omitted=omitted,
-        docx=out / docx_name,
-        manifest=out / MANIFEST,
-        seconds=0.0,
         timings=timings,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
 
 import polars as pl
@@ -40,21 +41,19 @@ TREND = pl.DataFrame(
 EVENTS = pl.DataFrame({"bucket": [date(2023, 1, 1)], "label": ["Barnets Lov træder i kraft"]})
 
 
+def _nodes(node: object) -> Iterator[dict]:
+    """Every object in a spec, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _nodes(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _nodes(item)
+
+
 def _axes(spec: dict) -> list[dict]:
-    found: list[dict] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if isinstance(node.get("axis"), dict):
-                found.append(node["axis"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(spec)
-    return found
+    return [node["axis"] for node in _nodes(spec) if isinstance(node.get("axis"), dict)]
 
 
 def test_unit_chart_gets_larger_type_one_line_labels_and_a_plot_that_fits_the_screen() -> None:
@@ -85,17 +84,4 @@ def test_trend_gets_wider_and_keeps_its_stacked_annotations_apart() -> None:
 
 def _stacked(spec: dict) -> list[tuple[int, int]]:
     """Font size and line height of every text mark stacked at pixel offsets."""
-    found: list[tuple[int, int]] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, dict):
-            if "lineHeight" in node:
-                found.append((node["fontSize"], node["lineHeight"]))
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for item in node:
-                walk(item)
-
-    walk(spec)
-    return found
+    return [(node["fontSize"], node["lineHeight"]) for node in _nodes(spec) if "lineHeight" in node]

@@ -3,6 +3,8 @@ import button. Nothing is written before the user has seen the validation."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from dashboard.connection import get_connection
@@ -64,16 +66,19 @@ def import_section(actor: str) -> None:
                 f"{report.unchanged} uændrede. Intet er skrevet endnu.",
                 icon="✅",
             )
-            if report.changes:
-                st.warning(
-                    f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt, hvis du indlæser filen. "
-                    "Kolonner, som filen ikke har, bevares.",
-                    icon="⚠️",
-                )
-                st.dataframe(report.changes_frame(), hide_index=True)
+            show_changes(report, "hvis du indlæser filen. Kolonner, som filen ikke har, bevares.")
             if st.button(f"Indlæs {report.rows} rækker", type="primary", key="do_import"):
                 done = import_file(
                     get_connection().cursor(), upload.name, kind, data=data, actor=actor, table=preview
                 )
                 forget(st.session_state)  # the database changed: the next check must run again
                 (st.success if done.ok else st.error)(md_escape(done.summary()))
+
+
+def show_changes(report: Any, consequence: str) -> None:
+    """Stored values a file or sheet would change or clear, before anything is written."""
+    if report.changes:
+        st.warning(
+            f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt {consequence}", icon="⚠️"
+        )
+        st.dataframe(report.changes_frame(), hide_index=True)

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.connection import get_connection
+from dashboard.import_panel import show_changes
 from dashboard.safe_text import md_escape
 from data_model import denmark
 from data_model.importer import problems_frame
@@ -197,13 +198,10 @@ def _sheet_section(con: duckdb.DuckDBPyConnection, actor: str, current: str | No
     st.success(
         f"Alle {report.rows} rækker kan indlæses. Intet er skrevet endnu.{md_escape(created)}", icon="✅"
     )
-    if report.changes:
-        st.warning(
-            f"{len(report.changes)} gemt(e) værdi(er) bliver ændret eller tømt (og fjernede temaer fjerner "
-            "klagepunkter), hvis du indlæser arket. Kolonner, som arket ikke har, bevares.",
-            icon="⚠️",
-        )
-        st.dataframe(report.changes_frame(), hide_index=True)
+    show_changes(
+        report,
+        "(og fjernede temaer fjerner klagepunkter), hvis du indlæser arket. Kolonner, som arket ikke har, bevares.",
+    )
     st.button(
         f"Indlæs {report.rows} rækker",
         type="primary",

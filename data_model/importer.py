@@ -615,12 +615,12 @@ def merge_stored(
             merged.append(record)
             merged_numbers.append(number)
             continue
-        data = {c: old[c] for c in absent} | row_of[number]
-        try:
-            merged.append(kind.model.model_validate(data, context={"today": today}))
-            merged_numbers.append(number)
-        except ValidationError as exc:
-            problems.extend(explain_validation_error(exc, data, number))
+        records, numbers_ok, row_problems = validate_rows(
+            kind, [{c: old[c] for c in absent} | row_of[number]], [number], today=today
+        )
+        merged += records
+        merged_numbers += numbers_ok
+        problems += row_problems
     return merged, merged_numbers, problems
 
 

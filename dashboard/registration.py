@@ -16,10 +16,11 @@ from data_model import forms
 from data_model.editing import ALREADY_SAVED, load_row, new_id
 from data_model.forms import FormResult
 from queries.describe import Names
+from queries.units import LEVELS
 
 NONE_LABEL = "(ingen)"
 CHOOSE = "Vælg …"
-UNIT_LEVELS = ["afdeling", "omraade", "forvaltning"]
+UNIT_LEVELS = list(reversed(LEVELS))  # a new unit is most often an afdeling: finest first
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from queries.filters import FIELDS, Filters, where
 from queries.filters import Relation as FilterRelation
 from queries.periods import Span, resolve_span
 from queries.suppression import suppress
-from queries.units import descendants
+from queries.units import LEVELS, descendants
 
 NO_REMARK = "(ingen bemærkning)"
 TOTAL = "I alt"
@@ -38,8 +38,8 @@ TREND_PERIODS = 5
 Relation = Literal["inquiry", "decision"]
 Share = Literal["row", "column"]
 
-# unit levels, top down; a municipality may skip one (then the nearest level above stands in)
-LEVELS: tuple[str, ...] = ("forvaltning", "omraade", "afdeling")
+# unit levels (queries.units.LEVELS, top down); a municipality may skip one (then the nearest level
+# above stands in)
 LEVEL_WORDS: dict[str, str] = {"forvaltning": "Forvaltning", "omraade": "Område", "afdeling": "Afdeling"}
 SHARE_SUFFIX = "andel, %"  # the header of a share column in the wide table: "<kolonne> (andel, %)"
 SHARE_WORDS: dict[str, str] = {"row": "Andel af rækken", "column": "Andel af kolonnen"}

@@ -163,39 +163,42 @@ def before_after(con: duckdb.DuckDBPyConnection, recommendation_id: str, months:
     last_record = con.execute(
         "SELECT max(received) FROM inquiry WHERE municipality_code = ?", [municipality]
     ).fetchall()[0][0]
-    rows = []
-    for label, start, end in windows:
-        count = con.execute(
-            "SELECT count(DISTINCT i.inquiry_id) FROM inquiry i "
-            "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code AND k.is_complaint "
-            "LEFT JOIN complaint_point p ON p.inquiry_id = i.inquiry_id "
-            "AND p.municipality_code = ? AND p.received BETWEEN ? AND ? "  # the point's own copies: read only these
-            "WHERE i.municipality_code = ? AND i.received BETWEEN ? AND ? "
-            "AND (? OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], coalesce(p.unit_id, i.unit_id))) "
-            "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], p.theme_code))",
-            [
-                municipality,
-                start,
-                end,
-                municipality,
-                start,
-                end,
-                bool(whole),
-                unit_ids,
-                unit_ids,
-                theme_codes,
-                theme_codes,
-            ],
-        ).fetchall()[0]
-        rows.append(
-            {
-                "window": label,
-                "start": start,
-                "end": end,
-                "complaints": int(count[0]) if count else 0,
-                "complete": last_record is not None and last_record >= end,
-            }
-        )
+    # the recommendation's own units and themes narrow the count; none named: not narrowed
+    narrowing: list[str] = []
+    narrowing_params: list[object] = []
+    if unit_ids and not whole:
+        narrowing.append("list_contains(?::VARCHAR[], coalesce(p.unit_id, i.unit_id))")
+        narrowing_params.append(unit_ids)
+    if theme_codes:
+        narrowing.append("list_contains(?::VARCHAR[], p.theme_code)")
+        narrowing_params.append(theme_codes)
+    first, last = windows[0][1], windows[-1][2]
+    per_window = ", ".join(
+        "count(DISTINCT i.inquiry_id) FILTER (WHERE i.received BETWEEN ? AND ?)" for _ in windows
+    )
+    counts = con.execute(
+        f"SELECT {per_window} FROM inquiry i "  # noqa: S608 (fixed fragments; values are parameters)
+        "JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code AND k.is_complaint "
+        "LEFT JOIN complaint_point p ON p.inquiry_id = i.inquiry_id "
+        "AND p.municipality_code = ? AND p.received BETWEEN ? AND ? "  # the point's own copies: read only these
+        "WHERE i.municipality_code = ? AND i.received BETWEEN ? AND ?"
+        + "".join(f" AND {condition}" for condition in narrowing),
+        [
+            *(day for _label, start, end in windows for day in (start, end)),
+            *(municipality, first, last, municipality, first, last),
+            *narrowing_params,
+        ],
+    ).fetchall()[0]
+    rows = [
+        {
+            "window": label,
+            "start": start,
+            "end": end,
+            "complaints": int(count or 0),
+            "complete": last_record is not None and last_record >= end,
+        }
+        for (label, start, end), count in zip(windows, counts, strict=True)
+    ]
     return pl.DataFrame(
         rows,
         schema={

@@ -98,6 +98,8 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("citizen", "in_base", "share_sql")
     },
     ("queries/recommendations.py", "CURRENT_STATUSES_SQL"): "a literal constant; its value is a ? parameter",
+    ("queries/recommendations.py", "per_window"): "before_after: one fixed FILTER fragment per window; dates are ?",
+    ("queries/recommendations.py", "condition"): "before_after: fixed list_contains fragments; the lists are ?",
     **{
         ("queries/crosstab.py", expr): "DIMENSIONS/MEASURES table lookups (CrossSpec refuses unknown keys), "
         "the fixed _LEVEL_MAP text and fixed relation fragments; codes, dates and levels are ? parameters"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import polars as pl
+import pytest
 
 from queries import recommendations
 from tests.query_fixture import F
@@ -29,8 +30,21 @@ def test_follow_up_timeline(query_db) -> None:
     assert frame.select("status").to_series().to_list() == ["Anbefaling givet", "I gang", "Implementeret"]
 
 
-def test_before_after_counts_complaints_in_themes_and_units(query_db) -> None:
-    frame = recommendations.before_after(query_db, "r2", months=12)
-    # sagsbehandlingstid complaints in Teknik og Miljø: i4 (Nov 2024) after 1 Jul 2024; none before
-    assert frame.select("window", "complaints").rows() == [("Før", 0), ("Efter", 1)]
-    assert frame["complete"].to_list() == [True, True]
+@pytest.mark.parametrize(
+    ("recommendation", "expected", "complete"),
+    [
+        # sagsbehandlingstid complaints in Teknik og Miljø: i4 (Nov 2024) after 1 Jul 2024; none before
+        ("r2", [("Før", 0), ("Efter", 1)], [True, True]),
+        # begrundelse in Social og Sundhed and its Børn og Familie: i1 (Jan 2024) before; none after
+        ("r1", [("Før", 1), ("Efter", 0)], [True, True]),
+        # the whole municipality, no theme: every complaint, i1, i2, i4 in 2024 and j1, j5 in 2025;
+        # the records end 1 Dec 2025, so the year after is not complete
+        ("r3", [("Før", 3), ("Efter", 2)], [True, False]),
+    ],
+)
+def test_before_after_counts_complaints_in_themes_and_units(
+    query_db, recommendation: str, expected: list[tuple[str, int]], complete: list[bool]
+) -> None:
+    frame = recommendations.before_after(query_db, recommendation, months=12)
+    assert frame.select("window", "complaints").rows() == expected
+    assert frame["complete"].to_list() == complete

@@ -75,6 +75,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             ("queries/crosstab.py", "in_filter"),
             ("queries/describe.py", "in_filter"),
             ("queries/inquiries.py", "in_filter"),
+            ("queries/inquiries.py", "in_scope"),
             ("queries/periods.py", "in_filter"),
             ("queries/periods.py", "periods"),
             ("queries/periods.py", "inquiries"),
@@ -157,14 +158,16 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     **{
         ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
-        for expr in ("unit_expr", "point_cols", "joins")
+        for expr in ("unit_expr", "point_cols", "joins", "no_themes", "tree_cols", "tree_join")
     },
     **{
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
+            ("queries/facts.py", "levels"),
             ("queries/facts.py", "level_sql"),
             ("queries/facts.py", "level_cols"),
             ("queries/facts.py", "level_join"),
+            ("queries/appeals.py", "levels"),
             ("queries/appeals.py", "level_sql"),
         )
     },
@@ -205,9 +208,24 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("_OUT_OF_STEP", "sql", "inquiry_ids")
     },
     **{
-        ("queries/inquiries.py", expr): "_key_counts: fixed FILTER fragments numbered by the span's index; "
-        "dates, kinds and municipalities are ? parameters"
-        for expr in ("', '.join(inquiry_cols)", "', '.join(point_cols)", "n")
+        ("queries/inquiries.py", expr): "_key_counts/_span_index/breakdown: fixed fragments (the span index "
+        "CASE numbered by the span's position, the column name 'received', facts_sql text, the GROUP BY of "
+        "the dimension's fixed columns); dates, kinds and municipalities are ? parameters"
+        for expr in (
+            "meaningful",
+            "by_span()",
+            "index",
+            "relation",
+            "alias",
+            "column",
+            "' '.join(whens)",
+            "when",
+            "n",
+            "', '.join(inquiry_cols)",
+            "', '.join(point_cols)",
+            "grouping",
+            "is_total",
+        )
     },
     ("bench/national_data.py", "int(inquiries) * N_DECISIONS // N_INQUIRIES"): "generator constants (an int)",
     ("bench/run.py", "dimension"): "a benchmark case's label ('inquiries.breakdown(unit)'), not SQL",

@@ -11,7 +11,7 @@ from data_model.denmark import WHOLE_COUNTRY
 from queries.dimensions import APPEAL_GROUPS
 from queries.filters import Filters, where
 from queries.periods import Span
-from queries.units import effective_level, unit_level_sql
+from queries.units import level_sql
 
 # the three areas of Ankestyrelsen's Danmarkskort
 DANMARKSKORT_LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
@@ -26,10 +26,8 @@ def _decision_scope(
     filter or a grouping by unit needs it."""
     units = bool(f.unit_id or f.sectors) or by in ("unit", "department")
     conditions, params = where(con, f, "decision", span)
-    # by unit means by unit at the filter's level, as everywhere (queries.units.unit_level_sql)
-    level_sql, level_params = (
-        unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
-    )
+    # by unit means by unit at the filter's level, as everywhere (queries.units.level_sql)
+    levels, level_params = level_sql(con, f) if units else ("", [])
     unit_cols = (
         "lv.level_name AS unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
         if units
@@ -41,7 +39,7 @@ def _decision_scope(
         "ao.sort_order AS outcome_order "
         "FROM appeal_decision d "
         + (
-            f"LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id LEFT JOIN ({level_sql}) lv ON lv.unit_id = d.unit_id "
+            f"LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id LEFT JOIN ({levels}) lv ON lv.unit_id = d.unit_id "
             if units
             else ""
         )

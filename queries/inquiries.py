@@ -13,7 +13,7 @@ from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
 from queries.filters import Filters, Grain, where
-from queries.periods import Span, comparable_spans, coverage_start
+from queries.periods import Span, comparable_spans, coverage_start, report_periods
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -52,6 +52,14 @@ def _needs_points(f: Filters, dimension: str | None) -> bool | None:
     return True if dimension in NEEDS_POINTS else None
 
 
+def _joins(dimension: str | None) -> dict[str, bool]:
+    """The optional joins of the facts (``facts_sql``) a grouping by ``dimension`` reads."""
+    return {"tree": dimension in ("department", "sector"), "themes": dimension in ("main_theme", "theme")}
+
+
+NO_JOINS = _joins(None)
+
+
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
     """Counts per value of one dimension, with complaints and each value's share of the total.
 
@@ -59,7 +67,9 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
     so an inquiry with two themes is one inquiry in n).
     """
     points = _needs_points(f, dimension)
-    facts, params = facts_sql(con, f, span, with_points=points, by_unit=dimension == "unit")
+    facts, params = facts_sql(
+        con, f, span, with_points=points, by_unit=dimension == "unit", **_joins(dimension)
+    )
     code, label, join = _dimension_select(dimension)
     frame = con.sql(
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
@@ -158,15 +168,12 @@ def _label_buckets(
     running year, a partial first period or a start-up year is not read as a rise or a fall.
     Adds ``partial`` (True for such buckets)."""
     cutoff = today or date.today()
-    first = coverage_start(con, f)
+    periods = report_periods(con, f)
+    first = coverage_start(con, f, periods)
     if grain == "period":
-        in_filter, params = where(con, f, "report_period", only=("municipalities",))
-        ends = dict(
-            con.execute(
-                f"SELECT start_date, max(end_date) FROM report_period rp WHERE {in_filter} GROUP BY start_date",  # noqa: S608
-                params,
-            ).fetchall()
-        )
+        ends: dict[date, date] = {}
+        for start, end, _label in periods:
+            ends[start] = max(end, ends.get(start, end))
         marks = [
             bucket_mark(d, ends.get(d, d), grain, first, cutoff) if d else ""
             for d in frame["bucket"].to_list()
@@ -212,7 +219,9 @@ def trend(
     """
     f = f.with_(grain=effective_grain(con, f))
     split = None if f.split == "none" else f.split
-    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit")
+    facts, params = facts_sql(
+        con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit", **_joins(split)
+    )
     bucket, label, bucket_join = _bucket_sql(f)
     if split:
         _code, group_label, join = _dimension_select(split)
@@ -303,7 +312,7 @@ def complaint_share_trend(
     ``share_municipalities``). n = citizen_inquiries."""
     f = f.with_(grain=effective_grain(con, f))
     inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
+    facts, params = facts_sql(con, inquiry_filter, span, **NO_JOINS)
     bucket, label, bucket_join = _bucket_sql(f)
     share_sql, share_params = _share_columns(con, inquiry_filter)
     frame = con.sql(
@@ -337,6 +346,12 @@ def uncertain_change(current: int, previous: int) -> bool:
     return total == 0 or abs(current - previous) <= 1.96 * math.sqrt(total)
 
 
+def uncertain_expr(current: str, previous: str) -> pl.Expr:
+    """``uncertain_change`` as a Polars expression over two count columns."""
+    total = pl.col(current) + pl.col(previous)
+    return (total == 0) | ((pl.col(current) - pl.col(previous)).abs() <= 1.96 * total.sqrt())
+
+
 def _two_period_counts(
     con: duckdb.DuckDBPyConnection, f: Filters, current: Span, previous: Span, dimension: str
 ) -> pl.DataFrame:
@@ -348,6 +363,7 @@ def _two_period_counts(
         Span(min(previous.start, current.start), max(previous.end, current.end), ""),
         with_points=points,
         by_unit=dimension == "unit",
+        **_joins(dimension),
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)
@@ -393,9 +409,7 @@ def year_over_year(
             .otherwise(None)
             .alias("pct_change"),
             (pl.max_horizontal("current", "previous") < SMALL_N).alias("small_n"),
-            pl.struct("current", "previous")
-            .map_elements(lambda s: uncertain_change(s["current"], s["previous"]), return_dtype=pl.Boolean)
-            .alias("uncertain"),
+            uncertain_expr("current", "previous").alias("uncertain"),
         )
         .sort(["diff", "current"], descending=[True, True])
     )
@@ -430,8 +444,8 @@ def _key_counts(
     over the complaint points of the spans' whole range)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
-    facts, params = facts_sql(con, inquiry_filter, whole)
-    point_facts, point_params = facts_sql(con, f, whole, with_points=True)
+    facts, params = facts_sql(con, inquiry_filter, whole, **NO_JOINS)
+    point_facts, point_params = facts_sql(con, f, whole, with_points=True, **NO_JOINS)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
     in_base, base = _share_base(con, f)
     inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
@@ -496,7 +510,7 @@ def inquiry_rows(
 ) -> pl.DataFrame:
     """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
     municipality, department, unit, and the Danish names of kind, outcome and themes."""
-    facts, params = facts_sql(con, f, span)
+    facts, params = facts_sql(con, f, span, **NO_JOINS)
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
     # selection's municipalities and period only (the point relation narrows the points too)
     in_filter, scope_params = where(con, f, "point", span, only=("municipalities",))

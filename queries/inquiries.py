@@ -12,7 +12,7 @@ import polars as pl
 from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
-from queries.filters import Filters, Grain, where
+from queries.filters import FIELDS, Filters, Grain, Relation, where
 from queries.periods import Span, comparable_spans, coverage_start, report_periods
 
 
@@ -436,19 +436,49 @@ class KeyFigure:
         return self.value - self.previous
 
 
+def _only_municipalities(f: Filters, relation: Relation) -> bool:
+    """Whether the filter narrows ``relation`` by nothing but its municipalities (and dates)."""
+    return all(
+        row.name == "municipalities" or relation not in row.sql or not getattr(f, row.name) for row in FIELDS
+    )
+
+
+def _points_sql(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tuple[str, list[object]]:
+    """The complaint points under the filter in ``whole`` (columns point_id, received). Narrowed by
+    municipality and dates only, they are read from complaint_point alone: its municipality_code
+    and received are its inquiry's (migration 9), so the join to the inquiries changes nothing."""
+    if not _only_municipalities(f, "point"):
+        return facts_sql(con, f, whole, with_points=True, **NO_JOINS)
+    in_filter = "list_contains(?::VARCHAR[], p.municipality_code) AND " if f.municipalities else ""
+    return (
+        f"SELECT p.point_id, p.received FROM complaint_point p WHERE {in_filter}p.received BETWEEN ? AND ?",  # noqa: S608
+        [*([list(f.municipalities)] if f.municipalities else []), whole.start, whole.end],
+    )
+
+
 def _key_counts(
     con: duckdb.DuckDBPyConnection, f: Filters, spans: list[Span]
 ) -> list[tuple[int, int, int, int, int]]:
     """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
     filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
-    over the complaint points of the spans' whole range)."""
+    over the complaint points of the spans' whole range).
+
+    For one municipality the complaint share's base is first counted as the citizen inquiries,
+    with whether the range read holds a citizen inquiry that is not a complaint: if it does, the
+    share means something there (``share_municipalities``) and no other statement is needed; only
+    if not are all the municipality's records asked (``complaint_only_municipalities``)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
     facts, params = facts_sql(con, inquiry_filter, whole, **NO_JOINS)
-    point_facts, point_params = facts_sql(con, f, whole, with_points=True, **NO_JOINS)
+    point_facts, point_params = _points_sql(con, f, whole)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
-    in_base, base = _share_base(con, f)
+    one = len(f.municipalities) == 1
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    in_base, base = (citizen, [list(NON_CITIZEN_KINDS)]) if one else _share_base(con, f)
     inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
+    if one:
+        inquiry_cols.append(f"bool_or(NOT x.is_complaint AND {citizen}) AS meaningful")
+        inquiry_params.append(list(NON_CITIZEN_KINDS))
     for n, span in enumerate(spans):
         within = [span.start, span.end]
         inquiry_cols += [
@@ -468,6 +498,9 @@ def _key_counts(
     names = [d[0] for d in con.description or []]
     row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
     values = dict(zip(names, row, strict=True))
+    if one and not values["meaningful"] and complaint_only_municipalities(con, f.municipalities):
+        for n in range(len(spans)):  # the share means nothing here: no base, as _share_base gives
+            values[f"base_{n}"] = values[f"share_{n}"] = 0
     return [
         tuple(
             int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")

@@ -9,6 +9,7 @@ import polars as pl
 
 from data_model.denmark import WHOLE_COUNTRY
 from queries.dimensions import APPEAL_GROUPS
+from queries.fetch import frame as query_frame
 from queries.filters import Filters, where
 from queries.periods import Span
 from queries.units import level_sql
@@ -55,11 +56,12 @@ def decisions_by_result(
 ) -> pl.DataFrame:
     """Columns: group, outcome_code, outcome, outcome_order, count."""
     scope, params = _decision_scope(con, f, span, by)
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {APPEAL_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
         f"FROM ({scope}) x GROUP BY ALL ORDER BY series, outcome_order",
-        params=params,
-    ).pl()
+        params,
+    )
 
 
 def omgoerelse(
@@ -71,7 +73,8 @@ def omgoerelse(
     """
     scope, params = _decision_scope(con, f, span, by)
     group = f"{APPEAL_GROUPS[by]} AS series, " if by else ""
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {group}count(*)::BIGINT AS decisions, "  # noqa: S608
         "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS rejected, "
         "(count(*) FILTER (WHERE outcome_code <> ?))::BIGINT AS on_merits, "
@@ -79,8 +82,8 @@ def omgoerelse(
         "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS sent_back, "
         "100.0 * (changed + sent_back) / nullif(on_merits, 0) AS pct "
         f"FROM ({scope}) x {'GROUP BY ALL ORDER BY on_merits DESC' if by else ''}",
-        params=[REJECTED, REJECTED, *OVERTURNED, *params],
-    ).pl()
+        [REJECTED, REJECTED, *OVERTURNED, *params],
+    )
 
 
 def remark_themes(
@@ -92,7 +95,8 @@ def remark_themes(
     """
     scope, params = _decision_scope(con, f, span, by)
     group = f"{APPEAL_GROUPS[by]}" if by else "'I alt'"
-    return con.sql(
+    return query_frame(
+        con,
         f"WITH d AS ({scope}), totals AS (SELECT {group} AS series, count(*) AS n FROM d GROUP BY ALL) "  # noqa: S608
         f"SELECT {group} AS series, coalesce(c.label, r.code) AS remark, count(*)::BIGINT AS decisions, "
         "count(*) / any_value(t.n) AS share, any_value(t.n)::BIGINT AS n "
@@ -100,8 +104,8 @@ def remark_themes(
         "LEFT JOIN category c ON c.kind = 'remark_theme' AND c.code = r.code "
         f"JOIN totals t ON t.series = {group} "
         "GROUP BY ALL ORDER BY series, decisions DESC",
-        params=params,
-    ).pl()
+        params,
+    )
 
 
 ALL_MUNICIPALITIES = 98  # Ankestyrelsen ranks every municipality on its Danmarkskort

@@ -12,6 +12,7 @@ import polars as pl
 from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
+from queries.fetch import frame as query_frame
 from queries.filters import FIELDS, Filters, Grain, Relation, where
 from queries.periods import Span, comparable_spans, coverage_start, report_periods
 
@@ -71,13 +72,14 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
         con, f, span, with_points=points, by_unit=dimension == "unit", **_joins(dimension)
     )
     code, label, join = _dimension_select(dimension)
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
         f"{count_expr(f, points)}::BIGINT AS count, {complaints_expr(f, points)}::BIGINT AS complaints, "
         f"grouping({code}) = 1 AS is_total "
         f"FROM ({facts}) x {join}GROUP BY GROUPING SETS (({code}, {label}), ()) ORDER BY count DESC, label",
-        params=params,
-    ).pl()
+        params,
+    )
     totals = frame.filter(pl.col("is_total"))
     total = int(totals["count"][0]) if totals.height else 0
     return (
@@ -94,7 +96,8 @@ def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) ->
     """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
     the reports' tables; ``label`` names the row without ever repeating another row's label."""
     facts, params = facts_sql(con, f, span, with_points=False, by_unit=True)
-    return con.sql(
+    return query_frame(
+        con,
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
         "count(*)::BIGINT AS inquiries, "  # one row per inquiry: no points joined
         "(count(*) FILTER (WHERE is_complaint))::BIGINT AS complaints, "
@@ -102,8 +105,8 @@ def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) ->
         "CASE WHEN unit_id IS NOT DISTINCT FROM department_id THEN unit ELSE department || ' › ' || unit END AS label "
         f"FROM ({facts}) x GROUP BY department, unit, unit_id, department_id "
         "ORDER BY department, inquiries DESC, unit",
-        params=[NOT_SET, NOT_SET, *params],
-    ).pl()
+        [NOT_SET, NOT_SET, *params],
+    )
 
 
 _BUCKETS = {
@@ -228,12 +231,13 @@ def trend(
         group = f"coalesce({group_label}, '{NOT_SET}')"
     else:
         group, join = "'I alt'", ""
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, {group} AS series, "  # noqa: S608
         f"{count_expr(f, _needs_points(f, split))}::BIGINT AS count FROM ({facts}) x {bucket_join}{join}"
         "GROUP BY ALL ORDER BY bucket, series",
-        params=params,
-    ).pl()
+        params,
+    )
     frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
 
@@ -315,13 +319,14 @@ def complaint_share_trend(
     facts, params = facts_sql(con, inquiry_filter, span, **NO_JOINS)
     bucket, label, bucket_join = _bucket_sql(f)
     share_sql, share_params = _share_columns(con, inquiry_filter)
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, "  # noqa: S608
         f"{count_expr(inquiry_filter)}::BIGINT AS inquiries, "
         f"{complaints_expr(inquiry_filter)}::BIGINT AS complaints, {share_sql} "
         f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
-        params=[*share_params, *params],
-    ).pl()
+        [*share_params, *params],
+    )
     frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns(
         pl.when(pl.col("share_base") > 0)
@@ -371,10 +376,11 @@ def _two_period_counts(
     per_period = [
         f"({counted} FILTER (WHERE {in_period}))::BIGINT AS {name}" for name in ("current", "previous")
     ]
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, {', '.join(per_period)} "  # noqa: S608
         f"FROM ({facts}) x {join}WHERE {in_period} OR {in_period} GROUP BY ALL",
-        params=[
+        [
             current.start,
             current.end,
             previous.start,
@@ -385,7 +391,7 @@ def _two_period_counts(
             previous.start,
             previous.end,
         ],
-    ).pl()
+    )
 
 
 def year_over_year(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -462,12 +463,26 @@ def _points_sql(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tupl
     )
 
 
+def _span_index(spans: list[Span], column: str) -> tuple[str, list[object], bool]:
+    """(expression, params, unnest): the index of the span a row's ``column`` falls in (NULL:
+    none). Disjoint spans (the usual period and the one a year before) take a CASE, one value per
+    row; overlapping ones (a range longer than a year) a list of every span the row is in, to be
+    unnested."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    disjoint = all(a.end < b.start for a, b in itertools.pairwise(ordered))
+    params: list[object] = [day for span in spans for day in (span.start, span.end)]
+    whens = [f"WHEN {column} BETWEEN ? AND ? THEN {n}" for n in range(len(spans))]
+    if disjoint:
+        return f"CASE {' '.join(whens)} END", params, False
+    return f"[{', '.join(f'CASE {when} END' for when in whens)}]", params, True
+
+
 def _key_counts(
     con: duckdb.DuckDBPyConnection, f: Filters, spans: list[Span]
 ) -> list[tuple[int, int, int, int, int]]:
     """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
     filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
-    over the complaint points of the spans' whole range).
+    over the complaint points of the spans' whole range, each grouped by the span a row is in).
 
     For one municipality the complaint share's base is first counted as the citizen inquiries,
     with whether the range read holds a citizen inquiry that is not a complaint: if it does, the
@@ -481,38 +496,44 @@ def _key_counts(
     one = len(f.municipalities) == 1
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
     in_base, base = (citizen, [list(NON_CITIZEN_KINDS)]) if one else _share_base(con, f)
-    inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
-    if one:
-        inquiry_cols.append(f"bool_or(NOT x.is_complaint AND {citizen}) AS meaningful")
-        inquiry_params.append(list(NON_CITIZEN_KINDS))
-    for n, span in enumerate(spans):
-        within = [span.start, span.end]
-        inquiry_cols += [
-            f"{counted} FILTER (WHERE x.received BETWEEN ? AND ?) AS inquiries_{n}",
-            f"{counted} FILTER (WHERE x.is_complaint AND x.received BETWEEN ? AND ?) AS complaints_{n}",
-            f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
-            f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
-        ]
-        inquiry_params += [*within, *within, *base, *within, *base, *within]
-        point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
-        point_col_params += within
-    result = con.execute(
-        f"WITH a AS (SELECT {', '.join(inquiry_cols)} FROM ({facts}) x), "  # noqa: S608 (fixed fragments)
-        f"b AS (SELECT {', '.join(point_cols)} FROM ({point_facts}) y) SELECT * FROM a, b",
-        [*inquiry_params, *params, *point_col_params, *point_params],
+    meaningful, meaningful_params = (
+        (f"bool_or(NOT x.is_complaint AND {citizen})", [list(NON_CITIZEN_KINDS)]) if one else ("NULL", [])
     )
-    names = [d[0] for d in con.description or []]
-    row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
-    values = dict(zip(names, row, strict=True))
-    if one and not values["meaningful"] and complaint_only_municipalities(con, f.municipalities):
-        for n in range(len(spans)):  # the share means nothing here: no base, as _share_base gives
-            values[f"base_{n}"] = values[f"share_{n}"] = 0
-    return [
-        tuple(
-            int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")
-        )  # type: ignore[misc]
-        for n in range(len(spans))
-    ]
+    index, index_params, unnest = _span_index(spans, "received")
+
+    def by_span(relation: str, alias: str) -> str:
+        """``relation`` with its rows' span index ``span``, as ``alias``."""
+        if unnest:
+            return f"(SELECT *, unnest({index}) AS span FROM ({relation})) {alias}"  # noqa: S608
+        return f"(SELECT *, {index} AS span FROM ({relation})) {alias}"  # noqa: S608
+
+    sql = (
+        f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "  # noqa: S608 (fixed fragments)
+        f"{counted} FILTER (WHERE {in_base}) AS base, "
+        f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share, "
+        f"{meaningful} AS meaningful, NULL::BIGINT AS points FROM {by_span(facts, 'x')} GROUP BY x.span "
+        "UNION ALL SELECT y.span, NULL, NULL, NULL, NULL, NULL, count(y.point_id) "
+        f"FROM {by_span(point_facts, 'y')} GROUP BY y.span"
+    )
+    rows = con.execute(
+        sql,
+        [*base, *base, *meaningful_params, *index_params, *params, *index_params, *point_params],
+    ).fetchall()  # fetched whole: the cursor must be free for the next query
+    counts = [[0, 0, 0, 0, 0] for _ in spans]
+    found = False
+    for span, inquiries, complaints, in_base_n, share, meaningful_here, points in rows:
+        found = found or bool(meaningful_here)
+        if span is None:
+            continue
+        if points is None:
+            counts[span][0], counts[span][1] = int(inquiries), int(complaints)
+            counts[span][3], counts[span][4] = int(in_base_n), int(share)
+        else:
+            counts[span][2] = int(points)
+    if one and not found and complaint_only_municipalities(con, f.municipalities):
+        for c in counts:  # the share means nothing here: no base, as _share_base gives
+            c[3] = c[4] = 0
+    return [tuple(c) for c in counts]  # type: ignore[misc]
 
 
 def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:

@@ -73,16 +73,25 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
         con, f, span, with_points=points, by_unit=dimension == "unit", **_joins(dimension)
     )
     code, label, join = _dimension_select(dimension)
+    counted = count_expr(f, points)
+    # a count of rows adds up over the groups (each row is in one); a count of distinct
+    # inquiries does not (an inquiry with two themes is in two), so its total is its own set
+    additive = not counted.startswith("count(DISTINCT")
+    grouping = f"({code}, {label})" if additive else f"GROUPING SETS (({code}, {label}), ())"
+    is_total = "false" if additive else f"grouping({code}) = 1"
     frame = query_frame(
         con,
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
-        f"{count_expr(f, points)}::BIGINT AS count, {complaints_expr(f, points)}::BIGINT AS complaints, "
-        f"grouping({code}) = 1 AS is_total "
-        f"FROM ({facts}) x {join}GROUP BY GROUPING SETS (({code}, {label}), ()) ORDER BY count DESC, label",
+        f"{counted}::BIGINT AS count, {complaints_expr(f, points)}::BIGINT AS complaints, "
+        f"{is_total} AS is_total "
+        f"FROM ({facts}) x {join}GROUP BY {grouping} ORDER BY count DESC, label",
         params,
     )
-    totals = frame.filter(pl.col("is_total"))
-    total = int(totals["count"][0]) if totals.height else 0
+    if additive:
+        total = int(frame["count"].sum())
+    else:
+        totals = frame.filter(pl.col("is_total"))
+        total = int(totals["count"][0]) if totals.height else 0
     return (
         frame.filter(~pl.col("is_total"))
         .drop("is_total")

@@ -583,6 +583,9 @@ def inquiry_rows(
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
     # selection's municipalities and period only (the point relation narrows the points too)
     in_filter, scope_params = where(con, f, "point", span, only=("municipalities",))
+    # the same scope on the inquiries read for the labels: no row changes (the ids are in it),
+    # but the scan reads the selection's row groups only, not the whole country's
+    in_scope, inquiry_params = where(con, f, "inquiry", span, only=("municipalities",))
     return con.sql(
         "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
         "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
@@ -599,8 +602,8 @@ def inquiry_rows(
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        "ORDER BY i.received DESC, i.inquiry_id",
-        params=[*params, limit, *scope_params],
+        f"WHERE {in_scope} ORDER BY i.received DESC, i.inquiry_id",
+        params=[*params, limit, *scope_params, *inquiry_params],
     ).pl()
 
 

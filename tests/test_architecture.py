@@ -164,11 +164,9 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
             ("queries/facts.py", "levels"),
-            ("queries/facts.py", "level_sql"),
             ("queries/facts.py", "level_cols"),
             ("queries/facts.py", "level_join"),
             ("queries/appeals.py", "levels"),
-            ("queries/appeals.py", "level_sql"),
         )
     },
     **{
@@ -221,8 +219,6 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             "' '.join(whens)",
             "when",
             "n",
-            "', '.join(inquiry_cols)",
-            "', '.join(point_cols)",
             "grouping",
             "is_total",
         )

@@ -54,12 +54,18 @@ def _needs_points(f: Filters, dimension: str | None) -> bool | None:
     return True if dimension in NEEDS_POINTS else None
 
 
-def _joins(dimension: str | None) -> dict[str, bool]:
-    """The optional joins of the facts (``facts_sql``) a grouping by ``dimension`` reads."""
-    return {"tree": dimension in ("department", "sector"), "themes": dimension in ("main_theme", "theme")}
+# the facts' columns every count reads (cheap: the inquiry's own, and the kind's is_complaint)
+COUNTED = ("inquiry_id", "point_id", "municipality_code", "received", "kind_code", "is_complaint")
 
 
-NO_JOINS = _joins(None)
+def _columns(dimension: str | None) -> dict[str, tuple[str, ...]]:
+    """The columns of the facts (``facts_sql``) a count grouped by ``dimension`` reads."""
+    row = DIMENSION.get(dimension or "")
+    own = tuple(c for c in (row.facts, row.facts_label) if c) if row else ()
+    return {"columns": (*COUNTED, *own)}
+
+
+ONLY_COUNTED = _columns(None)
 
 
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
@@ -70,7 +76,7 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
     """
     points = _needs_points(f, dimension)
     facts, params = facts_sql(
-        con, f, span, with_points=points, by_unit=dimension == "unit", **_joins(dimension)
+        con, f, span, with_points=points, by_unit=dimension == "unit", **_columns(dimension)
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)
@@ -105,7 +111,14 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
 def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
     """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
     the reports' tables; ``label`` names the row without ever repeating another row's label."""
-    facts, params = facts_sql(con, f, span, with_points=False, by_unit=True)
+    facts, params = facts_sql(
+        con,
+        f,
+        span,
+        with_points=False,
+        by_unit=True,
+        columns=("is_complaint", "unit_id", "unit_name", "department_id", "department_name"),
+    )
     return query_frame(
         con,
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
@@ -233,7 +246,7 @@ def trend(
     f = f.with_(grain=effective_grain(con, f))
     split = None if f.split == "none" else f.split
     facts, params = facts_sql(
-        con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit", **_joins(split)
+        con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit", **_columns(split)
     )
     bucket, label, bucket_join = _bucket_sql(f)
     if split:
@@ -326,7 +339,7 @@ def complaint_share_trend(
     ``share_municipalities``). n = citizen_inquiries."""
     f = f.with_(grain=effective_grain(con, f))
     inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span, **NO_JOINS)
+    facts, params = facts_sql(con, inquiry_filter, span, **ONLY_COUNTED)
     bucket, label, bucket_join = _bucket_sql(f)
     share_sql, share_params = _share_columns(con, inquiry_filter)
     frame = query_frame(
@@ -378,7 +391,7 @@ def _two_period_counts(
         Span(min(previous.start, current.start), max(previous.end, current.end), ""),
         with_points=points,
         by_unit=dimension == "unit",
-        **_joins(dimension),
+        **_columns(dimension),
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)
@@ -464,7 +477,7 @@ def _points_sql(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tupl
     municipality and dates only, they are read from complaint_point alone: its municipality_code
     and received are its inquiry's (migration 9), so the join to the inquiries changes nothing."""
     if not _only_municipalities(f, "point"):
-        return facts_sql(con, f, whole, with_points=True, **NO_JOINS)
+        return facts_sql(con, f, whole, with_points=True, columns=("point_id", "received"))
     in_filter = "list_contains(?::VARCHAR[], p.municipality_code) AND " if f.municipalities else ""
     return (
         f"SELECT p.point_id, p.received FROM complaint_point p WHERE {in_filter}p.received BETWEEN ? AND ?",  # noqa: S608
@@ -499,7 +512,7 @@ def _key_counts(
     if not are all the municipality's records asked (``complaint_only_municipalities``)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
-    facts, params = facts_sql(con, inquiry_filter, whole, **NO_JOINS)
+    facts, params = facts_sql(con, inquiry_filter, whole, **ONLY_COUNTED)
     point_facts, point_params = _points_sql(con, f, whole)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
     one = len(f.municipalities) == 1
@@ -579,7 +592,7 @@ def inquiry_rows(
 ) -> pl.DataFrame:
     """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
     municipality, department, unit, and the Danish names of kind, outcome and themes."""
-    facts, params = facts_sql(con, f, span, **NO_JOINS)
+    facts, params = facts_sql(con, f, span, columns=("inquiry_id", "received"))
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
     # selection's municipalities and period only (the point relation narrows the points too)
     in_filter, scope_params = where(con, f, "point", span, only=("municipalities",))

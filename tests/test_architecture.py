@@ -158,7 +158,14 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     **{
         ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
-        for expr in ("unit_expr", "point_cols", "joins", "no_themes", "tree_cols", "tree_join")
+        for expr in ("unit_expr", "joins")
+    },
+    **{
+        (
+            "queries/facts.py",
+            expr,
+        ): "the facts' SELECT list: names of FACT_COLUMNS and their fixed expressions"
+        for expr in ("select", "expression[c]", "c")
     },
     **{
         (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"

@@ -504,7 +504,7 @@ def _key_counts(
 ) -> list[tuple[int, int, int, int, int]]:
     """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
     filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
-    over the complaint points of the spans' whole range, each grouped by the span a row is in).
+    over the complaint points of the spans' whole range).
 
     For one municipality the complaint share's base is first counted as the citizen inquiries,
     with whether the range read holds a citizen inquiry that is not a complaint: if it does, the
@@ -523,35 +523,36 @@ def _key_counts(
     )
     index, index_params, unnest = _span_index(spans, "received")
 
-    def by_span(relation: str, alias: str) -> str:
-        """``relation`` with its rows' span index ``span``, as ``alias``."""
-        if unnest:
-            return f"(SELECT *, unnest({index}) AS span FROM ({relation})) {alias}"  # noqa: S608
-        return f"(SELECT *, {index} AS span FROM ({relation})) {alias}"  # noqa: S608
-
+    spread = "unnest" if unnest else ""  # disjoint spans: the CASE's one value as it is
+    spread = f"(SELECT *, {spread}({index}) AS span FROM ({facts})) x"  # noqa: S608 (fixed fragments)
+    points = ", ".join(
+        f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}"
+        for n in range(len(spans))
+    )
+    # the points: one row of a count per span (each point one test per span); the inquiries: a
+    # row per span they fall in, grouped (four counts per span, each row's tests done once)
     sql = (
-        f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "  # noqa: S608 (fixed fragments)
+        f"SELECT * FROM (SELECT {points} FROM ({point_facts}) y) b LEFT JOIN ("  # noqa: S608 (fixed fragments)
+        f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "
         f"{counted} FILTER (WHERE {in_base}) AS base, "
         f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share, "
-        f"{meaningful} AS meaningful, NULL::BIGINT AS points FROM {by_span(facts, 'x')} GROUP BY x.span "
-        "UNION ALL SELECT y.span, NULL, NULL, NULL, NULL, NULL, count(y.point_id) "
-        f"FROM {by_span(point_facts, 'y')} GROUP BY y.span"
+        f"{meaningful} AS meaningful FROM {spread} GROUP BY x.span) a ON true"
     )
+    point_span_params = [day for span in spans for day in (span.start, span.end)]
     rows = con.execute(
         sql,
-        [*base, *base, *meaningful_params, *index_params, *params, *index_params, *point_params],
+        [*point_span_params, *point_params, *base, *base, *meaningful_params, *index_params, *params],
     ).fetchall()  # fetched whole: the cursor must be free for the next query
     counts = [[0, 0, 0, 0, 0] for _ in spans]
     found = False
-    for span, inquiries, complaints, in_base_n, share, meaningful_here, points in rows:
+    for row in rows:
+        span, inquiries, complaints, in_base_n, share, meaningful_here = row[len(spans) :]
+        for n in range(len(spans)):
+            counts[n][2] = int(row[n])
         found = found or bool(meaningful_here)
-        if span is None:
-            continue
-        if points is None:
+        if span is not None:
             counts[span][0], counts[span][1] = int(inquiries), int(complaints)
             counts[span][3], counts[span][4] = int(in_base_n), int(share)
-        else:
-            counts[span][2] = int(points)
     if one and not found and complaint_only_municipalities(con, f.municipalities):
         for c in counts:  # the share means nothing here: no base, as _share_base gives
             c[3] = c[4] = 0

@@ -218,10 +218,9 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         "the dimension's fixed columns); dates, kinds and municipalities are ? parameters"
         for expr in (
             "meaningful",
-            "by_span()",
+            "spread",
+            "points",
             "index",
-            "relation",
-            "alias",
             "column",
             "' '.join(whens)",
             "when",

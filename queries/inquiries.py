@@ -506,10 +506,11 @@ def _key_counts(
     filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
     over the complaint points of the spans' whole range).
 
-    For one municipality the complaint share's base is first counted as the citizen inquiries,
-    with whether the range read holds a citizen inquiry that is not a complaint: if it does, the
-    share means something there (``share_municipalities``) and no other statement is needed; only
-    if not are all the municipality's records asked (``complaint_only_municipalities``)."""
+    For one municipality the complaint share's base is first counted as the citizen inquiries;
+    if the range read holds a citizen inquiry that is not a complaint (more in the base than
+    complaints in it, in some span or between them), the share means something there
+    (``share_municipalities``) and no other statement is needed; only if not are all the
+    municipality's records asked (``complaint_only_municipalities``)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
     facts, params = facts_sql(con, inquiry_filter, whole, **ONLY_COUNTED)
@@ -518,9 +519,6 @@ def _key_counts(
     one = len(f.municipalities) == 1
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
     in_base, base = (citizen, [list(NON_CITIZEN_KINDS)]) if one else _share_base(con, f)
-    meaningful, meaningful_params = (
-        (f"bool_or(NOT x.is_complaint AND {citizen})", [list(NON_CITIZEN_KINDS)]) if one else ("NULL", [])
-    )
     index, index_params, unnest = _span_index(spans, "received")
 
     spread = "unnest" if unnest else ""  # disjoint spans: the CASE's one value as it is
@@ -535,21 +533,22 @@ def _key_counts(
         f"SELECT * FROM (SELECT {points} FROM ({point_facts}) y) b LEFT JOIN ("  # noqa: S608 (fixed fragments)
         f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "
         f"{counted} FILTER (WHERE {in_base}) AS base, "
-        f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share, "
-        f"{meaningful} AS meaningful FROM {spread} GROUP BY x.span) a ON true"
+        f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share "
+        f"FROM {spread} GROUP BY x.span) a ON true"
     )
     point_span_params = [day for span in spans for day in (span.start, span.end)]
     rows = con.execute(
         sql,
-        [*point_span_params, *point_params, *base, *base, *meaningful_params, *index_params, *params],
+        [*point_span_params, *point_params, *base, *base, *index_params, *params],
     ).fetchall()  # fetched whole: the cursor must be free for the next query
     counts = [[0, 0, 0, 0, 0] for _ in spans]
     found = False
     for row in rows:
-        span, inquiries, complaints, in_base_n, share, meaningful_here = row[len(spans) :]
+        span, inquiries, complaints, in_base_n, share = row[len(spans) :]
         for n in range(len(spans)):
             counts[n][2] = int(row[n])
-        found = found or bool(meaningful_here)
+        # a citizen inquiry that is not a complaint, in any span or none (the rows between them)
+        found = found or (in_base_n or 0) > (share or 0)
         if span is not None:
             counts[span][0], counts[span][1] = int(inquiries), int(complaints)
             counts[span][3], counts[span][4] = int(in_base_n), int(share)

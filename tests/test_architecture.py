@@ -217,7 +217,6 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         "CASE numbered by the span's position, the column name 'received', facts_sql text, the GROUP BY of "
         "the dimension's fixed columns); dates, kinds and municipalities are ? parameters"
         for expr in (
-            "meaningful",
             "spread",
             "points",
             "index",

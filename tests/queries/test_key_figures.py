@@ -105,3 +105,18 @@ def test_key_counts_of_overlapping_spans_are_each_spans_own(
         assert together[1][0] == 4  # i1, i2, i3 and i5 in b
         assert together[1][2] == 3  # p1..p3 (of i1 and i2) in b
     assert together[0] != together[1] and all(sum(c) for c in together)
+
+
+def test_a_complaint_only_municipality_has_no_share_base(query_db: duckdb.DuckDBPyConnection) -> None:
+    """998 registers complaints only (n1): its share means nothing, in a span with records and
+    in one without (where the statement's own rows cannot tell, so all its records are asked)."""
+    assert inquiries.complaint_only_municipalities(query_db, ("998",)) == ["998"]
+    only = Filters(municipalities=("998",))
+    counts = inquiries._key_counts(query_db, only, [Y2025, Y2024])
+    assert counts == [(1, 1, 0, 0, 0), (0, 0, 0, 0, 0)]
+    share = {k.key: k for k in inquiries.inquiry_key_figures(query_db, only, Y2025)}[
+        inquiries.COMPLAINT_SHARE
+    ]
+    assert share.value is None and share.n == 0
+    # 999 holds citizen inquiries that are not complaints in 2025, and in 2024 too
+    assert inquiries._key_counts(query_db, F, [Y2025])[0][3:] == (6, 2)

@@ -207,15 +207,9 @@ def _unit_levels(
     return {u: (t, labels[t]) for u, t in target.items()}
 
 
-def unit_level_sql(
-    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...] = ()
-) -> tuple[str, list[object]]:
-    """``unit_levels`` as a relation: unit_id, level_id, level_name."""
-    return _level_relation(level, municipalities, units_key(con), con)
-
-
 def level_sql(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
-    """``unit_level_sql`` at the filter's level (``effective_level``), from one read of the key."""
+    """``unit_levels`` at the filter's level (``effective_level``) as a relation: unit_id,
+    level_id, level_name (the mapping travels as ? list parameters); one read of the key."""
     key = units_key(con)
     return _level_relation(effective_level(con, f, key), f.municipalities, key, con)
 

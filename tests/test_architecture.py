@@ -168,7 +168,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("select", "expression[c]", "c")
     },
     **{
-        (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
+        (module, expr): "units.level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
             ("queries/facts.py", "levels"),
             ("queries/facts.py", "level_cols"),

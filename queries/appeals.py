@@ -9,9 +9,10 @@ import polars as pl
 
 from data_model.denmark import WHOLE_COUNTRY
 from queries.dimensions import APPEAL_GROUPS
+from queries.fetch import frame as query_frame
 from queries.filters import Filters, where
 from queries.periods import Span
-from queries.units import effective_level, unit_level_sql
+from queries.units import level_sql
 
 # the three areas of Ankestyrelsen's Danmarkskort
 DANMARKSKORT_LAW_AREAS = ("boern_handicap", "voksen_handicap", "social_generelt")
@@ -26,10 +27,8 @@ def _decision_scope(
     filter or a grouping by unit needs it."""
     units = bool(f.unit_id or f.sectors) or by in ("unit", "department")
     conditions, params = where(con, f, "decision", span)
-    # by unit means by unit at the filter's level, as everywhere (queries.units.unit_level_sql)
-    level_sql, level_params = (
-        unit_level_sql(con, effective_level(con, f), f.municipalities) if units else ("", [])
-    )
+    # by unit means by unit at the filter's level, as everywhere (queries.units.level_sql)
+    levels, level_params = level_sql(con, f) if units else ("", [])
     unit_cols = (
         "lv.level_name AS unit_name, ut.top_id AS department_id, ut.top_name AS department_name"
         if units
@@ -41,7 +40,7 @@ def _decision_scope(
         "ao.sort_order AS outcome_order "
         "FROM appeal_decision d "
         + (
-            f"LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id LEFT JOIN ({level_sql}) lv ON lv.unit_id = d.unit_id "
+            f"LEFT JOIN unit_tree ut ON ut.unit_id = d.unit_id LEFT JOIN ({levels}) lv ON lv.unit_id = d.unit_id "
             if units
             else ""
         )
@@ -57,11 +56,12 @@ def decisions_by_result(
 ) -> pl.DataFrame:
     """Columns: group, outcome_code, outcome, outcome_order, count."""
     scope, params = _decision_scope(con, f, span, by)
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {APPEAL_GROUPS[by]} AS series, outcome_code, outcome, outcome_order, count(*)::BIGINT AS count "  # noqa: S608
         f"FROM ({scope}) x GROUP BY ALL ORDER BY series, outcome_order",
-        params=params,
-    ).pl()
+        params,
+    )
 
 
 def omgoerelse(
@@ -73,7 +73,8 @@ def omgoerelse(
     """
     scope, params = _decision_scope(con, f, span, by)
     group = f"{APPEAL_GROUPS[by]} AS series, " if by else ""
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {group}count(*)::BIGINT AS decisions, "  # noqa: S608
         "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS rejected, "
         "(count(*) FILTER (WHERE outcome_code <> ?))::BIGINT AS on_merits, "
@@ -81,8 +82,8 @@ def omgoerelse(
         "(count(*) FILTER (WHERE outcome_code = ?))::BIGINT AS sent_back, "
         "100.0 * (changed + sent_back) / nullif(on_merits, 0) AS pct "
         f"FROM ({scope}) x {'GROUP BY ALL ORDER BY on_merits DESC' if by else ''}",
-        params=[REJECTED, REJECTED, *OVERTURNED, *params],
-    ).pl()
+        [REJECTED, REJECTED, *OVERTURNED, *params],
+    )
 
 
 def remark_themes(
@@ -94,7 +95,8 @@ def remark_themes(
     """
     scope, params = _decision_scope(con, f, span, by)
     group = f"{APPEAL_GROUPS[by]}" if by else "'I alt'"
-    return con.sql(
+    return query_frame(
+        con,
         f"WITH d AS ({scope}), totals AS (SELECT {group} AS series, count(*) AS n FROM d GROUP BY ALL) "  # noqa: S608
         f"SELECT {group} AS series, coalesce(c.label, r.code) AS remark, count(*)::BIGINT AS decisions, "
         "count(*) / any_value(t.n) AS share, any_value(t.n)::BIGINT AS n "
@@ -102,8 +104,8 @@ def remark_themes(
         "LEFT JOIN category c ON c.kind = 'remark_theme' AND c.code = r.code "
         f"JOIN totals t ON t.series = {group} "
         "GROUP BY ALL ORDER BY series, decisions DESC",
-        params=params,
-    ).pl()
+        params,
+    )
 
 
 ALL_MUNICIPALITIES = 98  # Ankestyrelsen ranks every municipality on its Danmarkskort

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -12,8 +13,9 @@ import polars as pl
 from data_model.labels import MONTHS_SHORT, SMALL_N
 from queries.dimensions import DIMENSION, NEEDS_POINTS, NOT_SET
 from queries.facts import facts_sql, joins_points
-from queries.filters import Filters, Grain, where
-from queries.periods import Span, comparable_spans, coverage_start
+from queries.fetch import frame as query_frame
+from queries.filters import FIELDS, Filters, Grain, Relation, where
+from queries.periods import Span, comparable_spans, coverage_start, report_periods
 
 
 def count_expr(f: Filters, with_points: bool | None = None) -> str:
@@ -52,6 +54,20 @@ def _needs_points(f: Filters, dimension: str | None) -> bool | None:
     return True if dimension in NEEDS_POINTS else None
 
 
+# the facts' columns every count reads (cheap: the inquiry's own, and the kind's is_complaint)
+COUNTED = ("inquiry_id", "point_id", "municipality_code", "received", "kind_code", "is_complaint")
+
+
+def _columns(dimension: str | None) -> dict[str, tuple[str, ...]]:
+    """The columns of the facts (``facts_sql``) a count grouped by ``dimension`` reads."""
+    row = DIMENSION.get(dimension or "")
+    own = tuple(c for c in (row.facts, row.facts_label) if c) if row else ()
+    return {"columns": (*COUNTED, *own)}
+
+
+ONLY_COUNTED = _columns(None)
+
+
 def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dimension: str) -> pl.DataFrame:
     """Counts per value of one dimension, with complaints and each value's share of the total.
 
@@ -59,17 +75,29 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
     so an inquiry with two themes is one inquiry in n).
     """
     points = _needs_points(f, dimension)
-    facts, params = facts_sql(con, f, span, with_points=points, by_unit=dimension == "unit")
+    facts, params = facts_sql(
+        con, f, span, with_points=points, by_unit=dimension == "unit", **_columns(dimension)
+    )
     code, label, join = _dimension_select(dimension)
-    frame = con.sql(
+    counted = count_expr(f, points)
+    # a count of rows adds up over the groups (each row is in one); a count of distinct
+    # inquiries does not (an inquiry with two themes is in two), so its total is its own set
+    additive = not counted.startswith("count(DISTINCT")
+    grouping = f"({code}, {label})" if additive else f"GROUPING SETS (({code}, {label}), ())"
+    is_total = "false" if additive else f"grouping({code}) = 1"
+    frame = query_frame(
+        con,
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, "  # noqa: S608
-        f"{count_expr(f, points)}::BIGINT AS count, {complaints_expr(f, points)}::BIGINT AS complaints, "
-        f"grouping({code}) = 1 AS is_total "
-        f"FROM ({facts}) x {join}GROUP BY GROUPING SETS (({code}, {label}), ()) ORDER BY count DESC, label",
-        params=params,
-    ).pl()
-    totals = frame.filter(pl.col("is_total"))
-    total = int(totals["count"][0]) if totals.height else 0
+        f"{counted}::BIGINT AS count, {complaints_expr(f, points)}::BIGINT AS complaints, "
+        f"{is_total} AS is_total "
+        f"FROM ({facts}) x {join}GROUP BY {grouping} ORDER BY count DESC, label",
+        params,
+    )
+    if additive:
+        total = int(frame["count"].sum())
+    else:
+        totals = frame.filter(pl.col("is_total"))
+        total = int(totals["count"][0]) if totals.height else 0
     return (
         frame.filter(~pl.col("is_total"))
         .drop("is_total")
@@ -83,8 +111,16 @@ def breakdown(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None, dim
 def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) -> pl.DataFrame:
     """Department > unit at the filter's unit level: inquiries, complaints and complaint share, like
     the reports' tables; ``label`` names the row without ever repeating another row's label."""
-    facts, params = facts_sql(con, f, span, with_points=False, by_unit=True)
-    return con.sql(
+    facts, params = facts_sql(
+        con,
+        f,
+        span,
+        with_points=False,
+        by_unit=True,
+        columns=("is_complaint", "unit_id", "unit_name", "department_id", "department_name"),
+    )
+    return query_frame(
+        con,
         "SELECT coalesce(department_name, ?) AS department, coalesce(unit_name, ?) AS unit, unit_id, "  # noqa: S608
         "count(*)::BIGINT AS inquiries, "  # one row per inquiry: no points joined
         "(count(*) FILTER (WHERE is_complaint))::BIGINT AS complaints, "
@@ -92,8 +128,8 @@ def unit_table(con: duckdb.DuckDBPyConnection, f: Filters, span: Span | None) ->
         "CASE WHEN unit_id IS NOT DISTINCT FROM department_id THEN unit ELSE department || ' › ' || unit END AS label "
         f"FROM ({facts}) x GROUP BY department, unit, unit_id, department_id "
         "ORDER BY department, inquiries DESC, unit",
-        params=[NOT_SET, NOT_SET, *params],
-    ).pl()
+        [NOT_SET, NOT_SET, *params],
+    )
 
 
 _BUCKETS = {
@@ -158,15 +194,12 @@ def _label_buckets(
     running year, a partial first period or a start-up year is not read as a rise or a fall.
     Adds ``partial`` (True for such buckets)."""
     cutoff = today or date.today()
-    first = coverage_start(con, f)
+    periods = report_periods(con, f)
+    first = coverage_start(con, f, periods)
     if grain == "period":
-        in_filter, params = where(con, f, "report_period", only=("municipalities",))
-        ends = dict(
-            con.execute(
-                f"SELECT start_date, max(end_date) FROM report_period rp WHERE {in_filter} GROUP BY start_date",  # noqa: S608
-                params,
-            ).fetchall()
-        )
+        ends: dict[date, date] = {}
+        for start, end, _label in periods:
+            ends[start] = max(end, ends.get(start, end))
         marks = [
             bucket_mark(d, ends.get(d, d), grain, first, cutoff) if d else ""
             for d in frame["bucket"].to_list()
@@ -212,19 +245,22 @@ def trend(
     """
     f = f.with_(grain=effective_grain(con, f))
     split = None if f.split == "none" else f.split
-    facts, params = facts_sql(con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit")
+    facts, params = facts_sql(
+        con, f, span, with_points=_needs_points(f, split), by_unit=split == "unit", **_columns(split)
+    )
     bucket, label, bucket_join = _bucket_sql(f)
     if split:
         _code, group_label, join = _dimension_select(split)
         group = f"coalesce({group_label}, '{NOT_SET}')"
     else:
         group, join = "'I alt'", ""
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, {group} AS series, "  # noqa: S608
         f"{count_expr(f, _needs_points(f, split))}::BIGINT AS count FROM ({facts}) x {bucket_join}{join}"
         "GROUP BY ALL ORDER BY bucket, series",
-        params=params,
-    ).pl()
+        params,
+    )
     frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns((pl.col("count") < SMALL_N).alias("small"))
 
@@ -303,16 +339,17 @@ def complaint_share_trend(
     ``share_municipalities``). n = citizen_inquiries."""
     f = f.with_(grain=effective_grain(con, f))
     inquiry_filter = f.with_(count_unit="inquiries")
-    facts, params = facts_sql(con, inquiry_filter, span)
+    facts, params = facts_sql(con, inquiry_filter, span, **ONLY_COUNTED)
     bucket, label, bucket_join = _bucket_sql(f)
     share_sql, share_params = _share_columns(con, inquiry_filter)
-    frame = con.sql(
+    frame = query_frame(
+        con,
         f"SELECT {bucket}::DATE AS bucket, {label} AS bucket_label, "  # noqa: S608
         f"{count_expr(inquiry_filter)}::BIGINT AS inquiries, "
         f"{complaints_expr(inquiry_filter)}::BIGINT AS complaints, {share_sql} "
         f"FROM ({facts}) x {bucket_join}GROUP BY ALL ORDER BY bucket",
-        params=[*share_params, *params],
-    ).pl()
+        [*share_params, *params],
+    )
     frame = _label_buckets(con, f, frame, f.grain, today)
     return frame.with_columns(
         pl.when(pl.col("share_base") > 0)
@@ -337,6 +374,12 @@ def uncertain_change(current: int, previous: int) -> bool:
     return total == 0 or abs(current - previous) <= 1.96 * math.sqrt(total)
 
 
+def uncertain_expr(current: str, previous: str) -> pl.Expr:
+    """``uncertain_change`` as a Polars expression over two count columns."""
+    total = pl.col(current) + pl.col(previous)
+    return (total == 0) | ((pl.col(current) - pl.col(previous)).abs() <= 1.96 * total.sqrt())
+
+
 def _two_period_counts(
     con: duckdb.DuckDBPyConnection, f: Filters, current: Span, previous: Span, dimension: str
 ) -> pl.DataFrame:
@@ -348,6 +391,7 @@ def _two_period_counts(
         Span(min(previous.start, current.start), max(previous.end, current.end), ""),
         with_points=points,
         by_unit=dimension == "unit",
+        **_columns(dimension),
     )
     code, label, join = _dimension_select(dimension)
     counted = count_expr(f, points)
@@ -355,10 +399,11 @@ def _two_period_counts(
     per_period = [
         f"({counted} FILTER (WHERE {in_period}))::BIGINT AS {name}" for name in ("current", "previous")
     ]
-    return con.sql(
+    return query_frame(
+        con,
         f"SELECT {code} AS code, coalesce({label}, '{NOT_SET}') AS label, {', '.join(per_period)} "  # noqa: S608
         f"FROM ({facts}) x {join}WHERE {in_period} OR {in_period} GROUP BY ALL",
-        params=[
+        [
             current.start,
             current.end,
             previous.start,
@@ -369,7 +414,7 @@ def _two_period_counts(
             previous.start,
             previous.end,
         ],
-    ).pl()
+    )
 
 
 def year_over_year(
@@ -393,9 +438,7 @@ def year_over_year(
             .otherwise(None)
             .alias("pct_change"),
             (pl.max_horizontal("current", "previous") < SMALL_N).alias("small_n"),
-            pl.struct("current", "previous")
-            .map_elements(lambda s: uncertain_change(s["current"], s["previous"]), return_dtype=pl.Boolean)
-            .alias("uncertain"),
+            uncertain_expr("current", "previous").alias("uncertain"),
         )
         .sort(["diff", "current"], descending=[True, True])
     )
@@ -422,44 +465,97 @@ class KeyFigure:
         return self.value - self.previous
 
 
+def _only_municipalities(f: Filters, relation: Relation) -> bool:
+    """Whether the filter narrows ``relation`` by nothing but its municipalities (and dates)."""
+    return all(
+        row.name == "municipalities" or relation not in row.sql or not getattr(f, row.name) for row in FIELDS
+    )
+
+
+def _points_sql(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tuple[str, list[object]]:
+    """The complaint points under the filter in ``whole`` (columns point_id, received). Narrowed by
+    municipality and dates only, they are read from complaint_point alone: its municipality_code
+    and received are its inquiry's (migration 9), so the join to the inquiries changes nothing."""
+    if not _only_municipalities(f, "point"):
+        return facts_sql(con, f, whole, with_points=True, columns=("point_id", "received"))
+    in_filter = "list_contains(?::VARCHAR[], p.municipality_code) AND " if f.municipalities else ""
+    return (
+        f"SELECT p.point_id, p.received FROM complaint_point p WHERE {in_filter}p.received BETWEEN ? AND ?",  # noqa: S608
+        [*([list(f.municipalities)] if f.municipalities else []), whole.start, whole.end],
+    )
+
+
+def _span_index(spans: list[Span], column: str) -> tuple[str, list[object], bool]:
+    """(expression, params, unnest): the index of the span a row's ``column`` falls in (NULL:
+    none). Disjoint spans (the usual period and the one a year before) take a CASE, one value per
+    row; overlapping ones (a range longer than a year) a list of every span the row is in, to be
+    unnested."""
+    ordered = sorted(spans, key=lambda s: s.start)
+    disjoint = all(a.end < b.start for a, b in itertools.pairwise(ordered))
+    params: list[object] = [day for span in spans for day in (span.start, span.end)]
+    whens = [f"WHEN {column} BETWEEN ? AND ? THEN {n}" for n in range(len(spans))]
+    if disjoint:
+        return f"CASE {' '.join(whens)} END", params, False
+    return f"[{', '.join(f'CASE {when} END' for when in whens)}]", params, True
+
+
 def _key_counts(
     con: duckdb.DuckDBPyConnection, f: Filters, spans: list[Span]
 ) -> list[tuple[int, int, int, int, int]]:
     """Per span: (inquiries, complaints, complaint points, share base, share complaints) under the
     filter, whatever it counts, all spans in one statement (one pass over the inquiries and one
-    over the complaint points of the spans' whole range)."""
+    over the complaint points of the spans' whole range).
+
+    For one municipality the complaint share's base is first counted as the citizen inquiries;
+    if the range read holds a citizen inquiry that is not a complaint (more in the base than
+    complaints in it, in some span or between them), the share means something there
+    (``share_municipalities``) and no other statement is needed; only if not are all the
+    municipality's records asked (``complaint_only_municipalities``)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
-    facts, params = facts_sql(con, inquiry_filter, whole)
-    point_facts, point_params = facts_sql(con, f, whole, with_points=True)
+    facts, params = facts_sql(con, inquiry_filter, whole, **ONLY_COUNTED)
+    point_facts, point_params = _points_sql(con, f, whole)
     counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
-    in_base, base = _share_base(con, f)
-    inquiry_cols, inquiry_params, point_cols, point_col_params = [], [], [], []
-    for n, span in enumerate(spans):
-        within = [span.start, span.end]
-        inquiry_cols += [
-            f"{counted} FILTER (WHERE x.received BETWEEN ? AND ?) AS inquiries_{n}",
-            f"{counted} FILTER (WHERE x.is_complaint AND x.received BETWEEN ? AND ?) AS complaints_{n}",
-            f"{counted} FILTER (WHERE {in_base} AND x.received BETWEEN ? AND ?) AS base_{n}",
-            f"{counted} FILTER (WHERE x.is_complaint AND {in_base} AND x.received BETWEEN ? AND ?) AS share_{n}",
-        ]
-        inquiry_params += [*within, *within, *base, *within, *base, *within]
-        point_cols.append(f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}")
-        point_col_params += within
-    result = con.execute(
-        f"WITH a AS (SELECT {', '.join(inquiry_cols)} FROM ({facts}) x), "  # noqa: S608 (fixed fragments)
-        f"b AS (SELECT {', '.join(point_cols)} FROM ({point_facts}) y) SELECT * FROM a, b",
-        [*inquiry_params, *params, *point_col_params, *point_params],
-    )
-    names = [d[0] for d in con.description or []]
-    row = result.fetchall()[0]  # fetched whole: the cursor must be free for the next query
-    values = dict(zip(names, row, strict=True))
-    return [
-        tuple(
-            int(values[f"{name}_{n}"] or 0) for name in ("inquiries", "complaints", "points", "base", "share")
-        )  # type: ignore[misc]
+    one = len(f.municipalities) == 1
+    citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
+    in_base, base = (citizen, [list(NON_CITIZEN_KINDS)]) if one else _share_base(con, f)
+    index, index_params, unnest = _span_index(spans, "received")
+
+    spread = "unnest" if unnest else ""  # disjoint spans: the CASE's one value as it is
+    spread = f"(SELECT *, {spread}({index}) AS span FROM ({facts})) x"  # noqa: S608 (fixed fragments)
+    points = ", ".join(
+        f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}"
         for n in range(len(spans))
-    ]
+    )
+    # the points: one row of a count per span (each point one test per span); the inquiries: a
+    # row per span they fall in, grouped (four counts per span, each row's tests done once)
+    sql = (
+        f"SELECT * FROM (SELECT {points} FROM ({point_facts}) y) b LEFT JOIN ("  # noqa: S608 (fixed fragments)
+        f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "
+        f"{counted} FILTER (WHERE {in_base}) AS base, "
+        f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share "
+        f"FROM {spread} GROUP BY x.span) a ON true"
+    )
+    point_span_params = [day for span in spans for day in (span.start, span.end)]
+    rows = con.execute(
+        sql,
+        [*point_span_params, *point_params, *base, *base, *index_params, *params],
+    ).fetchall()  # fetched whole: the cursor must be free for the next query
+    counts = [[0, 0, 0, 0, 0] for _ in spans]
+    found = False
+    for row in rows:
+        span, inquiries, complaints, in_base_n, share = row[len(spans) :]
+        for n in range(len(spans)):
+            counts[n][2] = int(row[n])
+        # a citizen inquiry that is not a complaint, in any span or none (the rows between them)
+        found = found or (in_base_n or 0) > (share or 0)
+        if span is not None:
+            counts[span][0], counts[span][1] = int(inquiries), int(complaints)
+            counts[span][3], counts[span][4] = int(in_base_n), int(share)
+    if one and not found and complaint_only_municipalities(con, f.municipalities):
+        for c in counts:  # the share means nothing here: no base, as _share_base gives
+            c[3] = c[4] = 0
+    return [tuple(c) for c in counts]  # type: ignore[misc]
 
 
 def inquiry_key_figures(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> list[KeyFigure]:
@@ -496,10 +592,13 @@ def inquiry_rows(
 ) -> pl.DataFrame:
     """The underlying inquiries, one row per inquiry, newest first: id (``inquiry``), dates,
     municipality, department, unit, and the Danish names of kind, outcome and themes."""
-    facts, params = facts_sql(con, f, span)
+    facts, params = facts_sql(con, f, span, columns=("inquiry_id", "received"))
     # cut first (the newest ``limit`` inquiries), label after; their themes from the points of the
     # selection's municipalities and period only (the point relation narrows the points too)
     in_filter, scope_params = where(con, f, "point", span, only=("municipalities",))
+    # the same scope on the inquiries read for the labels: no row changes (the ids are in it),
+    # but the scan reads the selection's row groups only, not the whole country's
+    in_scope, inquiry_params = where(con, f, "inquiry", span, only=("municipalities",))
     return con.sql(
         "WITH ids AS (SELECT inquiry_id, any_value(received) AS received FROM (" + facts + ") x "  # noqa: S608
         "GROUP BY inquiry_id ORDER BY received DESC, inquiry_id LIMIT ?), "
@@ -516,8 +615,8 @@ def inquiry_rows(
         "LEFT JOIN category k ON k.kind = 'inquiry_kind' AND k.code = i.kind_code "
         "LEFT JOIN category o ON o.kind = 'outcome' AND o.code = i.outcome_code "
         "LEFT JOIN themes th ON th.inquiry_id = i.inquiry_id "
-        "ORDER BY i.received DESC, i.inquiry_id",
-        params=[*params, limit, *scope_params],
+        f"WHERE {in_scope} ORDER BY i.received DESC, i.inquiry_id",
+        params=[*params, limit, *scope_params, *inquiry_params],
     ).pl()
 
 

@@ -83,15 +83,28 @@ def as_of(span: Span | None, today: date) -> tuple[date, str]:
     return today, f"målt i dag, {format_date(today)}"
 
 
-def coverage_start(con: duckdb.DuckDBPyConnection, f: Filters) -> date | None:
+def report_periods(con: duckdb.DuckDBPyConnection, f: Filters) -> list[tuple[date, date, str]]:
+    """(start, end, label) of the report periods of the filter's municipalities, as stored (a
+    tiny table is read in one pass, in its order)."""
+    in_filter, params = where(con, f, "report_period", only=("municipalities",))
+    return [
+        (start, end, str(label))
+        for start, end, label in con.execute(
+            f"SELECT start_date, end_date, label FROM report_period rp WHERE {in_filter}",  # noqa: S608
+            params,
+        ).fetchall()
+    ]
+
+
+def coverage_start(
+    con: duckdb.DuckDBPyConnection, f: Filters, periods: list[tuple[date, date, str]] | None = None
+) -> date | None:
     """When the advisor's records begin: the first report period, else the first inquiry."""
-    periods, period_params = where(con, f, "report_period", only=("municipalities",))
+    periods = report_periods(con, f) if periods is None else periods
+    if periods:
+        return min(start for start, _end, _label in periods)
     inquiries, inquiry_params = where(con, f, "inquiry", only=("municipalities",))
-    row = con.execute(
-        f"SELECT coalesce((SELECT min(start_date) FROM report_period rp WHERE {periods}), "  # noqa: S608
-        f"(SELECT min(received) FROM inquiry i WHERE {inquiries}))",
-        [*period_params, *inquiry_params],
-    ).fetchall()
+    row = con.execute(f"SELECT min(received) FROM inquiry i WHERE {inquiries}", inquiry_params).fetchall()  # noqa: S608
     return row[0][0] if row and row[0][0] else None
 
 
@@ -99,9 +112,11 @@ def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> 
     """(current, previous, note): the same dates one year earlier, clamped to where records exist.
 
     A report period compared with the one before it is like with like; when the earlier period
-    was partial (the advisor's first year), both sides are cut to the months both cover.
+    was partial (the advisor's first year), both sides are cut to the months both cover. The
+    report periods are read once (one small statement) for the start and the previous label.
     """
-    first = coverage_start(con, f)
+    periods = report_periods(con, f)
+    first = coverage_start(con, f, periods)
     previous = span.shifted_years(-1)
     if first is None or previous.end < first:
         return None
@@ -118,17 +133,11 @@ def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> 
     current = Span(
         current.start, current.end, span.label if current == span else span_label(current.start, current.end)
     )
-    previous = Span(previous.start, previous.end, _previous_label(con, f, previous))
-    return current, previous, note
-
-
-def _previous_label(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> str:
-    in_filter, params = where(con, f, "report_period", only=("municipalities",))
-    row = con.execute(
-        f"SELECT label FROM report_period rp WHERE start_date = ? AND end_date = ? AND {in_filter} LIMIT 1",  # noqa: S608
-        [span.start, span.end, *params],
-    ).fetchall()
-    return str(row[0][0]) if row else span_label(span.start, span.end)
+    label = next(
+        (label for start, end, label in periods if (start, end) == (previous.start, previous.end)),
+        span_label(previous.start, previous.end),
+    )
+    return current, Span(previous.start, previous.end, label), note
 
 
 def ignoring_period(f: Filters) -> Filters:

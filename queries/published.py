@@ -96,6 +96,11 @@ def published_totals(con: duckdb.DuckDBPyConnection, municipalities: list[str] |
     population, per_1000 (per 1,000 inhabitants where the population is known), source_file,
     source_line, source ("Beretning 2024, linje 134"), flag, measure_label.
     """
+    return _finish(con, _totals(_total_rows(con, municipalities)))
+
+
+def _total_rows(con: duckdb.DuckDBPyConnection, municipalities: list[str] | None) -> pl.DataFrame:
+    """The rows a headline total can be: counts not restricted to a unit, theme or outcome."""
     where, params = "", []
     if municipalities:
         where = "AND list_contains(?::VARCHAR[], f.municipality_code) "
@@ -116,12 +121,41 @@ def published_totals(con: duckdb.DuckDBPyConnection, municipalities: list[str] |
         f"{where}ORDER BY list_position(?::VARCHAR[], f.measure), m.name, rp.start_date, f.source_line",
         params=[list(TOTAL_MEASURES), *params, list(TOTAL_MEASURES)],
     ).pl()
-    totals = [
+    return rows
+
+
+GROUP = ["measure", "municipality", "period"]  # one report's one measure
+
+
+def _totals(rows: pl.DataFrame) -> pl.DataFrame:
+    """``_one_total`` of every group of ``rows``, in the groups' order. A group with a row not
+    restricted by kind (nearly all) takes the largest such value, the first printed on a tie,
+    in one vectorised step; only the rest (totals split by kind) go through ``_one_total``."""
+    if rows.is_empty():
+        return rows.clear().with_columns(pl.lit(None, pl.Int64).alias("parts"))
+    rows = rows.with_row_index("_pos")
+    first = rows.group_by(GROUP).agg(pl.col("_pos").min().alias("_first"))
+    common = (
+        rows.filter(pl.col("kinds").is_null())
+        .sort(["value", "source_line", "_pos"], descending=[True, False, False], nulls_last=True)
+        .group_by(GROUP)
+        .first()
+        .with_columns(pl.lit(1, pl.Int64).alias("parts"))
+    )
+    schema = {**rows.drop("_pos").schema, "parts": pl.Int64}
+    split = rows.join(common.select(GROUP), on=GROUP, how="anti", nulls_equal=True)
+    rare = [
         total
-        for _key, group in rows.group_by(["measure", "municipality", "period"], maintain_order=True)
+        for _key, group in split.drop("_pos").group_by(GROUP, maintain_order=True)
         if (total := _one_total(group)) is not None
     ]
-    frame = pl.DataFrame(totals, schema={**rows.schema, "parts": pl.Int64}) if totals else rows.clear()
+    parts = [common.select(list(schema)).cast(schema)]  # type: ignore[arg-type]
+    if rare:
+        parts.append(pl.DataFrame(rare, schema=schema))
+    return pl.concat(parts).join(first, on=GROUP, how="left", nulls_equal=True).sort("_first").drop("_first")
+
+
+def _finish(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
     return frame.drop("parts", strict=False).with_columns(
         pl.col("value").round().cast(pl.Int64),  # counts, stored as printed
         (1000.0 * pl.col("value") / pl.col("population")).alias("per_1000"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 import duckdb
 
@@ -26,6 +28,42 @@ def descendants(con: duckdb.DuckDBPyConnection, unit_id: str) -> list[str]:
         found.append(current)
         todo.extend(children.get(current, []))
     return found
+
+
+T = TypeVar("T")
+
+# What unit levels and report levels are derived from, as a fingerprint: every row of org_unit,
+# the municipalities' names and the units the published figures name. Read on every call, so any
+# write (the importer, a form, raw SQL in a test, another process) gives a new key; see
+# docs/BENCHMARKS.md "Fixed per-call lookups".
+_FINGERPRINT_SQL = (
+    "SELECT count(*), sum(h) FROM ("
+    "SELECT hash('u', unit_id, parent_id, name, level, municipality_code) AS h FROM org_unit "
+    "UNION ALL SELECT hash('m', code, name) FROM municipality "
+    "UNION ALL SELECT hash('p', municipality_code, unit_id) FROM published_figure WHERE unit_id IS NOT NULL)"
+)
+_MEMO: dict[tuple[object, ...], object] = {}
+_MEMO_LOCK = threading.Lock()
+_MEMO_ENTRIES = 256
+
+
+def units_key(con: duckdb.DuckDBPyConnection) -> tuple[object, ...]:
+    """The fingerprint of the unit metadata in ``con``'s database as it is now (one statement)."""
+    row = con.execute(_FINGERPRINT_SQL).fetchall()[0]
+    return (int(row[0]), int(row[1] or 0))
+
+
+def _memoised(key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """``compute()``, remembered under ``key`` (which holds the fingerprint of what it reads)."""
+    with _MEMO_LOCK:
+        if key in _MEMO:
+            return _MEMO[key]  # type: ignore[return-value]
+    value = compute()
+    with _MEMO_LOCK:
+        if len(_MEMO) >= _MEMO_ENTRIES:
+            _MEMO.clear()
+        _MEMO[key] = value
+    return value
 
 
 LEVEL_RANK: dict[str, int] = {level: rank for rank, level in enumerate(LEVELS)}
@@ -58,14 +96,20 @@ def level_target(units: dict[str, tuple[str | None, str, str]], unit_id: str, le
     return unit_id
 
 
-def report_levels(con: duckdb.DuckDBPyConnection) -> dict[str, Level]:
+def report_levels(con: duckdb.DuckDBPyConnection, key: tuple[object, ...] | None = None) -> dict[str, Level]:
     """Per municipality, the unit level its printed report counts at.
 
     Read from the published figures: the level at which the most of the units the report prints
     figures for are rows of their own (a printed unit is a row at a level when it counts under
     itself there and nothing of it is split off below); on a tie the coarser level. A municipality
-    without printed unit figures gets ``DEFAULT_LEVEL``.
+    without printed unit figures gets ``DEFAULT_LEVEL``. Memoised on ``units_key`` (``key``: one
+    the caller has just read).
     """
+    key = key or units_key(con)
+    return dict(_memoised(("report_levels", *key), lambda: _report_levels(con)))
+
+
+def _report_levels(con: duckdb.DuckDBPyConnection) -> dict[str, Level]:
     units = _unit_rows(con)
     has_children = {parent for parent, _level, _m in units.values() if parent}
     printed: dict[str, set[str]] = {}
@@ -91,17 +135,22 @@ def report_levels(con: duckdb.DuckDBPyConnection) -> dict[str, Level]:
     return levels
 
 
-def effective_level(con: duckdb.DuckDBPyConnection, f: Filters) -> Level:
+def effective_level(
+    con: duckdb.DuckDBPyConnection, f: Filters, key: tuple[object, ...] | None = None
+) -> Level:
     """The filter's unit level, or the level the (first) municipality's report uses."""
     if f.level:
         return f.level
     if not f.municipality:
         return "forvaltning"
-    return report_levels(con).get(f.municipality, DEFAULT_LEVEL)
+    return report_levels(con, key).get(f.municipality, DEFAULT_LEVEL)
 
 
 def unit_levels(
-    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...] = ()
+    con: duckdb.DuckDBPyConnection,
+    level: str,
+    municipalities: tuple[str, ...] = (),
+    key: tuple[object, ...] | None = None,
 ) -> dict[str, tuple[str, str]]:
     """unit_id -> (the unit it counts under at ``level``, that unit's label), for the units of
     ``municipalities`` (empty = all).
@@ -109,7 +158,19 @@ def unit_levels(
     Labels never collide within the selection: a unit counted at a finer level than its own says
     so ('Arbejdsmarked og Borgerservice (forvaltningen generelt)'); two units with the same name
     get their parent's name in front; the same name in two municipalities gets the municipality.
+    Memoised on ``units_key``.
     """
+    key = key or units_key(con)
+    return dict(
+        _memoised(
+            ("unit_levels", level, municipalities, *key), lambda: _unit_levels(con, level, municipalities)
+        )
+    )
+
+
+def _unit_levels(
+    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...]
+) -> dict[str, tuple[str, str]]:
     rows = con.execute(
         "SELECT u.unit_id, u.parent_id, u.name, u.level, u.municipality_code, coalesce(m.name, u.municipality_code) "
         "FROM org_unit u LEFT JOIN municipality m ON m.code = u.municipality_code"
@@ -146,13 +207,23 @@ def unit_levels(
     return {u: (t, labels[t]) for u, t in target.items()}
 
 
-def unit_level_sql(
-    con: duckdb.DuckDBPyConnection, level: str, municipalities: tuple[str, ...] = ()
+def level_sql(con: duckdb.DuckDBPyConnection, f: Filters) -> tuple[str, list[object]]:
+    """``unit_levels`` at the filter's level (``effective_level``) as a relation: unit_id,
+    level_id, level_name (the mapping travels as ? list parameters); one read of the key."""
+    key = units_key(con)
+    return _level_relation(effective_level(con, f, key), f.municipalities, key, con)
+
+
+def _level_relation(
+    level: str, municipalities: tuple[str, ...], key: tuple[object, ...], con: duckdb.DuckDBPyConnection
 ) -> tuple[str, list[object]]:
-    """``unit_levels`` as a relation: unit_id, level_id, level_name."""
-    mapping = unit_levels(con, level, municipalities)
+    def lists() -> tuple[list[str], list[str], list[str]]:
+        mapping = unit_levels(con, level, municipalities, key)
+        return list(mapping), [t for t, _ in mapping.values()], [label for _, label in mapping.values()]
+
+    units, targets, labels = _memoised(("level_lists", level, municipalities, *key), lists)
     return (
         "SELECT unnest(?::VARCHAR[]) AS unit_id, unnest(?::VARCHAR[]) AS level_id, "
         "unnest(?::VARCHAR[]) AS level_name",
-        [list(mapping), [t for t, _ in mapping.values()], [label for _, label in mapping.values()]],
+        [list(units), list(targets), list(labels)],
     )

@@ -76,6 +76,7 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
             ("queries/crosstab.py", "in_filter"),
             ("queries/describe.py", "in_filter"),
             ("queries/inquiries.py", "in_filter"),
+            ("queries/inquiries.py", "in_scope"),
             ("queries/periods.py", "in_filter"),
             ("queries/periods.py", "periods"),
             ("queries/periods.py", "inquiries"),
@@ -160,15 +161,22 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     },
     **{
         ("queries/facts.py", expr): "literal fragments chosen by a boolean; filter values are ? parameters"
-        for expr in ("unit_expr", "point_cols", "joins")
+        for expr in ("unit_expr", "joins")
     },
     **{
-        (module, expr): "unit_level_sql: fixed text; the unit roll-up travels as ? list parameters"
+        (
+            "queries/facts.py",
+            expr,
+        ): "the facts' SELECT list: names of FACT_COLUMNS and their fixed expressions"
+        for expr in ("select", "expression[c]", "c")
+    },
+    **{
+        (module, expr): "units.level_sql: fixed text; the unit roll-up travels as ? list parameters"
         for module, expr in (
-            ("queries/facts.py", "level_sql"),
+            ("queries/facts.py", "levels"),
             ("queries/facts.py", "level_cols"),
             ("queries/facts.py", "level_join"),
-            ("queries/appeals.py", "level_sql"),
+            ("queries/appeals.py", "levels"),
         )
     },
     **{
@@ -208,9 +216,20 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
         for expr in ("_OUT_OF_STEP", "sql", "inquiry_ids")
     },
     **{
-        ("queries/inquiries.py", expr): "_key_counts: fixed FILTER fragments numbered by the span's index; "
-        "dates, kinds and municipalities are ? parameters"
-        for expr in ("', '.join(inquiry_cols)", "', '.join(point_cols)", "n")
+        ("queries/inquiries.py", expr): "_key_counts/_span_index/breakdown: fixed fragments (the span index "
+        "CASE numbered by the span's position, the column name 'received', facts_sql text, the GROUP BY of "
+        "the dimension's fixed columns); dates, kinds and municipalities are ? parameters"
+        for expr in (
+            "spread",
+            "points",
+            "index",
+            "column",
+            "' '.join(whens)",
+            "when",
+            "n",
+            "grouping",
+            "is_total",
+        )
     },
     ("bench/national_data.py", "int(inquiries) * N_DECISIONS // N_INQUIRIES"): "generator constants (an int)",
     ("bench/run.py", "dimension"): "a benchmark case's label ('inquiries.breakdown(unit)'), not SQL",

@@ -81,3 +81,42 @@ def test_appeal_figures_pool_the_decisions(query_db: duckdb.DuckDBPyConnection) 
 
 def test_no_registered_decisions_give_no_appeal_figures(query_db: duckdb.DuckDBPyConnection) -> None:
     assert appeal_figures(query_db, F, Span(date(2020, 1, 1), date(2020, 12, 31), "2020")) is None
+
+
+@pytest.mark.parametrize(
+    "f",
+    [F, Filters(), F.with_(main_theme="forvaltningsskik"), F.with_(kinds=("klage",))],
+    ids=["one municipality", "all", "a main theme (points joined)", "a kind (points joined)"],
+)
+def test_key_counts_of_overlapping_spans_are_each_spans_own(
+    query_db: duckdb.DuckDBPyConnection, f: Filters
+) -> None:
+    """Spans longer than a year overlap their comparable span: a record in both counts in both
+    (the statement unnests the spans a row is in rather than taking the first)."""
+    a = Span(date(2024, 3, 1), date(2025, 6, 30), "")
+    b = Span(date(2023, 3, 1), date(2024, 6, 30), "")
+    together = inquiries._key_counts(query_db, f, [a, b])
+    assert together == [
+        inquiries._key_counts(query_db, f, [a])[0],
+        inquiries._key_counts(query_db, f, [b])[0],
+    ]
+    if f in (F, Filters()):  # counted by eye (tests/query_fixture.py)
+        assert together[0][0] == (8 if f == F else 9)  # i2..i5 and j1..j4 in a, and 998's n1
+        assert together[1][0] == 4  # i1, i2, i3 and i5 in b
+        assert together[1][2] == 3  # p1..p3 (of i1 and i2) in b
+    assert together[0] != together[1] and all(sum(c) for c in together)
+
+
+def test_a_complaint_only_municipality_has_no_share_base(query_db: duckdb.DuckDBPyConnection) -> None:
+    """998 registers complaints only (n1): its share means nothing, in a span with records and
+    in one without (where the statement's own rows cannot tell, so all its records are asked)."""
+    assert inquiries.complaint_only_municipalities(query_db, ("998",)) == ["998"]
+    only = Filters(municipalities=("998",))
+    counts = inquiries._key_counts(query_db, only, [Y2025, Y2024])
+    assert counts == [(1, 1, 0, 0, 0), (0, 0, 0, 0, 0)]
+    share = {k.key: k for k in inquiries.inquiry_key_figures(query_db, only, Y2025)}[
+        inquiries.COMPLAINT_SHARE
+    ]
+    assert share.value is None and share.n == 0
+    # 999 holds citizen inquiries that are not complaints in 2025, and in 2024 too
+    assert inquiries._key_counts(query_db, F, [Y2025])[0][3:] == (6, 2)

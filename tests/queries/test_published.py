@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
+from bench import national_data
+from data_model.db import connect
 from data_model.importer import import_file
 from queries import published
 from tests.conftest import TODAY, write
@@ -65,3 +68,39 @@ def test_published_totals_one_row_per_report_and_measure(published_db: duckdb.Du
 def test_published_totals_for_chosen_municipalities(published_db: duckdb.DuckDBPyConnection) -> None:
     assert published.published_totals(published_db, ["999"]).height == 4
     assert published.published_totals(published_db, ["998"]).height == 0
+
+
+def _totals_group_by_group(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """The algorithm before issue 19 vectorised it: ``_one_total`` over every group in turn."""
+    rows = published._total_rows(con, None)
+    totals = [
+        total
+        for _key, group in rows.group_by(["measure", "municipality", "period"], maintain_order=True)
+        if (total := published._one_total(group)) is not None
+    ]
+    frame = pl.DataFrame(totals, schema={**rows.schema, "parts": pl.Int64}) if totals else rows.clear()
+    return published._finish(con, frame)
+
+
+def test_published_totals_as_group_by_group_on_the_fixture(published_db: duckdb.DuckDBPyConnection) -> None:
+    expected = _totals_group_by_group(published_db)
+    assert published.published_totals(published_db).equals(expected)
+
+
+def test_published_totals_as_group_by_group_on_the_sample(sample_db: duckdb.DuckDBPyConnection) -> None:
+    """The real reports: Haderslev's totals split by kind take the slow path, the rest the fast."""
+    expected = _totals_group_by_group(sample_db)
+    assert expected.height > 0
+    assert published.published_totals(sample_db).equals(expected)
+
+
+def test_published_totals_as_group_by_group_on_a_national_database(tmp_path: Path) -> None:
+    db = tmp_path / "national.duckdb"
+    national_data.build(db, quiet=True, inquiries=20_000)
+    con = connect(db)
+    try:
+        expected = _totals_group_by_group(con)
+        assert expected.height > 1000
+        assert published.published_totals(con).equals(expected)
+    finally:
+        con.close()

@@ -251,7 +251,8 @@ def test_follow_up_form_with_a_failing_due_date_says_nothing_was_saved(
 
 
 @pytest.fixture
-def sample_copy(tmp_path: Path) -> Path:
+def sample_files(tmp_path: Path) -> Path:
+    """A copy of the sample_data folder (its CSV files), to damage."""
     root = tmp_path / "sample"
     shutil.copytree(SAMPLE_DATA, root, ignore=shutil.ignore_patterns("__pycache__", "*.py"))
     return root
@@ -260,10 +261,10 @@ def sample_copy(tmp_path: Path) -> Path:
 @pytest.mark.slow
 @pytest.mark.parametrize("where", ["bad_points_file", "disk_full_at_points", "disk_full_at_events"])
 def test_a_seed_that_fails_half_way_leaves_nothing(
-    tmp_path: Path, sample_copy: Path, monkeypatch: pytest.MonkeyPatch, where: str
+    tmp_path: Path, sample_files: Path, monkeypatch: pytest.MonkeyPatch, where: str
 ) -> None:
     if where == "bad_points_file":
-        points = sample_copy / "generated" / "complaint_points.csv"
+        points = sample_files / "generated" / "complaint_points.csv"
         points.write_text(points.read_text(encoding="utf-8") + "x,y,z,w,v\n", encoding="utf-8")
     else:
         failing_kind = "complaint_points" if where == "disk_full_at_points" else "events"
@@ -278,17 +279,16 @@ def test_a_seed_that_fails_half_way_leaves_nothing(
     con = connect(tmp_path / "seed.duckdb")
     before = row_counts(con)
     with pytest.raises(SeedError):
-        load_sample_data(con, root=sample_copy, today=date(2026, 11, 24))
+        load_sample_data(con, root=sample_files, today=date(2026, 11, 24))
     assert row_counts(con) == before
     monkeypatch.undo()
-    load_sample_data(con, root=sample_copy if where != "bad_points_file" else SAMPLE_DATA, today=TODAY)
+    load_sample_data(con, root=sample_files if where != "bad_points_file" else SAMPLE_DATA, today=TODAY)
     assert generated_inquiries_without_points(con) == 0
     con.close()
 
 
-def test_check_notices_generated_complaints_without_points(tmp_path: Path) -> None:
-    con = connect(tmp_path / "s.duckdb")
-    load_sample_data(con, today=TODAY)
+def test_check_notices_generated_complaints_without_points(sample_copy: Path) -> None:
+    con = connect(sample_copy)
     _, healthy = check_report(con)
     assert healthy
     con.execute(

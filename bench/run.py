@@ -950,8 +950,8 @@ with sync_playwright() as p:
     browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
     page = browser.new_page(viewport={"width": 1440, "height": 900})
     for path in paths:
-        page.goto(f"{base}/{path}?{query}", timeout=600_000)
-        page.wait_for_selector("[data-testid='stHeading']", timeout=600_000)  # the page has run
+        page.goto(f"{base}/{path}?{query}", timeout=180_000)
+        page.wait_for_selector("[data-testid='stHeading']", timeout=180_000)  # the page has run
         quiet = 0
         while quiet < 4:  # the script has stopped running: no status widget for 2 s in a row
             time.sleep(0.5)
@@ -959,6 +959,17 @@ with sync_playwright() as p:
         print(path, len(page.inner_text("body")), flush=True)
     browser.close()
 """
+
+
+def release_database(s: Scenario) -> None:
+    """Close every connection this process holds on the scenario's file (its own, and the one the
+    page reruns opened through the app's resource cache): the server opens the file itself, and
+    DuckDB lets one process hold it."""
+    import streamlit as st
+
+    s.con.close()
+    st.cache_resource.clear()
+    gc.collect()  # the cached connection closes when it is collected
 
 
 def run_server_memory(s: Scenario, port: int = 8599) -> dict[str, Any]:
@@ -999,11 +1010,14 @@ def run_server_memory(s: Scenario, port: int = 8599) -> dict[str, Any]:
         for query in (f"kommune={s.municipality}&periode={s.period_id}", "kommune="):
             done = subprocess.run(
                 [sys.executable, "-c", SERVER_VISIT, f"http://127.0.0.1:{port}", query, *pages],
-                check=True,
                 timeout=1800,
                 capture_output=True,
                 text=True,
             )
+            if done.returncode != 0:
+                raise RuntimeError(
+                    f"the pages did not open ({query}): {done.stdout[-500:]} {done.stderr[-1500:]}"
+                )
             shown += [int(line.split()[-1]) for line in done.stdout.splitlines() if line.strip()]
         status = Path(f"/proc/{server.pid}/status").read_text(encoding="utf-8")
         fields = dict(re.findall(r"^(Vm\w+):\s+(\d+) kB", status, flags=re.MULTILINE))
@@ -1210,6 +1224,7 @@ def run_scale(s: Scenario, args: argparse.Namespace, build: dict[str, Any] | Non
     server = None
     if args.server_memory:
         print("d. app server memory (streamlit run + headless Chromium)", flush=True)
+        release_database(s)
         server = run_server_memory(s)
     return ScaleResult(
         s,

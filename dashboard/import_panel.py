@@ -3,8 +3,10 @@ import button. Nothing is written before the user has seen the validation."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sized
+from typing import Protocol
 
+import polars as pl
 import streamlit as st
 
 from dashboard.connection import get_connection
@@ -75,7 +77,16 @@ def import_section(actor: str) -> None:
                 (st.success if done.ok else st.error)(md_escape(done.summary()))
 
 
-def show_changes(report: Any, consequence: str) -> None:
+class PlannedChanges(Protocol):
+    """A file's or a sheet's check: the stored values its import would change or clear."""
+
+    @property
+    def changes(self) -> Sized: ...
+
+    def changes_frame(self) -> pl.DataFrame: ...
+
+
+def show_changes(report: PlannedChanges, consequence: str) -> None:
     """Stored values a file or sheet would change or clear, before anything is written."""
     if report.changes:
         st.warning(

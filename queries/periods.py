@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import duckdb
@@ -10,15 +10,31 @@ import duckdb
 from data_model.labels import MONTHS_SHORT
 from queries.filters import Filters, where
 
+ReportPeriods = tuple[tuple[date, date, str], ...]  # (start, end, label), as stored
+
 
 @dataclass(frozen=True)
 class Span:
     start: date
     end: date
     label: str
+    # the report periods of the municipalities the span was resolved for, read by ``resolve_span``
+    # in the statement that found the span: ``comparable_spans`` then reads nothing more. Not part
+    # of what a span is (equality, hash), only of what it knows.
+    known: KnownPeriods | None = field(default=None, compare=False, repr=False)
 
     def shifted_years(self, years: int) -> Span:
         return Span(_shift(self.start, years), _shift(self.end, years), "")
+
+
+@dataclass(frozen=True)
+class KnownPeriods:
+    municipalities: frozenset[str]  # the filter's (empty: every municipality's periods)
+    periods: ReportPeriods
+
+    def of(self, f: Filters) -> ReportPeriods | None:
+        """The periods when they are ``f``'s municipalities', else None (read them)."""
+        return self.periods if self.municipalities == frozenset(f.municipalities) else None
 
 
 def _shift(day: date, years: int) -> date:
@@ -39,22 +55,29 @@ def span_label(start: date, end: date) -> str:
 
 
 def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None = None) -> Span | None:
-    """The period the filter shows: a report period, a date range, or the latest report period."""
-    if f.period_id:
-        row = con.execute(
-            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [f.period_id]
-        ).fetchall()
-        if row:
-            return Span(row[0][0], row[0][1], str(row[0][2]))
+    """The period the filter shows: a report period, a date range, or the latest report period.
+
+    One statement reads the chosen period and every report period of the filter's
+    municipalities; the span carries the latter (``Span.known``) for ``comparable_spans``."""
+    in_filter, params = where(con, f, "report_period", only=("municipalities",))
+    rows = con.execute(
+        f"SELECT period_id, start_date, end_date, label, {in_filter} AS own FROM report_period rp "  # noqa: S608
+        f"WHERE {in_filter} OR period_id = ?",
+        [*params, *params, f.period_id],
+    ).fetchall()
+    known = KnownPeriods(
+        frozenset(f.municipalities),
+        tuple((start, end, str(label)) for _id, start, end, label, own in rows if own),
+    )
+    by_id = {str(period_id): (start, end, str(label)) for period_id, start, end, label, _own in rows}
+    if f.period_id and f.period_id in by_id:
+        return Span(*by_id[f.period_id], known=known)
     if f.date_from or f.date_to:
         start = f.date_from or date(1900, 1, 1)
         end = f.date_to or today or date.today()
-        return Span(start, end, span_label(start, end))
-    if f.municipality and (period := default_period(con, f.municipality, today)):
-        row = con.execute(
-            "SELECT start_date, end_date, label FROM report_period WHERE period_id = ?", [period]
-        ).fetchall()
-        return Span(row[0][0], row[0][1], str(row[0][2]))
+        return Span(start, end, span_label(start, end), known=known)
+    if f.municipality and (period := default_period(con, f.municipality, today)) in by_id:
+        return Span(*by_id[period], known=known)  # not in it only if a writer came in between
     return None
 
 
@@ -113,9 +136,11 @@ def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> 
 
     A report period compared with the one before it is like with like; when the earlier period
     was partial (the advisor's first year), both sides are cut to the months both cover. The
-    report periods are read once (one small statement) for the start and the previous label.
+    report periods, for the start and the previous label, are the span's own when it knows them
+    for ``f``'s municipalities (``resolve_span``), else read in one small statement.
     """
-    periods = report_periods(con, f)
+    known = span.known.of(f) if span.known else None
+    periods = list(known) if known is not None else report_periods(con, f)
     first = coverage_start(con, f, periods)
     previous = span.shifted_years(-1)
     if first is None or previous.end < first:

@@ -10,31 +10,32 @@ import duckdb
 from data_model.labels import MONTHS_SHORT
 from queries.filters import Filters, where
 
-ReportPeriods = tuple[tuple[date, date, str], ...]  # (start, end, label), as stored
-
 
 @dataclass(frozen=True)
 class Span:
     start: date
     end: date
     label: str
-    # the report periods of the municipalities the span was resolved for, read by ``resolve_span``
-    # in the statement that found the span: ``comparable_spans`` then reads nothing more. Not part
-    # of what a span is (equality, hash), only of what it knows.
-    known: KnownPeriods | None = field(default=None, compare=False, repr=False)
+    # ``comparable_spans``' answer for the municipalities the span was resolved for, worked out by
+    # ``resolve_span`` from the report periods it read anyway: comparing then reads nothing. Not
+    # part of what a span is (equality, hash), only of what it knows; a few dates, so the span
+    # stays cheap to hash as a cache key.
+    known: KnownComparison | None = field(default=None, compare=False, repr=False)
 
     def shifted_years(self, years: int) -> Span:
         return Span(_shift(self.start, years), _shift(self.end, years), "")
 
 
-@dataclass(frozen=True)
-class KnownPeriods:
-    municipalities: frozenset[str]  # the filter's (empty: every municipality's periods)
-    periods: ReportPeriods
+ComparableSpans = tuple[Span, Span, str] | None  # (current, previous, note); None: nothing to compare with
 
-    def of(self, f: Filters) -> ReportPeriods | None:
-        """The periods when they are ``f``'s municipalities', else None (read them)."""
-        return self.periods if self.municipalities == frozenset(f.municipalities) else None
+
+@dataclass(frozen=True)
+class KnownComparison:
+    municipalities: frozenset[str]  # the filter's it holds for (empty: all municipalities)
+    spans: ComparableSpans
+
+    def holds_for(self, f: Filters) -> bool:
+        return self.municipalities == frozenset(f.municipalities)
 
 
 def _shift(day: date, years: int) -> date:
@@ -58,26 +59,33 @@ def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None 
     """The period the filter shows: a report period, a date range, or the latest report period.
 
     One statement reads the chosen period and every report period of the filter's
-    municipalities; the span carries the latter (``Span.known``) for ``comparable_spans``."""
+    municipalities; from those the span also knows its comparable earlier span (``Span.known``)."""
     in_filter, params = where(con, f, "report_period", only=("municipalities",))
     rows = con.execute(
         f"SELECT period_id, start_date, end_date, label, {in_filter} AS own FROM report_period rp "  # noqa: S608
         f"WHERE {in_filter} OR period_id = ?",
         [*params, *params, f.period_id],
     ).fetchall()
-    known = KnownPeriods(
-        frozenset(f.municipalities),
-        tuple((start, end, str(label)) for _id, start, end, label, own in rows if own),
-    )
+    periods = [(start, end, str(label)) for _id, start, end, label, own in rows if own]
     by_id = {str(period_id): (start, end, str(label)) for period_id, start, end, label, _own in rows}
+
+    def knowing(start: date, end: date, label: str) -> Span:
+        span = Span(start, end, label)
+        if not periods:  # records then begin at the first inquiry: comparable_spans reads it if asked
+            return span
+        first = min(start for start, _end, _label in periods)
+        return Span(
+            start, end, label, KnownComparison(frozenset(f.municipalities), _compare(span, periods, first))
+        )
+
     if f.period_id and f.period_id in by_id:
-        return Span(*by_id[f.period_id], known=known)
+        return knowing(*by_id[f.period_id])
     if f.date_from or f.date_to:
         start = f.date_from or date(1900, 1, 1)
         end = f.date_to or today or date.today()
-        return Span(start, end, span_label(start, end), known=known)
+        return knowing(start, end, span_label(start, end))
     if f.municipality and (period := default_period(con, f.municipality, today)) in by_id:
-        return Span(*by_id[period], known=known)  # not in it only if a writer came in between
+        return knowing(*by_id[period])  # not in it only if a writer came in between
     return None
 
 
@@ -131,17 +139,22 @@ def coverage_start(
     return row[0][0] if row and row[0][0] else None
 
 
-def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> tuple[Span, Span, str] | None:
+def comparable_spans(con: duckdb.DuckDBPyConnection, f: Filters, span: Span) -> ComparableSpans:
     """(current, previous, note): the same dates one year earlier, clamped to where records exist.
 
     A report period compared with the one before it is like with like; when the earlier period
-    was partial (the advisor's first year), both sides are cut to the months both cover. The
-    report periods, for the start and the previous label, are the span's own when it knows them
-    for ``f``'s municipalities (``resolve_span``), else read in one small statement.
+    was partial (the advisor's first year), both sides are cut to the months both cover. A span
+    from ``resolve_span`` knows its answer for ``f``'s municipalities; otherwise the report
+    periods (for the start and the previous label) are read in one small statement.
     """
-    known = span.known.of(f) if span.known else None
-    periods = list(known) if known is not None else report_periods(con, f)
-    first = coverage_start(con, f, periods)
+    if span.known is not None and span.known.holds_for(f):
+        return span.known.spans
+    periods = report_periods(con, f)
+    return _compare(span, periods, coverage_start(con, f, periods))
+
+
+def _compare(span: Span, periods: list[tuple[date, date, str]], first: date | None) -> ComparableSpans:
+    """``comparable_spans`` given the report periods and the day records begin."""
     previous = span.shifted_years(-1)
     if first is None or previous.end < first:
         return None

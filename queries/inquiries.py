@@ -472,15 +472,17 @@ def _only_municipalities(f: Filters, relation: Relation) -> bool:
     )
 
 
-def _points_sql(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tuple[str, list[object]]:
-    """The complaint points under the filter in ``whole`` (columns point_id, received). Narrowed by
-    municipality and dates only, they are read from complaint_point alone: its municipality_code
-    and received are its inquiry's (migration 9), so the join to the inquiries changes nothing."""
+def _points_from(con: duckdb.DuckDBPyConnection, f: Filters, whole: Span) -> tuple[str, list[object]]:
+    """A FROM clause of the complaint points under the filter in ``whole`` (alias ``p``, with a
+    ``received`` column; one row per point). Narrowed by municipality and dates only, they are
+    read from complaint_point alone: its municipality_code and received are its inquiry's
+    (migration 9), so the join to the inquiries changes nothing."""
     if not _only_municipalities(f, "point"):
-        return facts_sql(con, f, whole, with_points=True, columns=("point_id", "received"))
+        facts, params = facts_sql(con, f, whole, with_points=True, columns=("point_id", "received"))
+        return f"({facts}) p", params
     in_filter = "list_contains(?::VARCHAR[], p.municipality_code) AND " if f.municipalities else ""
     return (
-        f"SELECT p.point_id, p.received FROM complaint_point p WHERE {in_filter}p.received BETWEEN ? AND ?",  # noqa: S608
+        f"complaint_point p WHERE {in_filter}p.received BETWEEN ? AND ?",
         [*([list(f.municipalities)] if f.municipalities else []), whole.start, whole.end],
     )
 
@@ -513,34 +515,39 @@ def _key_counts(
     municipality's records asked (``complaint_only_municipalities``)."""
     inquiry_filter = f.with_(count_unit="inquiries")
     whole = Span(min(s.start for s in spans), max(s.end for s in spans), "")
-    facts, params = facts_sql(con, inquiry_filter, whole, **ONLY_COUNTED)
-    point_facts, point_params = _points_sql(con, f, whole)
-    counted = "count(DISTINCT x.inquiry_id)" if joins_points(inquiry_filter) else "count(*)"
+    # only the columns the counts read (each one bound is a fixed cost): the inquiry's id where
+    # the facts hold a row per point, its municipality where the share's base names some
+    distinct = joins_points(inquiry_filter)
     one = len(f.municipalities) == 1
+    read = ("received", "kind_code", "is_complaint", *(() if one else ("municipality_code",)))
+    facts, params = facts_sql(
+        con, inquiry_filter, whole, columns=(*read, *(("inquiry_id",) if distinct else ()))
+    )
+    points_from, point_params = _points_from(con, f, whole)
+    counted = "count(DISTINCT x.inquiry_id)" if distinct else "count(*)"
     citizen = "NOT list_contains(?::VARCHAR[], x.kind_code)"
     in_base, base = (citizen, [list(NON_CITIZEN_KINDS)]) if one else _share_base(con, f)
     index, index_params, unnest = _span_index(spans, "received")
-
-    spread = "unnest" if unnest else ""  # disjoint spans: the CASE's one value as it is
-    spread = f"(SELECT *, {spread}({index}) AS span FROM ({facts})) x"  # noqa: S608 (fixed fragments)
     points = ", ".join(
-        f"count(y.point_id) FILTER (WHERE y.received BETWEEN ? AND ?) AS points_{n}"
-        for n in range(len(spans))
+        f"count(*) FILTER (WHERE p.received BETWEEN ? AND ?) AS points_{n}" for n in range(len(spans))
     )
+    # disjoint spans: each row's span is one CASE value, grouped on directly; overlapping ones: a
+    # list of spans per row, unnested a level below the counts (an aggregate cannot unnest)
+    spread = f"(SELECT *, unnest({index}) AS span FROM ({facts})) x"  # noqa: S608 (fixed fragments)
+    span_of, rows_from = ("x.span", spread) if unnest else (index, f"({facts}) x")
     # the points: one row of a count per span (each point one test per span); the inquiries: a
     # row per span they fall in, grouped (four counts per span, each row's tests done once)
     sql = (
-        f"SELECT * FROM (SELECT {points} FROM ({point_facts}) y) b LEFT JOIN ("  # noqa: S608 (fixed fragments)
-        f"SELECT x.span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "
+        f"SELECT * FROM (SELECT {points} FROM {points_from}) b LEFT JOIN ("  # noqa: S608 (fixed fragments)
+        f"SELECT {span_of} AS span, {counted} AS inquiries, {counted} FILTER (WHERE x.is_complaint) AS complaints, "
         f"{counted} FILTER (WHERE {in_base}) AS base, "
         f"{counted} FILTER (WHERE x.is_complaint AND {in_base}) AS share "
-        f"FROM {spread} GROUP BY x.span) a ON true"
+        f"FROM {rows_from} GROUP BY ALL) a ON true"
     )
     point_span_params = [day for span in spans for day in (span.start, span.end)]
-    rows = con.execute(
-        sql,
-        [*point_span_params, *point_params, *base, *base, *index_params, *params],
-    ).fetchall()  # fetched whole: the cursor must be free for the next query
+    inner = [*index_params, *base, *base, *params] if not unnest else [*base, *base, *index_params, *params]
+    # fetched whole: the cursor must be free for the next query
+    rows = con.execute(sql, [*point_span_params, *point_params, *inner]).fetchall()
     counts = [[0, 0, 0, 0, 0] for _ in spans]
     found = False
     for row in rows:

@@ -218,10 +218,14 @@ SQL_INTERPOLATIONS: dict[tuple[str, str], str] = {
     **{
         ("queries/inquiries.py", expr): "_key_counts/_span_index/breakdown: fixed fragments (the span index "
         "CASE numbered by the span's position, the column name 'received', facts_sql text, the GROUP BY of "
-        "the dimension's fixed columns); dates, kinds and municipalities are ? parameters"
+        "the dimension's fixed columns, _points_from's complaint_point or facts relation); dates, kinds and "
+        "municipalities are ? parameters"
         for expr in (
             "spread",
             "points",
+            "points_from",
+            "span_of",
+            "rows_from",
             "index",
             "column",
             "' '.join(whens)",

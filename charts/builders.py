@@ -135,8 +135,9 @@ def unit_bars(frame: pl.DataFrame, meta: ChartMeta) -> alt.VConcatChart:
         )
         .properties(width=WIDTH, height=max(120, min(40 * frame.height, 1000)))
     )
+    # named as on the axis: a unit that is its department is said once
     top = _largest(
-        frame.with_columns(pl.col("department") + ", " + pl.col("unit")), "department", "inquiries"
+        frame.with_columns(pl.col("label").str.replace_all(" › ", ", ", literal=True)), "label", "inquiries"
     )
     description = (
         f"Stablet søjlediagram: henvendelser pr. enhed for {frame.height} enheder, delt i "

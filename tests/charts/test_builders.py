@@ -165,6 +165,17 @@ def test_unit_names_are_never_cut() -> None:
     assert spec["config"]["title"]["limit"] == 0
 
 
+def test_the_unit_description_names_the_largest_unit_as_its_axis_label_does() -> None:
+    """At forvaltning level a row's unit is its department (``unit_table`` labels it once); the
+    sentence a screen reader reads must not say it twice."""
+    own = UNITS.with_columns(
+        pl.Series("label", ["Social og Sundhed", "Arbejdsmarked og Borgerservice › Rehabiliteringsteamet"])
+    )
+    assert _spec(builders.unit_bars(own, META))["description"].endswith("; flest i Social og Sundhed (32).")
+    described = _spec(builders.unit_bars(UNITS, META))["description"]
+    assert described.endswith("; flest i Social og Sundhed, Handicap, socialpsykiatri og myndighed (32).")
+
+
 @pytest.mark.parametrize("make", list(BUILDS.values()), ids=list(BUILDS))
 def test_every_chart_describes_itself_in_one_danish_sentence(make) -> None:
     description = _spec(make())["description"]

@@ -13,15 +13,23 @@ from queries import appeals
 from queries.periods import Span
 
 ANKESTYRELSEN = "Ankestyrelsen, Danmarkskortet"
+NO_DECISIONS = "Der er ikke registreret afgørelser fra Ankestyrelsen for det valgte."
+WHERE_DECISIONS_COME_FROM = (  # for the advisor, not for a meeting screen
+    "Afgørelserne registreres, når borgerrådgiveren får kopi af dem; "
+    "Danmarkskortet nedenfor bygger på Ankestyrelsens egen statistik."
+)
 LOAD_NATIONAL = (
     'Hele landets tal indlæses på siden Data under Indlæs › "Landstal (Danmarkskort, indbyggertal)": '
     "Danmarkskortets regneark, som det hentes (tal pr. kommune, år og lovområde)."
 )
 
 
-def danmarkskort_words(last: dict[str, Any], name: str, area: str, span: Span | None) -> str:
+def danmarkskort_words(
+    last: dict[str, Any], name: str, area: str, span: Span | None, *, how_to_load: bool = True
+) -> str:
     """The council's Danmarkskort sentence for the year shown (``last``: the latest row of
-    ``queries.appeals.danmarkskort``), with what the rank is among."""
+    ``queries.appeals.danmarkskort``), with what the rank is among; ranked among fewer than all
+    municipalities, with how to load the rest (``how_to_load``: not on a meeting screen)."""
     change = (
         ""
         if last["change_pp"] is None
@@ -45,7 +53,7 @@ def danmarkskort_words(last: dict[str, Any], name: str, area: str, span: Span | 
         f"(n = {format_count(last['n'])}) mod hele landets {format_number(last['country_pct'], 1)} %. "
         f"Placering nr. {last['rank']} {among}; 1 = lavest omgørelsesprocent.{change}"
     )
-    if ranked_of < appeals.ALL_MUNICIPALITIES:
+    if how_to_load and ranked_of < appeals.ALL_MUNICIPALITIES:
         text += f"  \n{LOAD_NATIONAL}"
     return text
 

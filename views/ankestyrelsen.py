@@ -7,11 +7,19 @@ import streamlit as st
 
 from charts import catalogue
 from charts.theme import ChartMeta, source_line
-from dashboard.appeal_words import ANKESTYRELSEN, LOAD_NATIONAL, danmarkskort_words, own_decisions_words
+from dashboard.appeal_words import (
+    ANKESTYRELSEN,
+    LOAD_NATIONAL,
+    NO_DECISIONS,
+    WHERE_DECISIONS_COME_FROM,
+    danmarkskort_words,
+    own_decisions_words,
+)
 from dashboard.context import PageContext
 from dashboard.data import query
 from dashboard.layout import Figure, catalogue_figure, empty_state, key_figures, page_header, show_figures
 from dashboard.safe_text import md_escape
+from dashboard.state import presenting
 from queries import appeals
 from queries.key_figures import appeal_figures
 
@@ -21,10 +29,7 @@ def _decision_figures(ctx: PageContext) -> list[Figure]:
     f, span, words = ctx.filters, ctx.span, ctx.counting("afgørelser")
     row = query(appeal_figures, f, span) if span is not None else None
     if row is None:
-        empty_state(
-            "Der er ikke registreret afgørelser fra Ankestyrelsen for det valgte. Afgørelserne registreres, "
-            "når borgerrådgiveren får kopi af dem; Danmarkskortet nedenfor bygger på Ankestyrelsens egen statistik."
-        )
+        empty_state(NO_DECISIONS if presenting() else f"{NO_DECISIONS} {WHERE_DECISIONS_COME_FROM}")
         return []
     key_figures(row.figures, compared_with=row.compared_with)
     figures = []
@@ -41,7 +46,8 @@ def _decision_figures(ctx: PageContext) -> list[Figure]:
 
 def _danmarkskort(ctx: PageContext, municipality: str) -> Figure | None:
     """The municipality against the whole country in one law area: the sentence and the chart."""
-    st.subheader("Danmarkskortet")
+    if not presenting():  # a meeting screen keeps the chart in view: its title says what it is
+        st.subheader("Danmarkskortet")
     name = ctx.names.municipalities.get(municipality, municipality)
     choices = query(appeals.law_area_choices, municipality)
     if not choices:
@@ -67,11 +73,14 @@ def _danmarkskort(ctx: PageContext, municipality: str) -> Figure | None:
         by_area = query(appeals.omgoerelse, ctx.filters, ctx.span, "law_area") if ctx.span else None
         st.markdown(own_decisions_words(by_area, area, name, ctx.span))
         return None
-    st.markdown(danmarkskort_words(kort.row(-1, named=True), name, area, ctx.span))
+    st.markdown(
+        danmarkskort_words(kort.row(-1, named=True), name, area, ctx.span, how_to_load=not presenting())
+    )
     generated = query(appeals.statistics_generated, municipality, law_area)
     shown = f"{kort['year'].min()}–{kort['year'].max()}"
     source = source_line(f"{name} og hele landet", shown, generated, source=ANKESTYRELSEN)
-    st.caption(md_escape(source))
+    if not presenting():  # the chart prints its source too
+        st.caption(md_escape(source))
     entry = catalogue.danmarkskort(law_area, area, name)
     return catalogue_figure(
         entry, kort, ChartMeta(entry.title, f"{name} mod hele landet · realitetsbehandlede sager", source)

@@ -105,6 +105,26 @@ def test_ankestyrelsen_omgoerelse_and_danmarkskort(app) -> None:
     assert any("Placering nr. 1 blandt de 2 kommuner, hvis tal er indlæst" in m.value for m in at.markdown)
 
 
+def test_ankestyrelsen_on_a_meeting_screen_leaves_out_the_advisors_instructions(app) -> None:
+    """Presenting, the Danmarkskort sentence stays but how to load the other municipalities, the
+    section heading and the source caption (the chart prints its source) go, so the chart is in
+    view; on screen they are all there."""
+    from dashboard.appeal_words import LOAD_NATIONAL
+    from dashboard.safe_text import md_escape
+
+    for presenting in (False, True):
+        at = app("kommune=999&periode=999-2024" + ("&visning=praesentation" if presenting else "")).run()
+        at.switch_page("views/ankestyrelsen.py").run()
+        assert not at.exception
+        words = " ".join(m.value for m in at.markdown)
+        assert "Placering nr. 1 blandt de 2 kommuner, hvis tal er indlæst" in words
+        assert (LOAD_NATIONAL in words) is not presenting
+        assert ("Danmarkskortet" in [h.value for h in at.subheader]) is not presenting
+        source = md_escape("Kilde: Ankestyrelsen, Danmarkskortet, Testkommune og hele landet")
+        assert any(c.value.startswith(source) for c in at.caption) is not presenting
+        assert len(at.get("vega_lite_chart")) >= 1
+
+
 def test_presentation_mode_hides_downloads_and_shows_one_figure(app) -> None:
     at = app("kommune=999&periode=999-2025&visning=praesentation").run()
     assert not at.exception

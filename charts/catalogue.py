@@ -146,7 +146,7 @@ UNITS = FigureDef(
     builders.unit_bars,
     count_columns=("inquiries", "complaints"),
     share_columns=("complaint_share",),
-    category=pl.col("department") + " · " + pl.col("unit"),
+    category=pl.col("label"),  # the axis's (unit_table's label: a unit that is its department once)
     largest_by="inquiries",
     screen_key="enheder",
 )

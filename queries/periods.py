@@ -73,10 +73,8 @@ def resolve_span(con: duckdb.DuckDBPyConnection, f: Filters, today: date | None 
         span = Span(start, end, label)
         if not periods:  # records then begin at the first inquiry: comparable_spans reads it if asked
             return span
-        first = min(start for start, _end, _label in periods)
-        return Span(
-            start, end, label, KnownComparison(frozenset(f.municipalities), _compare(span, periods, first))
-        )
+        compared = _compare(span, periods, coverage_start(con, f, periods))  # the periods': no statement
+        return Span(start, end, label, KnownComparison(frozenset(f.municipalities), compared))
 
     if f.period_id and f.period_id in by_id:
         return knowing(*by_id[f.period_id])
